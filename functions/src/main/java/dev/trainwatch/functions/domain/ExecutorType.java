@@ -1,0 +1,9 @@
+package dev.trainwatch.functions.domain;
+
+/** Where a job runs. Execution itself is not wired yet; the type is stored with the job. */
+public enum ExecutorType implements WireEnum {
+  /** A batch/v1 Job in the cluster. */
+  KUBERNETES,
+  /** A child process of the functions host, for clusterless use. */
+  LOCAL
+}

@@ -1,0 +1,15 @@
+package dev.trainwatch.functions.domain;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * One point a trainer reports: the values of several metrics at one epoch (and optionally one step)
+ * at one time. Values may be NaN or infinite; a NaN loss is exactly what a user needs to see.
+ *
+ * @param epoch the epoch the trainer was in
+ * @param step the global step, or null when the trainer reports per epoch only
+ * @param timestamp when the trainer measured it
+ * @param metrics metric name to value, in the order the trainer sent them
+ */
+public record MetricPoint(int epoch, Long step, Instant timestamp, Map<String, Double> metrics) {}

@@ -1,0 +1,151 @@
+package dev.trainwatch.functions.repository;
+
+import dev.trainwatch.functions.domain.MetricPoint;
+import dev.trainwatch.functions.domain.SequencedPoint;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Metric points in PostgreSQL. Written with the reactive client rather than Hibernate because a
+ * batch of any size is one statement and one round trip: arrays in, UNNEST inside.
+ */
+@ApplicationScoped
+public class MetricRepository {
+
+  /**
+   * Takes the next sequence numbers from the job row (its row lock orders concurrent batches of one
+   * job) and inserts every value, in one statement, so a batch is stored whole or not at all. No
+   * row: no such job.
+   */
+  private static final String INSERT =
+      """
+      WITH job AS (
+        UPDATE training_jobs SET last_seq = last_seq + $2, updated_at = now()
+        WHERE id = $1
+        RETURNING last_seq - $2 AS base_seq, session_id),
+      ins AS (
+        INSERT INTO metric_values (job_id, seq, epoch, step, ts, name, value)
+        SELECT $1, job.base_seq + v.point_no, v.epoch, v.step, v.ts, v.name, v.value
+        FROM job, unnest($3::int[], $4::int[], $5::bigint[], $6::timestamptz[], $7::text[], $8::float8[])
+          AS v(point_no, epoch, step, ts, name, value))
+      SELECT base_seq + 1 AS first_seq, session_id FROM job
+      """;
+
+  /**
+   * The points after a sequence number, whole, at most $4 of them, optionally only some metrics
+   * ($3).
+   */
+  private static final String READ =
+      """
+      WITH wanted AS (
+        SELECT DISTINCT seq FROM metric_values
+        WHERE job_id = $1 AND seq > $2 AND ($3::text[] IS NULL OR name = ANY($3))
+        ORDER BY seq LIMIT $4)
+      SELECT m.seq, m.epoch, m.step, m.ts, m.name, m.value
+      FROM metric_values m JOIN wanted w ON m.seq = w.seq
+      WHERE m.job_id = $1 AND ($3::text[] IS NULL OR m.name = ANY($3))
+      ORDER BY m.seq
+      """;
+
+  private final Pool pool;
+
+  public MetricRepository(Pool pool) {
+    this.pool = pool;
+  }
+
+  /**
+   * Stores the points of {@code jobId}; null when there is no such job (and nothing was stored).
+   */
+  public Uni<StoredBatch> insert(long jobId, List<MetricPoint> points) {
+    int values = points.stream().mapToInt(p -> p.metrics().size()).sum();
+    Integer[] pointNo = new Integer[values];
+    Integer[] epoch = new Integer[values];
+    Long[] step = new Long[values];
+    OffsetDateTime[] ts = new OffsetDateTime[values];
+    String[] name = new String[values];
+    Double[] value = new Double[values];
+    int row = 0;
+    for (int p = 0; p < points.size(); p++) {
+      MetricPoint point = points.get(p);
+      OffsetDateTime at = point.timestamp().atOffset(ZoneOffset.UTC);
+      for (Map.Entry<String, Double> metric : point.metrics().entrySet()) {
+        pointNo[row] = p + 1;
+        epoch[row] = point.epoch();
+        step[row] = point.step();
+        ts[row] = at;
+        name[row] = metric.getKey();
+        value[row] = metric.getValue();
+        row++;
+      }
+    }
+    Tuple args =
+        Tuple.tuple()
+            .addLong(jobId)
+            .addInteger(points.size())
+            .addArrayOfInteger(pointNo)
+            .addArrayOfInteger(epoch)
+            .addArrayOfLong(step)
+            .addArrayOfOffsetDateTime(ts)
+            .addArrayOfString(name)
+            .addArrayOfDouble(value);
+    return pool.preparedQuery(INSERT)
+        .execute(args)
+        .map(
+            rows -> {
+              if (rows.size() == 0) {
+                return null;
+              }
+              Row stored = rows.iterator().next();
+              return new StoredBatch(stored.getLong("first_seq"), stored.getLong("session_id"));
+            });
+  }
+
+  /**
+   * Up to {@code limit} whole points of {@code jobId} with a sequence number above {@code
+   * afterSeq}, in order; with {@code names}, only those metrics and only points that have one of
+   * them.
+   */
+  public Uni<List<SequencedPoint>> read(long jobId, long afterSeq, List<String> names, int limit) {
+    String[] filter = names == null || names.isEmpty() ? null : names.toArray(String[]::new);
+    return pool.preparedQuery(READ)
+        .execute(
+            Tuple.tuple()
+                .addLong(jobId)
+                .addLong(afterSeq)
+                .addArrayOfString(filter)
+                .addInteger(limit))
+        .map(MetricRepository::toPoints);
+  }
+
+  private static List<SequencedPoint> toPoints(RowSet<Row> rows) {
+    List<SequencedPoint> points = new ArrayList<>();
+    long currentSeq = -1;
+    Map<String, Double> metrics = null;
+    for (Row row : rows) {
+      long seq = row.getLong("seq");
+      if (seq != currentSeq) {
+        currentSeq = seq;
+        metrics = new LinkedHashMap<>();
+        MetricPoint point =
+            new MetricPoint(
+                row.getInteger("epoch"),
+                row.getLong("step"),
+                row.getOffsetDateTime("ts").toInstant(),
+                metrics);
+        points.add(new SequencedPoint(seq, point));
+      }
+      metrics.put(row.getString("name"), row.getDouble("value"));
+    }
+    return points;
+  }
+}

@@ -1,0 +1,73 @@
+package dev.trainwatch.functions.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Iterator;
+import java.util.Set;
+
+/**
+ * Reads fields of a JSON request body and refuses wrong ones with a message that names the field.
+ * Kept by hand rather than bound by reflection so that every message is precise and the native
+ * image needs no reflection.
+ */
+final class JsonFields {
+
+  private JsonFields() {}
+
+  /** Refuses a body that is not an object, or that has a field outside {@code allowed}. */
+  static void requireObject(JsonNode node, String where, Set<String> allowed) {
+    if (node == null || !node.isObject()) {
+      throw ApiException.badRequest(where + " must be a JSON object");
+    }
+    Iterator<String> names = node.fieldNames();
+    while (names.hasNext()) {
+      String name = names.next();
+      if (!allowed.contains(name)) {
+        throw ApiException.badRequest(where + " has an unknown field '" + name + "'");
+      }
+    }
+  }
+
+  /** A required, non-blank string of at most {@code maxLength} characters. */
+  static String requireText(JsonNode node, String field, int maxLength) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      throw ApiException.badRequest("'" + field + "' is required");
+    }
+    if (!value.isTextual() || value.asText().isBlank()) {
+      throw ApiException.badRequest("'" + field + "' must be a non-empty string");
+    }
+    if (value.asText().length() > maxLength) {
+      throw ApiException.badRequest("'" + field + "' is longer than " + maxLength + " characters");
+    }
+    return value.asText();
+  }
+
+  /** A required integer of at least {@code min}. */
+  static int requireInt(JsonNode node, String field, int min) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      throw ApiException.badRequest("'" + field + "' is required");
+    }
+    return (int) integer(value, field, min, Integer.MAX_VALUE);
+  }
+
+  /** An optional integer of at least {@code min}; null when absent or null. */
+  static Long optionalLong(JsonNode node, String field, long min) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    return integer(value, field, min, Long.MAX_VALUE);
+  }
+
+  private static long integer(JsonNode value, String field, long min, long max) {
+    if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+      throw ApiException.badRequest("'" + field + "' must be an integer");
+    }
+    long number = value.asLong();
+    if (number < min || number > max) {
+      throw ApiException.badRequest("'" + field + "' must be between " + min + " and " + max);
+    }
+    return number;
+  }
+}

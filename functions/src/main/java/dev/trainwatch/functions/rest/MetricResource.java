@@ -1,0 +1,97 @@
+package dev.trainwatch.functions.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.trainwatch.functions.domain.SequencedPoint;
+import dev.trainwatch.functions.service.MetricIngestService;
+import io.micrometer.core.annotation.Timed;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
+
+/** Takes the metrics a trainer reports and serves a job's metric history. */
+@Path("/api/v1/training/jobs/{id}/metrics")
+@Produces(MediaType.APPLICATION_JSON)
+public class MetricResource {
+
+  private static final int DEFAULT_HISTORY_POINTS = 10_000;
+  private static final int MAX_HISTORY_POINTS = 100_000;
+  private static final Map<String, String> OK = Map.of("status", "ok");
+
+  private final MetricPointParser parser;
+  private final MetricIngestService ingest;
+
+  public MetricResource(MetricPointParser parser, MetricIngestService ingest) {
+    this.parser = parser;
+    this.ingest = ingest;
+  }
+
+  /** The guide's single point, or a batch {@code {"points":[...]}}; stored whole or not at all. */
+  @POST
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Timed(value = "trainwatch.ingest.requests", description = "Metric ingest requests")
+  public Uni<Map<String, String>> report(@RestPath String id, JsonNode body) {
+    long jobId = Params.jobId(id);
+    return ingest.ingest(jobId, parser.parse(body, Instant.now())).map(done -> OK);
+  }
+
+  /**
+   * Stored points in seq order after {@code since} (a seq, exclusive), optionally only the metrics
+   * named by repeated {@code name} parameters; {@code next_since} continues the listing.
+   */
+  @GET
+  public Uni<MetricHistoryView> history(
+      @RestPath String id,
+      @RestQuery("name") List<String> names,
+      @RestQuery("since") String since,
+      @RestQuery("limit") String limit) {
+    long jobId = Params.jobId(id);
+    long after = Params.optionalLong(since, "since", 0, Long.MAX_VALUE, 0);
+    int most =
+        (int) Params.optionalLong(limit, "limit", 1, MAX_HISTORY_POINTS, DEFAULT_HISTORY_POINTS);
+    return ingest
+        .history(jobId, after, names, most)
+        .map(points -> MetricHistoryView.of(jobId, after, points));
+  }
+
+  /**
+   * A page of metric history.
+   *
+   * @param jobId the job
+   * @param points the points, each with its seq
+   * @param nextSince the seq to pass as {@code since} for the next page
+   */
+  public record MetricHistoryView(long jobId, List<PointView> points, long nextSince) {
+
+    static MetricHistoryView of(long jobId, long since, List<SequencedPoint> points) {
+      long next = points.isEmpty() ? since : points.get(points.size() - 1).seq();
+      return new MetricHistoryView(jobId, points.stream().map(PointView::of).toList(), next);
+    }
+  }
+
+  /**
+   * One stored point, shaped as in a {@code training_metrics} message plus its seq.
+   *
+   * @param seq the job's event number of this point
+   * @param epoch the epoch
+   * @param step the step, or null
+   * @param metrics metric name to value; NaN and infinities as strings
+   * @param timestamp when it was measured
+   */
+  public record PointView(
+      long seq, int epoch, Long step, Map<String, Double> metrics, Instant timestamp) {
+
+    static PointView of(SequencedPoint p) {
+      return new PointView(
+          p.seq(), p.point().epoch(), p.point().step(), p.point().metrics(), p.point().timestamp());
+    }
+  }
+}

@@ -1,0 +1,29 @@
+package dev.trainwatch.functions.rest;
+
+/** Reads path and query parameters, refusing a malformed one with a message that names it. */
+final class Params {
+
+  private Params() {}
+
+  /** A job id from the path: a positive integer. */
+  static long jobId(String text) {
+    return optionalLong(text, "job id", 1, Long.MAX_VALUE, 0);
+  }
+
+  /** An integer parameter between min and max; {@code absent} when the parameter is not given. */
+  static long optionalLong(String text, String name, long min, long max, long absent) {
+    if (text == null) {
+      return absent;
+    }
+    try {
+      long value = Long.parseLong(text.trim());
+      if (value >= min && value <= max) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // refused below
+    }
+    throw ApiException.badRequest(
+        "'" + name + "' must be an integer from " + min + " to " + max + ", not '" + text + "'");
+  }
+}
