@@ -9,6 +9,7 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -117,9 +118,14 @@ public class MetricPointParser {
 
   /**
    * ISO-8601 with an offset, or without one (read as UTC, as Python's naive isoformat() is in a
-   * pod).
+   * pod), cut to microseconds: what PostgreSQL keeps, so a replayed event says what the live one
+   * said.
    */
   private static Instant timestamp(JsonNode value, Instant receivedAt) {
+    return exactTimestamp(value, receivedAt).truncatedTo(ChronoUnit.MICROS);
+  }
+
+  private static Instant exactTimestamp(JsonNode value, Instant receivedAt) {
     if (value == null || value.isNull()) {
       return receivedAt;
     }

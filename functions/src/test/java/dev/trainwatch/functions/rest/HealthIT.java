@@ -1,0 +1,47 @@
+package dev.trainwatch.functions.rest;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+/** Integration: health (the guide's /health and Quarkus's) and Prometheus metrics. */
+@QuarkusTest
+class HealthIT {
+
+  @Test
+  void readinessCoversPostgresqlAndRedisAtBothPaths() {
+    for (String path : new String[] {"/health", "/q/health/ready"}) {
+      given()
+          .get(path)
+          .then()
+          .statusCode(200)
+          .body("status", equalTo("UP"))
+          .body(
+              "checks.name",
+              hasItems(
+                  "Redis connection health check", "Reactive PostgreSQL connections health check"));
+    }
+  }
+
+  @Test
+  void exposesIngestCountersAndLatency() {
+    long job = TestJobs.submit(null);
+    given()
+        .contentType("application/json")
+        .body("{\"epoch\":1,\"metrics\":{\"loss\":1}}")
+        .post(TestJobs.JOBS + "/" + job + "/metrics")
+        .then()
+        .statusCode(200);
+    given()
+        .get("/q/metrics")
+        .then()
+        .statusCode(200)
+        .body(containsString("trainwatch_ingest_points_total"))
+        .body(containsString("trainwatch_events_published_total"))
+        .body(containsString("trainwatch_ingest_requests_seconds_count"));
+  }
+}
