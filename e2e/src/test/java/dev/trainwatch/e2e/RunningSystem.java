@@ -1,5 +1,12 @@
 package dev.trainwatch.e2e;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -11,7 +18,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Queue;
 
 /**
  * The packaged functions and relay, started once as real processes for all end-to-end tests, on
@@ -26,10 +35,12 @@ final class RunningSystem {
 
   final int functionsPort;
   final int relayPort;
+  final KubernetesClient kubernetes;
 
-  private RunningSystem(int functionsPort, int relayPort) {
+  private RunningSystem(int functionsPort, int relayPort, KubernetesClient kubernetes) {
     this.functionsPort = functionsPort;
     this.relayPort = relayPort;
+    this.kubernetes = kubernetes;
   }
 
   /** The system, started on first use. */
@@ -56,8 +67,28 @@ final class RunningSystem {
     Path root = Path.of(System.getProperty("trainwatch.root", "..")).toAbsolutePath().normalize();
     int functionsPort = freePort();
     int relayPort = freePort();
+    Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
+    KubernetesMockServer cluster =
+        new KubernetesMockServer(
+            new Context(),
+            new MockWebServer(),
+            expectations,
+            new KubernetesMixedDispatcher(expectations),
+            false);
+    cluster.init();
     Process functions =
-        launch(root, "functions", Map.of("FUNCTIONS_PORT", Integer.toString(functionsPort)));
+        launch(
+            root,
+            "functions",
+            Map.of(
+                "FUNCTIONS_PORT",
+                Integer.toString(functionsPort),
+                "KUBERNETES_MASTER",
+                "http://" + cluster.getHostName() + ":" + cluster.getPort(),
+                "TRAINWATCH_LOCAL_WORKDIR",
+                root.toString(),
+                "MONITOR_POLL_INTERVAL",
+                "1"));
     Process relay = launch(root, "ws-relay", Map.of("RELAY_PORT", Integer.toString(relayPort)));
     Runtime.getRuntime()
         .addShutdownHook(
@@ -66,7 +97,7 @@ final class RunningSystem {
                   functions.destroy();
                   relay.destroy();
                 }));
-    RunningSystem system = new RunningSystem(functionsPort, relayPort);
+    RunningSystem system = new RunningSystem(functionsPort, relayPort, cluster.createClient());
     awaitReady(
         system.functions("/q/health/ready"), functions, root.resolve("e2e/target/functions.log"));
     awaitReady(system.relay("/q/health/ready"), relay, root.resolve("e2e/target/ws-relay.log"));

@@ -2,12 +2,14 @@ package dev.trainwatch.functions.domain;
 
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.OffsetDateTime;
+import java.util.List;
 
 /**
  * A submitted training job. Status and executor are stored by their wire names so that SQL written
@@ -50,6 +52,46 @@ public class TrainingJob extends PanacheEntityBase {
 
   @Column(name = "updated_at", nullable = false)
   public OffsetDateTime updatedAt;
+
+  /** The container image (Kubernetes); null for the configured default. */
+  public String image;
+
+  /** The command to run; null for the executor's default (the bundled demo trainer). */
+  @Convert(converter = StringListConverter.class)
+  public List<String> command;
+
+  /** Arguments after the command (Kubernetes: the container's args). */
+  @Convert(converter = StringListConverter.class)
+  public List<String> args;
+
+  /** CPU request and limit, a Kubernetes quantity such as "2" or "500m"; null for none. */
+  public String cpu;
+
+  /** Memory request and limit, a Kubernetes quantity such as "8Gi"; null for none. */
+  public String memory;
+
+  /** GPUs, as an nvidia.com/gpu limit; null or 0 for none. */
+  public Integer gpu;
+
+  /** The Kubernetes Job's name or the local process id, once started. Written by SQL only. */
+  @Column(name = "execution_id", insertable = false, updatable = false)
+  public String executionId;
+
+  /** A {@link FailureReason} code when failed. Written by SQL only. */
+  @Column(name = "failure_reason", insertable = false, updatable = false)
+  public String failureReason;
+
+  /** Why the job is in its status, for people. Written by SQL only. */
+  @Column(name = "status_message", insertable = false, updatable = false)
+  public String statusMessage;
+
+  /** When it was first seen running. Written by SQL only. */
+  @Column(name = "started_at", insertable = false, updatable = false)
+  public OffsetDateTime startedAt;
+
+  /** When it reached a final status. Written by SQL only. */
+  @Column(name = "finished_at", insertable = false, updatable = false)
+  public OffsetDateTime finishedAt;
 
   /**
    * The sequence number of the job's newest event; the ingest statement advances it, never

@@ -2,8 +2,11 @@ package dev.trainwatch.functions.event;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.trainwatch.functions.domain.LogEntry;
 import dev.trainwatch.functions.domain.MetricPoint;
+import dev.trainwatch.functions.domain.SequencedLog;
 import dev.trainwatch.functions.domain.SequencedPoint;
+import dev.trainwatch.functions.domain.StatusChange;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -25,26 +28,74 @@ public final class EventRenderer {
 
   /** A {@code training_metrics} message for one stored point of {@code jobId}. */
   public static String metrics(long jobId, SequencedPoint sequenced) {
+    MetricPoint point = sequenced.point();
+    return write(
+        json -> {
+          json.writeStringField("type", "training_metrics");
+          json.writeNumberField("job_id", jobId);
+          json.writeNumberField("seq", sequenced.seq());
+          json.writeObjectFieldStart("metrics");
+          json.writeNumberField("epoch", point.epoch());
+          if (point.step() != null) {
+            json.writeNumberField("step", point.step());
+          }
+          json.writeObjectFieldStart("metrics");
+          for (Map.Entry<String, Double> metric : point.metrics().entrySet()) {
+            json.writeFieldName(metric.getKey());
+            writeValue(json, metric.getValue());
+          }
+          json.writeEndObject();
+          json.writeStringField("timestamp", point.timestamp().toString());
+          json.writeEndObject();
+        });
+  }
+
+  /** A {@code training_status_change} message; reason and message only when there are. */
+  public static String statusChange(long jobId, StatusChange change) {
+    return write(
+        json -> {
+          json.writeStringField("type", "training_status_change");
+          json.writeNumberField("job_id", jobId);
+          json.writeNumberField("seq", change.seq());
+          json.writeStringField("old_status", change.from().wireName());
+          json.writeStringField("new_status", change.to().wireName());
+          json.writeStringField("timestamp", change.at().toString());
+          if (change.reason() != null) {
+            json.writeStringField("reason", change.reason());
+          }
+          if (change.message() != null) {
+            json.writeStringField("message", change.message());
+          }
+        });
+  }
+
+  /** A {@code training_log} message for one stored entry. */
+  public static String log(long jobId, SequencedLog sequenced) {
+    LogEntry entry = sequenced.entry();
+    return write(
+        json -> {
+          json.writeStringField("type", "training_log");
+          json.writeNumberField("job_id", jobId);
+          json.writeNumberField("seq", sequenced.seq());
+          json.writeObjectFieldStart("log");
+          json.writeStringField("message", entry.message());
+          json.writeStringField("level", entry.level().name());
+          json.writeStringField("timestamp", entry.timestamp().toString());
+          json.writeEndObject();
+        });
+  }
+
+  /** The fields of one message object. */
+  @FunctionalInterface
+  private interface Fields {
+    void write(JsonGenerator json) throws IOException;
+  }
+
+  private static String write(Fields fields) {
     StringWriter out = new StringWriter(128);
     try (JsonGenerator json = JSON.createGenerator(out)) {
-      MetricPoint point = sequenced.point();
       json.writeStartObject();
-      json.writeStringField("type", "training_metrics");
-      json.writeNumberField("job_id", jobId);
-      json.writeNumberField("seq", sequenced.seq());
-      json.writeObjectFieldStart("metrics");
-      json.writeNumberField("epoch", point.epoch());
-      if (point.step() != null) {
-        json.writeNumberField("step", point.step());
-      }
-      json.writeObjectFieldStart("metrics");
-      for (Map.Entry<String, Double> metric : point.metrics().entrySet()) {
-        json.writeFieldName(metric.getKey());
-        writeValue(json, metric.getValue());
-      }
-      json.writeEndObject();
-      json.writeStringField("timestamp", point.timestamp().toString());
-      json.writeEndObject();
+      fields.write(json);
       json.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException("writing to a StringWriter does not fail", e);

@@ -1,6 +1,7 @@
 package dev.trainwatch.functions.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.trainwatch.functions.service.JobAlreadyFinishedException;
 import dev.trainwatch.functions.service.NoSuchJobException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
@@ -19,6 +20,11 @@ public class ApiErrorMapper {
   @ServerExceptionMapper
   public Response noSuchJob(NoSuchJobException e) {
     return body(404, "not_found", e.getMessage());
+  }
+
+  @ServerExceptionMapper
+  public Response alreadyFinished(JobAlreadyFinishedException e) {
+    return body(409, "job_finished", e.getMessage());
   }
 
   @ServerExceptionMapper

@@ -1,12 +1,16 @@
 package dev.trainwatch.functions.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.trainwatch.functions.domain.ExecutorType;
 import dev.trainwatch.functions.domain.JobStatus;
 import dev.trainwatch.functions.domain.WireEnum;
+import dev.trainwatch.functions.service.ExecutionService;
 import dev.trainwatch.functions.service.JobService;
 import dev.trainwatch.functions.service.NewJob;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -14,6 +18,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.jboss.resteasy.reactive.ResponseStatus;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
@@ -31,14 +36,27 @@ public class JobResource {
           "num_epochs",
           "batch_size",
           "executor_type",
-          "session_id");
+          "session_id",
+          "image",
+          "command",
+          "args",
+          "resources");
+  private static final Set<String> RESOURCE_FIELDS = Set.of("cpu", "memory", "gpu");
+
+  /** A Kubernetes quantity such as 2, 500m, 1.5 or 8Gi. */
+  private static final Pattern QUANTITY =
+      Pattern.compile("[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?");
+
+  private static final int MAX_ARGS = 256;
   private static final int MAX_TEXT = 1000;
   private static final int MAX_PAGE_SIZE = 500;
 
   private final JobService jobs;
+  private final ExecutionService execution;
 
-  public JobResource(JobService jobs) {
+  public JobResource(JobService jobs, ExecutionService execution) {
     this.jobs = jobs;
+    this.execution = execution;
   }
 
   @POST
@@ -51,6 +69,12 @@ public class JobResource {
     if (executor == null) {
       throw ApiException.badRequest("'executor_type' must be 'kubernetes' or 'local'");
     }
+    JsonNode resources = body.get("resources");
+    if (resources != null && !resources.isNull()) {
+      JsonFields.requireObject(resources, "'resources'", RESOURCE_FIELDS);
+    } else {
+      resources = JsonNodeFactory.instance.objectNode();
+    }
     NewJob job =
         new NewJob(
             JsonFields.requireText(body, "model_name", MAX_TEXT),
@@ -59,8 +83,24 @@ public class JobResource {
             JsonFields.requireInt(body, "num_epochs", 1),
             JsonFields.requireInt(body, "batch_size", 1),
             executor,
-            JsonFields.optionalLong(body, "session_id", 1));
-    return jobs.submit(job).map(JobView::of);
+            JsonFields.optionalLong(body, "session_id", 1),
+            JsonFields.optionalText(body, "image", MAX_TEXT),
+            JsonFields.optionalStrings(body, "command", MAX_ARGS),
+            JsonFields.optionalStrings(body, "args", MAX_ARGS),
+            quantity(resources, "cpu"),
+            quantity(resources, "memory"),
+            gpus(resources));
+    Context context = Vertx.currentContext();
+    return jobs.submit(job)
+        .flatMap(
+            stored ->
+                execution
+                    .launch(stored)
+                    // Back on the request's event loop, where Hibernate Reactive reads the job
+                    // again.
+                    .emitOn(command -> context.runOnContext(ignored -> command.run()))
+                    .flatMap(started -> jobs.find(stored.id)))
+        .map(JobView::of);
   }
 
   @GET
@@ -94,5 +134,37 @@ public class JobResource {
   @Path("/{id}")
   public Uni<JobView> get(@RestPath String id) {
     return jobs.find(Params.jobId(id)).map(JobView::of);
+  }
+
+  /**
+   * Stops the job (deletes its Kubernetes Job, or kills its process tree) and marks it cancelled.
+   */
+  @POST
+  @Path("/{id}/cancel")
+  public Uni<JobView> cancel(@RestPath String id) {
+    long jobId = Params.jobId(id);
+    Context context = Vertx.currentContext();
+    return execution
+        .cancel(jobId)
+        .emitOn(command -> context.runOnContext(ignored -> command.run()))
+        .flatMap(status -> jobs.find(jobId))
+        .map(JobView::of);
+  }
+
+  private static String quantity(JsonNode resources, String field) {
+    String value = JsonFields.optionalText(resources, field, 32);
+    if (value != null && !QUANTITY.matcher(value).matches()) {
+      throw ApiException.badRequest(
+          "'resources." + field + "' must be a Kubernetes quantity such as 2, 500m or 8Gi");
+    }
+    return value;
+  }
+
+  private static Integer gpus(JsonNode resources) {
+    Long gpus = JsonFields.optionalLong(resources, "gpu", 0);
+    if (gpus != null && gpus > 64) {
+      throw ApiException.badRequest("'resources.gpu' must be between 0 and 64");
+    }
+    return gpus == null ? null : gpus.intValue();
   }
 }

@@ -1,7 +1,9 @@
 package dev.trainwatch.functions.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -40,6 +42,32 @@ final class JsonFields {
       throw ApiException.badRequest("'" + field + "' is longer than " + maxLength + " characters");
     }
     return value.asText();
+  }
+
+  /** An optional non-blank string of at most {@code maxLength} characters; null when absent. */
+  static String optionalText(JsonNode node, String field, int maxLength) {
+    JsonNode value = node.get(field);
+    return value == null || value.isNull() ? null : requireText(node, field, maxLength);
+  }
+
+  /** An optional non-empty array of strings; null when absent. */
+  static List<String> optionalStrings(JsonNode node, String field, int maxItems) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!value.isArray() || value.isEmpty() || value.size() > maxItems) {
+      throw ApiException.badRequest(
+          "'" + field + "' must be an array of 1 to " + maxItems + " strings");
+    }
+    List<String> items = new ArrayList<>(value.size());
+    for (JsonNode item : value) {
+      if (!item.isTextual()) {
+        throw ApiException.badRequest("'" + field + "' must hold strings only, not " + item);
+      }
+      items.add(item.asText());
+    }
+    return items;
   }
 
   /** A required integer of at least {@code min}. */

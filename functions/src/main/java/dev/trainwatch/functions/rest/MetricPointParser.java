@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.trainwatch.functions.config.TrainwatchConfig;
 import dev.trainwatch.functions.domain.MetricPoint;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -40,8 +41,13 @@ public class MetricPointParser {
 
   private final TrainwatchConfig.Ingest limits;
 
+  @Inject
   public MetricPointParser(TrainwatchConfig config) {
-    this.limits = config.ingest();
+    this(config.ingest());
+  }
+
+  MetricPointParser(TrainwatchConfig.Ingest limits) {
+    this.limits = limits;
   }
 
   /** The points of a request body, in the order sent. */

@@ -39,6 +39,12 @@ public class JobService {
     job.batchSize = request.batchSize();
     job.executorType = request.executorType().wireName();
     job.sessionId = request.sessionId();
+    job.image = request.image();
+    job.command = request.command();
+    job.args = request.args();
+    job.cpu = request.cpu();
+    job.memory = request.memory();
+    job.gpu = request.gpu();
     job.status = JobStatus.PENDING.wireName();
     job.createdAt = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
     job.updatedAt = job.createdAt;

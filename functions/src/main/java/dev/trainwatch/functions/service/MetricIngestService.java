@@ -2,49 +2,35 @@ package dev.trainwatch.functions.service;
 
 import dev.trainwatch.functions.domain.MetricPoint;
 import dev.trainwatch.functions.domain.SequencedPoint;
-import dev.trainwatch.functions.event.EventPublisher;
 import dev.trainwatch.functions.event.EventRenderer;
-import dev.trainwatch.functions.event.JobAddress;
-import dev.trainwatch.functions.event.OutboundEvent;
 import dev.trainwatch.functions.repository.MetricRepository;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Stores a batch of metric points and publishes one {@code training_metrics} event per point.
- * Storing comes first and decides the answer: a point that is stored is never lost, even when
- * publishing fails (it is then published with the job's next batch, see {@link EventPublisher}).
+ * Storing comes first and decides the answer: a stored point is never lost, even when publishing
+ * fails (see {@link EventFeed}).
  */
 @ApplicationScoped
 public class MetricIngestService {
 
   private final MetricRepository repository;
   private final JobService jobs;
-  private final EventPublisher publisher;
+  private final EventFeed feed;
   private final Counter pointsStored;
-  private final Counter publishFailures;
 
   public MetricIngestService(
-      MetricRepository repository,
-      JobService jobs,
-      EventPublisher publisher,
-      MeterRegistry registry) {
+      MetricRepository repository, JobService jobs, EventFeed feed, MeterRegistry registry) {
     this.repository = repository;
     this.jobs = jobs;
-    this.publisher = publisher;
+    this.feed = feed;
     this.pointsStored =
         Counter.builder("trainwatch.ingest.points")
             .description("Metric points stored")
-            .register(registry);
-    this.publishFailures =
-        Counter.builder("trainwatch.ingest.publish.failures")
-            .description(
-                "Stored batches whose live publication failed and waits for the next batch")
             .register(registry);
   }
 
@@ -60,22 +46,11 @@ public class MetricIngestService {
         .flatMap(
             stored -> {
               pointsStored.increment(points.size());
-              List<OutboundEvent> events = new ArrayList<>(points.size());
-              for (int i = 0; i < points.size(); i++) {
-                long seq = stored.firstSeq() + i;
-                String json = EventRenderer.metrics(jobId, new SequencedPoint(seq, points.get(i)));
-                events.add(new OutboundEvent(seq, json));
-              }
-              return publisher
-                  .publish(new JobAddress(jobId, stored.sessionId()), events)
-                  .onFailure()
-                  .recoverWithItem(
-                      e -> {
-                        publishFailures.increment();
-                        Log.warnf(
-                            "Job %d: stored points not yet published: %s", jobId, e.toString());
-                        return null;
-                      });
+              return feed.publishBatch(
+                  jobId,
+                  stored,
+                  points,
+                  (seq, point) -> EventRenderer.metrics(jobId, new SequencedPoint(seq, point)));
             });
   }
 

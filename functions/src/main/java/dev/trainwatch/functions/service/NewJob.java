@@ -1,6 +1,7 @@
 package dev.trainwatch.functions.service;
 
 import dev.trainwatch.functions.domain.ExecutorType;
+import java.util.List;
 
 /**
  * A job submission, already checked field by field.
@@ -12,6 +13,12 @@ import dev.trainwatch.functions.domain.ExecutorType;
  * @param batchSize the trainer's batch size
  * @param executorType where it runs
  * @param sessionId the session it belongs to, or null
+ * @param image the container image (Kubernetes), or null for the default
+ * @param command the command, or null for the executor's default
+ * @param args arguments after the command, or null
+ * @param cpu CPU request and limit, a Kubernetes quantity, or null
+ * @param memory memory request and limit, a Kubernetes quantity, or null
+ * @param gpu GPUs, or null
  */
 public record NewJob(
     String modelName,
@@ -20,4 +27,10 @@ public record NewJob(
     int numEpochs,
     int batchSize,
     ExecutorType executorType,
-    Long sessionId) {}
+    Long sessionId,
+    String image,
+    List<String> command,
+    List<String> args,
+    String cpu,
+    String memory,
+    Integer gpu) {}

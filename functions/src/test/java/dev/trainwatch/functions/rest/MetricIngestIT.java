@@ -6,6 +6,8 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 
+import dev.trainwatch.functions.TestFeed;
+import dev.trainwatch.functions.TestJobs;
 import dev.trainwatch.functions.domain.MetricPoint;
 import dev.trainwatch.functions.repository.MetricRepository;
 import io.quarkus.redis.datasource.RedisDataSource;
@@ -13,11 +15,9 @@ import io.quarkus.redis.datasource.pubsub.PubSubCommands;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
-import io.vertx.mutiny.redis.client.Response;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -41,7 +41,7 @@ class MetricIngestIT {
     long job = TestJobs.submit(null);
     post(job, GUIDE_POINT).statusCode(200).body("status", equalTo("ok"));
 
-    assertThat(history(job))
+    assertThat(TestFeed.of(redis, job))
         .containsExactly(
             "{\"type\":\"training_metrics\",\"job_id\":"
                 + job
@@ -65,7 +65,9 @@ class MetricIngestIT {
     post(job, point(1, "1.0")).statusCode(200);
     post(job, "{\"points\":[" + point(2, "0.5") + "," + point(3, "0.25") + "]}").statusCode(200);
     post(job, point(4, "0.125")).statusCode(200);
-    assertThat(history(job)).extracting(MetricIngestIT::seqOf).containsExactly(1L, 2L, 3L, 4L);
+    assertThat(TestFeed.of(redis, job))
+        .extracting(MetricIngestIT::seqOf)
+        .containsExactly(1L, 2L, 3L, 4L);
   }
 
   @Test
@@ -96,7 +98,7 @@ class MetricIngestIT {
   void acceptsStoresAndForwardsNanAndInfinity() {
     long job = TestJobs.submit(null);
     post(job, "{\"epoch\":1,\"metrics\":{\"loss\":NaN,\"grad\":Infinity}}").statusCode(200);
-    assertThat(history(job).get(0))
+    assertThat(TestFeed.of(redis, job).get(0))
         .contains("\"metrics\":{\"loss\":\"NaN\",\"grad\":\"Infinity\"}");
     given()
         .get(TestJobs.JOBS + "/" + job + "/metrics")
@@ -113,10 +115,10 @@ class MetricIngestIT {
         .body("error", equalTo("bad_request"))
         .body("message", containsString("points[1]: metric 'loss' must be a number"));
     given().get(TestJobs.JOBS + "/" + job + "/metrics").then().body("points", hasSize(0));
-    assertThat(history(job)).isEmpty();
+    assertThat(TestFeed.of(redis, job)).isEmpty();
 
     post(job, point(1, "1")).statusCode(200);
-    assertThat(history(job)).extracting(MetricIngestIT::seqOf).containsExactly(1L);
+    assertThat(TestFeed.of(redis, job)).extracting(MetricIngestIT::seqOf).containsExactly(1L);
   }
 
   @Test
@@ -144,10 +146,12 @@ class MetricIngestIT {
     MetricPoint lost =
         new MetricPoint(2, null, Instant.parse("2026-11-28T10:00:00Z"), Map.of("loss", 0.5));
     repository.insert(job, List.of(lost, lost)).await().indefinitely();
-    assertThat(history(job)).hasSize(1);
+    assertThat(TestFeed.of(redis, job)).hasSize(1);
 
     post(job, point(3, "0.25")).statusCode(200);
-    assertThat(history(job)).extracting(MetricIngestIT::seqOf).containsExactly(1L, 2L, 3L, 4L);
+    assertThat(TestFeed.of(redis, job))
+        .extracting(MetricIngestIT::seqOf)
+        .containsExactly(1L, 2L, 3L, 4L);
   }
 
   @Test
@@ -195,16 +199,6 @@ class MetricIngestIT {
         .body(body)
         .post(TestJobs.JOBS + "/" + job + "/metrics")
         .then();
-  }
-
-  /** The messages in the job's Redis history stream, oldest first. */
-  private List<String> history(long job) {
-    Response entries = redis.execute("XRANGE", "twtest:job:" + job + ":history", "-", "+");
-    List<String> messages = new ArrayList<>();
-    for (Response entry : entries) {
-      messages.add(entry.get(1).get(1).toString());
-    }
-    return messages;
   }
 
   private static long seqOf(String message) {

@@ -109,38 +109,21 @@ class MetricPointParserTest {
     return Map.entry(name, value);
   }
 
-  private static TrainwatchConfig config(int maxPoints, int maxMetrics) {
-    TrainwatchConfig.Ingest ingest =
-        new TrainwatchConfig.Ingest() {
-          @Override
-          public int maxPointsPerBatch() {
-            return maxPoints;
-          }
-
-          @Override
-          public int maxMetricsPerPoint() {
-            return maxMetrics;
-          }
-
-          @Override
-          public int maxMetricNameLength() {
-            return 20;
-          }
-        };
-    return new TrainwatchConfig() {
+  private static TrainwatchConfig.Ingest config(int maxPoints, int maxMetrics) {
+    return new TrainwatchConfig.Ingest() {
       @Override
-      public Ingest ingest() {
-        return ingest;
+      public int maxPointsPerBatch() {
+        return maxPoints;
       }
 
       @Override
-      public Events events() {
-        throw new UnsupportedOperationException("not used by the parser");
+      public int maxMetricsPerPoint() {
+        return maxMetrics;
       }
 
       @Override
-      public Http http() {
-        throw new UnsupportedOperationException("not used by the parser");
+      public int maxMetricNameLength() {
+        return 20;
       }
     };
   }

@@ -1,20 +1,21 @@
-package dev.trainwatch.functions.rest;
+package dev.trainwatch.functions;
 
 import static io.restassured.RestAssured.given;
 
 import io.restassured.http.ContentType;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Submits jobs through the API for integration tests. */
-final class TestJobs {
+public final class TestJobs {
 
-  static final String JOBS = "/api/v1/training/jobs";
+  public static final String JOBS = "/api/v1/training/jobs";
 
   private TestJobs() {}
 
   /** The guide's example submission, with optional overrides (a null value removes the field). */
-  static Map<String, Object> body(Object... overrides) {
+  public static Map<String, Object> body(Object... overrides) {
     Map<String, Object> body = new HashMap<>();
     body.put("model_name", "yolo11n");
     body.put("framework", "ultralytics");
@@ -28,11 +29,20 @@ final class TestJobs {
     return body;
   }
 
-  /** Submits a job (of a session, when sessionId is not null) and returns its id. */
-  static long submit(Long sessionId) {
+  /** Submits a Kubernetes job (of a session, when sessionId is not null) and returns its id. */
+  public static long submit(Long sessionId) {
+    return submit(body("session_id", sessionId));
+  }
+
+  /** Submits a local job running {@code python3 -c script} and returns its id. */
+  public static long submitLocal(String script) {
+    return submit(body("executor_type", "local", "command", List.of("python3", "-c", script)));
+  }
+
+  private static long submit(Map<String, Object> body) {
     return given()
         .contentType(ContentType.JSON)
-        .body(body("session_id", sessionId))
+        .body(body)
         .post(JOBS)
         .then()
         .statusCode(201)

@@ -1,0 +1,112 @@
+package dev.trainwatch.functions.executor;
+
+import dev.trainwatch.functions.config.TrainwatchConfig;
+import dev.trainwatch.functions.domain.ExecutorType;
+import dev.trainwatch.functions.domain.JobRef;
+import dev.trainwatch.functions.domain.LogEntry;
+import dev.trainwatch.functions.domain.Observation;
+import dev.trainwatch.functions.domain.TrainingJob;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Runs a job as a batch/v1 Job in the training namespace (see {@link KubernetesJobFactory}) and
+ * reads its status from the Job and its pods (see {@link KubernetesStatusReader}). The client is
+ * created on first use, not at start-up. It never changes a Job except to create or delete it.
+ */
+@ApplicationScoped
+public class KubernetesJobExecutor implements JobExecutor {
+
+  private final KubernetesClient client;
+  private final KubernetesJobFactory factory;
+  private final PodLogReader logs;
+  private final TrainwatchConfig.Kubernetes config;
+
+  public KubernetesJobExecutor(
+      KubernetesClient client,
+      KubernetesJobFactory factory,
+      PodLogReader logs,
+      TrainwatchConfig config) {
+    this.client = client;
+    this.factory = factory;
+    this.logs = logs;
+    this.config = config.kubernetes();
+  }
+
+  @Override
+  public ExecutorType type() {
+    return ExecutorType.KUBERNETES;
+  }
+
+  @Override
+  public String start(TrainingJob job) {
+    Job spec = factory.build(job);
+    try {
+      client.batch().v1().jobs().inNamespace(config.namespace()).resource(spec).create();
+    } catch (KubernetesClientException e) {
+      throw new ExecutorException("the Kubernetes Job could not be created", e);
+    }
+    return spec.getMetadata().getName();
+  }
+
+  @Override
+  public Observation observe(JobRef job) {
+    try {
+      Job current = jobOf(job);
+      return KubernetesStatusReader.read(
+          current, podsOf(job), job.createdAt(), config.unschedulableAfter(), Instant.now());
+    } catch (KubernetesClientException e) {
+      throw new ExecutorException("the Kubernetes API did not answer", e);
+    }
+  }
+
+  @Override
+  public List<LogEntry> newLogs(JobRef job, int most) {
+    try {
+      return logs.read(job.id(), podsOf(job), most);
+    } catch (KubernetesClientException e) {
+      throw new ExecutorException("the Kubernetes API did not answer", e);
+    }
+  }
+
+  @Override
+  public void cancel(JobRef job) {
+    try {
+      client
+          .batch()
+          .v1()
+          .jobs()
+          .inNamespace(config.namespace())
+          .withName(KubernetesJobFactory.jobName(job.id()))
+          .withPropagationPolicy(DeletionPropagation.BACKGROUND)
+          .delete();
+    } catch (KubernetesClientException e) {
+      throw new ExecutorException("the Kubernetes Job could not be deleted", e);
+    }
+  }
+
+  private Job jobOf(JobRef job) {
+    return client
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(config.namespace())
+        .withName(KubernetesJobFactory.jobName(job.id()))
+        .get();
+  }
+
+  private List<Pod> podsOf(JobRef job) {
+    return client
+        .pods()
+        .inNamespace(config.namespace())
+        .withLabel(KubernetesJobFactory.JOB_ID_LABEL, Long.toString(job.id()))
+        .list()
+        .getItems();
+  }
+}

@@ -1,0 +1,111 @@
+package dev.trainwatch.functions.repository;
+
+import dev.trainwatch.functions.domain.LogEntry;
+import dev.trainwatch.functions.domain.LogLevel;
+import dev.trainwatch.functions.domain.SequencedLog;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Log entries of jobs in PostgreSQL: a batch in one statement that also takes its seq numbers. */
+@ApplicationScoped
+public class LogRepository {
+
+  private static final String INSERT =
+      """
+      WITH job AS (
+        UPDATE training_jobs SET last_seq = last_seq + $2, updated_at = now()
+        WHERE id = $1
+        RETURNING last_seq - $2 AS base_seq, session_id),
+      ins AS (
+        INSERT INTO job_logs (job_id, seq, ts, level, message)
+        SELECT $1, job.base_seq + v.entry_no, v.ts, v.level, v.message
+        FROM job, unnest($3::timestamptz[], $4::text[], $5::text[]) WITH ORDINALITY
+          AS v(ts, level, message, entry_no))
+      SELECT base_seq + 1 AS first_seq, session_id FROM job
+      """;
+
+  private static final String READ =
+      """
+      SELECT seq, ts, level, message FROM job_logs
+      WHERE job_id = $1 AND seq > $2 AND seq < $3 ORDER BY seq LIMIT $4
+      """;
+
+  private static final String TAIL =
+      """
+      SELECT seq, ts, level, message FROM (
+        SELECT seq, ts, level, message FROM job_logs
+        WHERE job_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3) newest
+      ORDER BY seq
+      """;
+
+  private final Pool pool;
+
+  public LogRepository(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** Stores the entries of {@code jobId} in order; null when there is no such job. */
+  public Uni<StoredBatch> insert(long jobId, List<LogEntry> entries) {
+    OffsetDateTime[] ts = new OffsetDateTime[entries.size()];
+    String[] level = new String[entries.size()];
+    String[] message = new String[entries.size()];
+    for (int i = 0; i < entries.size(); i++) {
+      LogEntry entry = entries.get(i);
+      ts[i] = entry.timestamp().atOffset(ZoneOffset.UTC);
+      level[i] = entry.level().name();
+      message[i] = entry.message();
+    }
+    Tuple args =
+        Tuple.tuple()
+            .addLong(jobId)
+            .addInteger(entries.size())
+            .addArrayOfOffsetDateTime(ts)
+            .addArrayOfString(level)
+            .addArrayOfString(message);
+    return pool.preparedQuery(INSERT)
+        .execute(args)
+        .map(
+            rows ->
+                rows.size() == 0
+                    ? null
+                    : new StoredBatch(
+                        rows.iterator().next().getLong("first_seq"),
+                        rows.iterator().next().getLong("session_id")));
+  }
+
+  /** Entries with afterSeq &lt; seq &lt; beforeSeq, oldest first, at most {@code limit}. */
+  public Uni<List<SequencedLog>> between(long jobId, long afterSeq, long beforeSeq, int limit) {
+    return pool.preparedQuery(READ)
+        .execute(Tuple.of(jobId, afterSeq, beforeSeq, limit))
+        .map(LogRepository::toEntries);
+  }
+
+  /** The newest {@code limit} entries below {@code beforeSeq}, oldest first. */
+  public Uni<List<SequencedLog>> tail(long jobId, long beforeSeq, int limit) {
+    return pool.preparedQuery(TAIL)
+        .execute(Tuple.of(jobId, beforeSeq, limit))
+        .map(LogRepository::toEntries);
+  }
+
+  private static List<SequencedLog> toEntries(RowSet<Row> rows) {
+    List<SequencedLog> entries = new ArrayList<>(rows.size());
+    rows.forEach(
+        row ->
+            entries.add(
+                new SequencedLog(
+                    row.getLong("seq"),
+                    new LogEntry(
+                        row.getOffsetDateTime("ts").toInstant(),
+                        LogLevel.valueOf(row.getString("level")),
+                        row.getString("message")))));
+    return entries;
+  }
+}

@@ -1,0 +1,88 @@
+package dev.trainwatch.functions.rest;
+
+import dev.trainwatch.functions.domain.SequencedLog;
+import dev.trainwatch.functions.repository.LogRepository;
+import dev.trainwatch.functions.service.JobService;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.time.Instant;
+import java.util.List;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
+
+/**
+ * A job's stored log, so a page opened late shows what came before: the newest entries (or those
+ * before {@code before}), or with {@code since} the entries after a seq, for filling a gap.
+ */
+@Path("/api/v1/training/jobs/{id}/logs")
+@Produces(MediaType.APPLICATION_JSON)
+public class LogResource {
+
+  private static final int DEFAULT_ENTRIES = 500;
+  private static final int MAX_ENTRIES = 5000;
+
+  private final JobService jobs;
+  private final LogRepository logs;
+
+  public LogResource(JobService jobs, LogRepository logs) {
+    this.jobs = jobs;
+    this.logs = logs;
+  }
+
+  @GET
+  public Uni<LogPageView> page(
+      @RestPath String id,
+      @RestQuery("before") String before,
+      @RestQuery("since") String since,
+      @RestQuery("limit") String limit) {
+    long jobId = Params.jobId(id);
+    int most = (int) Params.optionalLong(limit, "limit", 1, MAX_ENTRIES, DEFAULT_ENTRIES);
+    if (before != null && since != null) {
+      throw ApiException.badRequest("give 'before' or 'since', not both");
+    }
+    long upTo = Params.optionalLong(before, "before", 1, Long.MAX_VALUE, Long.MAX_VALUE);
+    long after = Params.optionalLong(since, "since", 0, Long.MAX_VALUE, -1);
+    return jobs.find(jobId)
+        .flatMap(
+            job ->
+                after >= 0
+                    ? logs.between(jobId, after, Long.MAX_VALUE, most)
+                    : logs.tail(jobId, upTo, most))
+        .map(entries -> LogPageView.of(jobId, entries));
+  }
+
+  /**
+   * A page of log entries, oldest first.
+   *
+   * @param jobId the job
+   * @param logs the entries
+   * @param nextBefore the {@code before} for the older page, or null when this page starts at seq 1
+   *     or is empty
+   */
+  public record LogPageView(long jobId, List<LogView> logs, Long nextBefore) {
+
+    static LogPageView of(long jobId, List<SequencedLog> entries) {
+      Long next = entries.isEmpty() ? null : entries.get(0).seq();
+      return new LogPageView(jobId, entries.stream().map(LogView::of).toList(), next);
+    }
+  }
+
+  /**
+   * One entry, shaped as the {@code log} of a {@code training_log} message plus its seq.
+   *
+   * @param seq the entry's seq
+   * @param message the text
+   * @param level DEBUG, INFO, WARNING or ERROR
+   * @param timestamp when it was written
+   */
+  public record LogView(long seq, String message, String level, Instant timestamp) {
+
+    static LogView of(SequencedLog log) {
+      return new LogView(
+          log.seq(), log.entry().message(), log.entry().level().name(), log.entry().timestamp());
+    }
+  }
+}

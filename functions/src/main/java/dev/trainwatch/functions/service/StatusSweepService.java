@@ -1,0 +1,94 @@
+package dev.trainwatch.functions.service;
+
+import dev.trainwatch.functions.config.TrainwatchConfig;
+import dev.trainwatch.functions.domain.JobRef;
+import dev.trainwatch.functions.domain.JobStatus;
+import dev.trainwatch.functions.domain.LogEntry;
+import dev.trainwatch.functions.domain.Observation;
+import dev.trainwatch.functions.executor.ExecutorException;
+import dev.trainwatch.functions.executor.ExecutorRegistry;
+import dev.trainwatch.functions.executor.JobExecutor;
+import dev.trainwatch.functions.repository.JobStateRepository;
+import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+
+/**
+ * Checks active jobs against their executors: new log lines first (so a job's last lines come
+ * before its final status), then the status. Safe to run from several places at once, since every
+ * status change is conditional. Blocking: call it on a worker thread (the CloudEvent functions, the
+ * scheduler and tests do).
+ */
+@ApplicationScoped
+public class StatusSweepService {
+
+  /**
+   * What one sweep did.
+   *
+   * @param checked active jobs checked
+   * @param changed jobs whose status this sweep changed
+   * @param unreachable jobs whose executor could not tell
+   */
+  public record SweepResult(int checked, int changed, int unreachable) {}
+
+  private final JobStateRepository states;
+  private final ExecutorRegistry executors;
+  private final StatusService status;
+  private final LogIngestService logs;
+  private final ExecutionService execution;
+  private final int maxLines;
+
+  public StatusSweepService(
+      JobStateRepository states,
+      ExecutorRegistry executors,
+      StatusService status,
+      LogIngestService logs,
+      ExecutionService execution,
+      TrainwatchConfig config) {
+    this.states = states;
+    this.executors = executors;
+    this.status = status;
+    this.logs = logs;
+    this.execution = execution;
+    this.maxLines = config.logs().maxLinesPerSweep();
+  }
+
+  /** Checks every active job once. */
+  public SweepResult sweep() {
+    List<JobRef> active = states.active().await().indefinitely();
+    Log.infof("[TrainingMonitor] Checking %d active jobs...", active.size());
+    int changed = 0;
+    int unreachable = 0;
+    for (JobRef job : active) {
+      try {
+        if (check(job) != job.status()) {
+          changed++;
+        }
+      } catch (ExecutorException e) {
+        unreachable++;
+        Log.warnf("[TrainingMonitor] Job %d: cannot check: %s", job.id(), e.getMessage());
+      }
+    }
+    return new SweepResult(active.size(), changed, unreachable);
+  }
+
+  /** Checks one job now (a Job event names it); a job that is gone or final is left alone. */
+  public void sweepOne(long jobId) {
+    JobRef job = states.find(jobId).await().indefinitely();
+    if (job != null && !job.status().isFinal()) {
+      check(job);
+    }
+  }
+
+  private JobStatus check(JobRef job) {
+    JobExecutor executor = executors.of(job.executor());
+    List<LogEntry> lines = executor.newLogs(job, maxLines);
+    logs.ingest(job.id(), lines).await().indefinitely();
+    Observation seen = executor.observe(job);
+    JobStatus now = status.apply(job, seen).await().indefinitely();
+    if (now == JobStatus.FAILED && seen.reason() != null && seen.reason().stopsExecution()) {
+      execution.stop(job).await().indefinitely();
+    }
+    return now;
+  }
+}

@@ -1,0 +1,75 @@
+package dev.trainwatch.functions.executor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.trainwatch.functions.TestFeed;
+import dev.trainwatch.functions.TestJobs;
+import dev.trainwatch.functions.TestPods;
+import dev.trainwatch.functions.service.StatusSweepService;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Integration: pod log lines reach the feed once each, in order, with their levels, however often
+ * the sweep runs; the logs API is served by expectations (CRUD mode serves no logs).
+ */
+@QuarkusTest
+class PodLogsIT {
+
+  @Inject KubernetesClient client;
+  @Inject StatusSweepService sweep;
+  @Inject RedisDataSource redis;
+
+  @Test
+  void eachLineIsPublishedOnceInOrderAcrossSweeps() throws Exception {
+    long id = TestJobs.submit(null);
+    String pod = "training-job-" + id + "-x";
+    client.pods().inNamespace("training").resource(TestPods.of(id, "x", "Running")).create();
+    String first =
+        "2026-11-28T10:00:00.100000000Z Epoch 1/2 loss=0.9\n"
+            + "2026-11-28T10:00:00.100000000Z WARNING lr is high\n"
+            + "2026-11-28T10:00:01.5Z Traceback (most recent call last):\n"
+            + "2026-11-28T10:00:01.5Z   File \"train.py\", line 3, in <module>\n"
+            + "2026-11-28T10:00:01.5Z ValueError: bad batch\n";
+    String later = first + "2026-11-28T10:00:02Z Epoch 2/2 loss=0.5\n";
+    String path = "/api/v1/namespaces/training/pods/" + pod + "/log";
+    KubernetesMockResource.server()
+        .expect()
+        .get()
+        .withPath(path + "?pretty=false&timestamps=true")
+        .andReturn(200, first)
+        .once();
+    KubernetesMockResource.server()
+        .expect()
+        .get()
+        .withPath(path + "?pretty=false&sinceTime=2026-11-28T10:00:01Z&timestamps=true")
+        .andReturn(200, later.substring(later.indexOf("2026-11-28T10:00:01.5Z")))
+        .always();
+
+    // The API's sinceTime has whole seconds, so it sends the last line read again; it is dropped.
+    KubernetesMockResource.server()
+        .expect()
+        .get()
+        .withPath(path + "?pretty=false&sinceTime=2026-11-28T10:00:02Z&timestamps=true")
+        .andReturn(200, "2026-11-28T10:00:02Z Epoch 2/2 loss=0.5\n")
+        .always();
+
+    sweep.sweep();
+    sweep.sweep();
+    sweep.sweep();
+    sweep.sweep();
+
+    List<String> logs = TestFeed.ofType(redis, id, "training_log");
+    assertThat(logs)
+        .extracting(m -> TestFeed.field(m, "level"))
+        .containsExactly("INFO", "WARNING", "ERROR", "INFO");
+    assertThat(logs.get(2))
+        .contains(
+            "Traceback (most recent call last):\\n  File \\\"train.py\\\", line 3, in <module>\\nValueError: bad batch");
+    assertThat(logs.get(3)).contains("Epoch 2/2 loss=0.5");
+  }
+}
