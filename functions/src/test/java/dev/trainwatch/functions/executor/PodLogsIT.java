@@ -72,4 +72,31 @@ class PodLogsIT {
             "Traceback (most recent call last):\\n  File \\\"train.py\\\", line 3, in <module>\\nValueError: bad batch");
     assertThat(logs.get(3)).contains("Epoch 2/2 loss=0.5");
   }
+
+  @Test
+  void moreLinesThanTheBoundKeepTheNewestAndSaySoOnce() {
+    long id = TestJobs.submit(null);
+    String pod = "training-job-" + id + "-y";
+    client.pods().inNamespace("training").resource(TestPods.of(id, "y", "Running")).create();
+    StringBuilder flood = new StringBuilder();
+    for (int i = 1; i <= 1005; i++) {
+      flood.append(String.format("2026-11-28T10:00:%02d.%06dZ line %d%n", i / 1000, i, i));
+    }
+    KubernetesMockResource.server()
+        .expect()
+        .get()
+        .withPath("/api/v1/namespaces/training/pods/" + pod + "/log?pretty=false&timestamps=true")
+        .andReturn(200, flood.toString())
+        .once();
+
+    sweep.sweep();
+
+    List<String> logs = TestFeed.ofType(redis, id, "training_log");
+    assertThat(logs).hasSize(1001);
+    assertThat(logs.get(0))
+        .contains("[trainwatch] 5 log lines skipped: more than 1000 since the last look")
+        .contains("\"level\":\"WARNING\"");
+    assertThat(logs.get(1)).contains("\"message\":\"line 6\"");
+    assertThat(logs.get(1000)).contains("\"message\":\"line 1005\"");
+  }
 }
