@@ -20,19 +20,23 @@ class LiveFeedE2ETest {
   private final Api api = new Api(system);
 
   @Test
-  void threePostsArriveAsTheExactMessagesWithSeqOneTwoThree() throws Exception {
+  void threePostsArriveAsTheExactMessagesInSeqOrderAfterTheJobTurnsRunning() throws Exception {
     long job = api.submitKubernetes(null);
     try (TestSocket socket = Api.open(system.relaySocket("job_id=" + job))) {
       for (int epoch = 1; epoch <= 3; epoch++) {
         api.postMetric(job, epoch, "2026-11-28T10:00:0" + epoch);
       }
+      // The job was pending in its (mock) cluster; its first report is evidence that it runs.
+      assertThat(socket.next())
+          .startsWith("{\"type\":\"training_status_change\",\"job_id\":" + job + ",\"seq\":1,")
+          .contains("\"old_status\":\"pending\",\"new_status\":\"running\"");
       for (int epoch = 1; epoch <= 3; epoch++) {
         assertThat(socket.next())
             .isEqualTo(
                 "{\"type\":\"training_metrics\",\"job_id\":"
                     + job
                     + ",\"seq\":"
-                    + epoch
+                    + (epoch + 1)
                     + ",\"metrics\":{\"epoch\":"
                     + epoch
                     + ",\"metrics\":{\"loss\":0.5,\"accuracy\":0.75},\"timestamp\":\"2026-11-28T10:00:0"
@@ -52,8 +56,17 @@ class LiveFeedE2ETest {
       api.postMetric(first, 1, "2026-11-28T10:00:00");
       api.postMetric(outsider, 1, "2026-11-28T10:00:00");
       api.postMetric(second, 1, "2026-11-28T10:00:00");
-      assertThat(socket.next()).contains("\"job_id\":" + first + ",");
-      assertThat(socket.next()).contains("\"job_id\":" + second + ",");
+      List<String> seen = Api.take(socket, 4);
+      assertThat(seen)
+          .allSatisfy(m -> assertThat(m).doesNotContain("\"job_id\":" + outsider + ","));
+      assertThat(seen.get(0))
+          .contains("\"job_id\":" + first + ",")
+          .contains("\"new_status\":\"running\"");
+      assertThat(seen.get(1)).contains("\"job_id\":" + first + ",").contains("training_metrics");
+      assertThat(seen.get(2))
+          .contains("\"job_id\":" + second + ",")
+          .contains("\"new_status\":\"running\"");
+      assertThat(seen.get(3)).contains("\"job_id\":" + second + ",").contains("training_metrics");
       assertThat(socket.poll(Duration.ofMillis(500))).isNull();
     }
   }
@@ -70,7 +83,8 @@ class LiveFeedE2ETest {
       assertThat(RedisProbe.subscribers(channel)).isEqualTo(1);
       api.postMetric(job, 1, "2026-11-28T10:00:00");
       for (TestSocket socket : sockets) {
-        assertThat(socket.next()).contains("\"seq\":1,");
+        assertThat(socket.next()).contains("\"seq\":1,").contains("\"new_status\":\"running\"");
+        assertThat(socket.next()).contains("\"seq\":2,").contains("training_metrics");
       }
     } finally {
       sockets.forEach(TestSocket::close);

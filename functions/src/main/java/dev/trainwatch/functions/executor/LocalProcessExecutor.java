@@ -182,7 +182,7 @@ public class LocalProcessExecutor implements JobExecutor {
       return;
     }
     try {
-      logs.ingest(job.id(), List.copyOf(batch)).await().indefinitely();
+      logs.ingest(job.id(), List.copyOf(batch), null).await().indefinitely();
     } catch (RuntimeException e) {
       Log.warnf("Job %d: %d log lines lost: %s", job.id(), batch.size(), e.getMessage());
     }

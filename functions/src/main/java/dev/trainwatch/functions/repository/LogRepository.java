@@ -18,19 +18,15 @@ import java.util.List;
 @ApplicationScoped
 public class LogRepository {
 
+  /** Every entry of the batch, numbered from the job's next seq (see {@link BatchSql}). */
   private static final String INSERT =
-      """
-      WITH job AS (
-        UPDATE training_jobs SET last_seq = last_seq + $2, updated_at = now()
-        WHERE id = $1
-        RETURNING last_seq - $2 AS base_seq, session_id),
-      ins AS (
-        INSERT INTO job_logs (job_id, seq, ts, level, message)
-        SELECT $1, job.base_seq + v.entry_no, v.ts, v.level, v.message
-        FROM job, unnest($3::timestamptz[], $4::text[], $5::text[]) WITH ORDINALITY
-          AS v(ts, level, message, entry_no))
-      SELECT base_seq + 1 AS first_seq, session_id FROM job
-      """;
+      BatchSql.around(
+          """
+          INSERT INTO job_logs (job_id, seq, ts, level, message)
+          SELECT $1, job.base_seq + v.entry_no, v.ts, v.level, v.message
+          FROM job, unnest($4::timestamptz[], $5::text[], $6::text[]) WITH ORDINALITY
+            AS v(ts, level, message, entry_no)
+          """);
 
   private static final String READ =
       """
@@ -52,8 +48,8 @@ public class LogRepository {
     this.pool = pool;
   }
 
-  /** Stores the entries of {@code jobId} in order; null when there is no such job. */
-  public Uni<StoredBatch> insert(long jobId, List<LogEntry> entries) {
+  /** Stores the entries of {@code jobId} in order, once per idempotency key (null for none). */
+  public Uni<BatchResult> insert(long jobId, List<LogEntry> entries, String idempotencyKey) {
     OffsetDateTime[] ts = new OffsetDateTime[entries.size()];
     String[] level = new String[entries.size()];
     String[] message = new String[entries.size()];
@@ -67,18 +63,11 @@ public class LogRepository {
         Tuple.tuple()
             .addLong(jobId)
             .addInteger(entries.size())
+            .addString(idempotencyKey)
             .addArrayOfOffsetDateTime(ts)
             .addArrayOfString(level)
             .addArrayOfString(message);
-    return pool.preparedQuery(INSERT)
-        .execute(args)
-        .map(
-            rows ->
-                rows.size() == 0
-                    ? null
-                    : new StoredBatch(
-                        rows.iterator().next().getLong("first_seq"),
-                        rows.iterator().next().getLong("session_id")));
+    return pool.preparedQuery(INSERT).execute(args).map(BatchSql::result);
   }
 
   /** Entries with afterSeq &lt; seq &lt; beforeSeq, oldest first, at most {@code limit}. */

@@ -22,24 +22,15 @@ import java.util.Map;
 @ApplicationScoped
 public class MetricRepository {
 
-  /**
-   * Takes the next sequence numbers from the job row (its row lock orders concurrent batches of one
-   * job) and inserts every value, in one statement, so a batch is stored whole or not at all. No
-   * row: no such job.
-   */
+  /** Every value of the batch, numbered from the job's next seq (see {@link BatchSql}). */
   private static final String INSERT =
-      """
-      WITH job AS (
-        UPDATE training_jobs SET last_seq = last_seq + $2, updated_at = now()
-        WHERE id = $1
-        RETURNING last_seq - $2 AS base_seq, session_id),
-      ins AS (
-        INSERT INTO metric_values (job_id, seq, epoch, step, ts, name, value)
-        SELECT $1, job.base_seq + v.point_no, v.epoch, v.step, v.ts, v.name, v.value
-        FROM job, unnest($3::int[], $4::int[], $5::bigint[], $6::timestamptz[], $7::text[], $8::float8[])
-          AS v(point_no, epoch, step, ts, name, value))
-      SELECT base_seq + 1 AS first_seq, session_id FROM job
-      """;
+      BatchSql.around(
+          """
+          INSERT INTO metric_values (job_id, seq, epoch, step, ts, name, value)
+          SELECT $1, job.base_seq + v.point_no, v.epoch, v.step, v.ts, v.name, v.value
+          FROM job, unnest($4::int[], $5::int[], $6::bigint[], $7::timestamptz[], $8::text[], $9::float8[])
+            AS v(point_no, epoch, step, ts, name, value)
+          """);
 
   /**
    * The points after a sequence number, whole, at most $4 of them, optionally only some metrics
@@ -63,10 +54,8 @@ public class MetricRepository {
     this.pool = pool;
   }
 
-  /**
-   * Stores the points of {@code jobId}; null when there is no such job (and nothing was stored).
-   */
-  public Uni<StoredBatch> insert(long jobId, List<MetricPoint> points) {
+  /** Stores the points of {@code jobId}, once per idempotency key (null for none). */
+  public Uni<BatchResult> insert(long jobId, List<MetricPoint> points, String idempotencyKey) {
     int values = points.stream().mapToInt(p -> p.metrics().size()).sum();
     Integer[] pointNo = new Integer[values];
     Integer[] epoch = new Integer[values];
@@ -92,22 +81,14 @@ public class MetricRepository {
         Tuple.tuple()
             .addLong(jobId)
             .addInteger(points.size())
+            .addString(idempotencyKey)
             .addArrayOfInteger(pointNo)
             .addArrayOfInteger(epoch)
             .addArrayOfLong(step)
             .addArrayOfOffsetDateTime(ts)
             .addArrayOfString(name)
             .addArrayOfDouble(value);
-    return pool.preparedQuery(INSERT)
-        .execute(args)
-        .map(
-            rows -> {
-              if (rows.size() == 0) {
-                return null;
-              }
-              Row stored = rows.iterator().next();
-              return new StoredBatch(stored.getLong("first_seq"), stored.getLong("session_id"));
-            });
+    return pool.preparedQuery(INSERT).execute(args).map(BatchSql::result);
   }
 
   /**

@@ -1,21 +1,28 @@
 package dev.trainwatch.functions.rest;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.trainwatch.functions.domain.SequencedLog;
 import dev.trainwatch.functions.repository.LogRepository;
 import dev.trainwatch.functions.service.JobService;
+import dev.trainwatch.functions.service.LogIngestService;
 import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 
 /**
- * A job's stored log, so a page opened late shows what came before: the newest entries (or those
- * before {@code before}), or with {@code since} the entries after a seq, for filling a gap.
+ * A job's log: trainers (the SDK) add entries; readers get the stored log, so a page opened late
+ * shows what came before: the newest entries (or those before {@code before}), or with {@code
+ * since} the entries after a seq, for filling a gap.
  */
 @Path("/api/v1/training/jobs/{id}/logs")
 @Produces(MediaType.APPLICATION_JSON)
@@ -26,10 +33,23 @@ public class LogResource {
 
   private final JobService jobs;
   private final LogRepository logs;
+  private final LogIngestService ingest;
 
-  public LogResource(JobService jobs, LogRepository logs) {
+  public LogResource(JobService jobs, LogRepository logs, LogIngestService ingest) {
     this.jobs = jobs;
     this.logs = logs;
+    this.ingest = ingest;
+  }
+
+  /** One entry or a batch {@code {"logs":[...]}}; stored whole or not at all, once per key. */
+  @POST
+  @Consumes(MediaType.APPLICATION_JSON)
+  public Uni<Map<String, Object>> report(
+      @RestPath String id, @RestHeader("Idempotency-Key") String key, JsonNode body) {
+    long jobId = Params.jobId(id);
+    return ingest
+        .ingest(jobId, LogEntryParser.parse(body, Instant.now()), Params.idempotencyKey(key))
+        .map(IngestAnswer::of);
   }
 
   @GET

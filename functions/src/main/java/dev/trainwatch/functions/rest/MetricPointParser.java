@@ -6,11 +6,6 @@ import dev.trainwatch.functions.domain.MetricPoint;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -80,7 +75,7 @@ public class MetricPointParser {
       int epoch = JsonFields.requireInt(node, "epoch", 0);
       Long step = JsonFields.optionalLong(node, "step", 0);
       return new MetricPoint(
-          epoch, step, timestamp(node.get("timestamp"), receivedAt), metrics(node));
+          epoch, step, JsonFields.optionalInstant(node, "timestamp", receivedAt), metrics(node));
     } catch (ApiException e) {
       throw ApiException.badRequest(where + ": " + e.getMessage());
     }
@@ -120,33 +115,5 @@ public class MetricPointParser {
       return NON_FINITE.get(value.asText());
     }
     throw ApiException.badRequest("metric '" + name + "' must be a number, not " + value);
-  }
-
-  /**
-   * ISO-8601 with an offset, or without one (read as UTC, as Python's naive isoformat() is in a
-   * pod), cut to microseconds: what PostgreSQL keeps, so a replayed event says what the live one
-   * said.
-   */
-  private static Instant timestamp(JsonNode value, Instant receivedAt) {
-    return exactTimestamp(value, receivedAt).truncatedTo(ChronoUnit.MICROS);
-  }
-
-  private static Instant exactTimestamp(JsonNode value, Instant receivedAt) {
-    if (value == null || value.isNull()) {
-      return receivedAt;
-    }
-    if (!value.isTextual()) {
-      throw ApiException.badRequest("'timestamp' must be an ISO-8601 string");
-    }
-    String text = value.asText();
-    try {
-      return OffsetDateTime.parse(text).toInstant();
-    } catch (DateTimeParseException withoutOffset) {
-      try {
-        return LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
-      } catch (DateTimeParseException e) {
-        throw ApiException.badRequest("'timestamp' is not an ISO-8601 date-time: " + text);
-      }
-    }
   }
 }

@@ -14,6 +14,7 @@ import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 
@@ -24,7 +25,6 @@ public class MetricResource {
 
   private static final int DEFAULT_HISTORY_POINTS = 10_000;
   private static final int MAX_HISTORY_POINTS = 100_000;
-  private static final Map<String, String> OK = Map.of("status", "ok");
 
   private final MetricPointParser parser;
   private final MetricIngestService ingest;
@@ -34,13 +34,19 @@ public class MetricResource {
     this.ingest = ingest;
   }
 
-  /** The guide's single point, or a batch {@code {"points":[...]}}; stored whole or not at all. */
+  /**
+   * The guide's single point, or a batch {@code {"points":[...]}}; stored whole or not at all, and
+   * once per {@code Idempotency-Key}.
+   */
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
   @Timed(value = "trainwatch.ingest.requests", description = "Metric ingest requests")
-  public Uni<Map<String, String>> report(@RestPath String id, JsonNode body) {
+  public Uni<Map<String, Object>> report(
+      @RestPath String id, @RestHeader("Idempotency-Key") String key, JsonNode body) {
     long jobId = Params.jobId(id);
-    return ingest.ingest(jobId, parser.parse(body, Instant.now())).map(done -> OK);
+    return ingest
+        .ingest(jobId, parser.parse(body, Instant.now()), Params.idempotencyKey(key))
+        .map(IngestAnswer::of);
   }
 
   /**

@@ -26,4 +26,17 @@ final class Params {
     throw ApiException.badRequest(
         "'" + name + "' must be an integer from " + min + " to " + max + ", not '" + text + "'");
   }
+
+  /** An Idempotency-Key header: absent, or 1 to 200 visible characters. */
+  static String idempotencyKey(String header) {
+    if (header == null) {
+      return null;
+    }
+    if (header.isBlank()
+        || header.length() > 200
+        || !header.chars().allMatch(c -> c > 32 && c < 127)) {
+      throw ApiException.badRequest("'Idempotency-Key' must be 1 to 200 visible ASCII characters");
+    }
+    return header;
+  }
 }

@@ -11,48 +11,46 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 
 /**
- * Stores log entries of a job and publishes one {@code training_log} event per entry, in order. The
- * executors feed it (pod logs, local process output); it does not parse lines (see LogLineParser).
+ * Stores log entries of a job and publishes one {@code training_log} event per entry, in order (see
+ * {@link BatchIngest}). The executors and the logs endpoint feed it; it does not parse lines (see
+ * LogLineParser).
  */
 @ApplicationScoped
 public class LogIngestService {
 
   private final LogRepository repository;
-  private final EventFeed feed;
+  private final BatchIngest ingest;
   private final Counter entriesStored;
 
-  public LogIngestService(LogRepository repository, EventFeed feed, MeterRegistry registry) {
+  public LogIngestService(LogRepository repository, BatchIngest ingest, MeterRegistry registry) {
     this.repository = repository;
-    this.feed = feed;
+    this.ingest = ingest;
     this.entriesStored =
         Counter.builder("trainwatch.ingest.log.entries")
             .description("Log entries stored")
             .register(registry);
   }
 
-  /** Stores and publishes {@code entries}; fails with {@link NoSuchJobException}. */
-  public Uni<Void> ingest(long jobId, List<LogEntry> entries) {
+  /**
+   * Stores and publishes {@code entries}, once per idempotency key (null for none); true when the
+   * key was used before. Fails with {@link NoSuchJobException}.
+   */
+  public Uni<Boolean> ingest(long jobId, List<LogEntry> entries, String idempotencyKey) {
     if (entries.isEmpty()) {
-      return Uni.createFrom().voidItem();
+      return Uni.createFrom().item(false);
     }
-    return repository
-        .insert(jobId, entries)
-        .onItem()
-        .ifNull()
-        .failWith(() -> new NoSuchJobException(jobId))
-        .flatMap(
-            stored -> {
-              entriesStored.increment(entries.size());
-              return feed.publishBatch(
-                  jobId,
-                  stored,
-                  entries,
-                  (seq, entry) -> EventRenderer.log(jobId, new SequencedLog(seq, entry)));
+    return ingest
+        .ingest(
+            jobId,
+            entries,
+            "reported its first log line",
+            () -> repository.insert(jobId, entries, idempotencyKey),
+            (seq, entry) -> EventRenderer.log(jobId, new SequencedLog(seq, entry)))
+        .invoke(
+            duplicate -> {
+              if (!duplicate) {
+                entriesStored.increment(entries.size());
+              }
             });
-  }
-
-  /** The newest {@code limit} entries before {@code beforeSeq}, oldest first. */
-  public Uni<List<SequencedLog>> tail(long jobId, long beforeSeq, int limit) {
-    return repository.tail(jobId, beforeSeq, limit);
   }
 }

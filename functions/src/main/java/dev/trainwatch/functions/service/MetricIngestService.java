@@ -11,23 +11,23 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 
 /**
- * Stores a batch of metric points and publishes one {@code training_metrics} event per point.
- * Storing comes first and decides the answer: a stored point is never lost, even when publishing
- * fails (see {@link EventFeed}).
+ * Stores a batch of metric points and publishes one {@code training_metrics} event per point (see
+ * {@link BatchIngest}). A stored point is never lost, even when publishing fails ({@link
+ * EventFeed}).
  */
 @ApplicationScoped
 public class MetricIngestService {
 
   private final MetricRepository repository;
   private final JobService jobs;
-  private final EventFeed feed;
+  private final BatchIngest ingest;
   private final Counter pointsStored;
 
   public MetricIngestService(
-      MetricRepository repository, JobService jobs, EventFeed feed, MeterRegistry registry) {
+      MetricRepository repository, JobService jobs, BatchIngest ingest, MeterRegistry registry) {
     this.repository = repository;
     this.jobs = jobs;
-    this.feed = feed;
+    this.ingest = ingest;
     this.pointsStored =
         Counter.builder("trainwatch.ingest.points")
             .description("Metric points stored")
@@ -35,22 +35,22 @@ public class MetricIngestService {
   }
 
   /**
-   * Stores and publishes {@code points} of {@code jobId}; fails with {@link NoSuchJobException}.
+   * Stores and publishes {@code points} of {@code jobId}, once per idempotency key (null for none);
+   * true when the key was used before. Fails with {@link NoSuchJobException}.
    */
-  public Uni<Void> ingest(long jobId, List<MetricPoint> points) {
-    return repository
-        .insert(jobId, points)
-        .onItem()
-        .ifNull()
-        .failWith(() -> new NoSuchJobException(jobId))
-        .flatMap(
-            stored -> {
-              pointsStored.increment(points.size());
-              return feed.publishBatch(
-                  jobId,
-                  stored,
-                  points,
-                  (seq, point) -> EventRenderer.metrics(jobId, new SequencedPoint(seq, point)));
+  public Uni<Boolean> ingest(long jobId, List<MetricPoint> points, String idempotencyKey) {
+    return ingest
+        .ingest(
+            jobId,
+            points,
+            "reported its first metric",
+            () -> repository.insert(jobId, points, idempotencyKey),
+            (seq, point) -> EventRenderer.metrics(jobId, new SequencedPoint(seq, point)))
+        .invoke(
+            duplicate -> {
+              if (!duplicate) {
+                pointsStored.increment(points.size());
+              }
             });
   }
 

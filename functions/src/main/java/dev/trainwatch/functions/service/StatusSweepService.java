@@ -8,9 +8,11 @@ import dev.trainwatch.functions.domain.Observation;
 import dev.trainwatch.functions.executor.ExecutorException;
 import dev.trainwatch.functions.executor.ExecutorRegistry;
 import dev.trainwatch.functions.executor.JobExecutor;
+import dev.trainwatch.functions.repository.IngestKeyRepository;
 import dev.trainwatch.functions.repository.JobStateRepository;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -31,11 +33,15 @@ public class StatusSweepService {
    */
   public record SweepResult(int checked, int changed, int unreachable) {}
 
+  /** How long an ingest batch's idempotency key protects against a retry. */
+  private static final Duration KEY_LIFETIME = Duration.ofDays(1);
+
   private final JobStateRepository states;
   private final ExecutorRegistry executors;
   private final StatusService status;
   private final LogIngestService logs;
   private final ExecutionService execution;
+  private final IngestKeyRepository keys;
   private final int maxLines;
 
   public StatusSweepService(
@@ -44,12 +50,14 @@ public class StatusSweepService {
       StatusService status,
       LogIngestService logs,
       ExecutionService execution,
+      IngestKeyRepository keys,
       TrainwatchConfig config) {
     this.states = states;
     this.executors = executors;
     this.status = status;
     this.logs = logs;
     this.execution = execution;
+    this.keys = keys;
     this.maxLines = config.logs().maxLinesPerSweep();
   }
 
@@ -69,6 +77,7 @@ public class StatusSweepService {
         Log.warnf("[TrainingMonitor] Job %d: cannot check: %s", job.id(), e.getMessage());
       }
     }
+    keys.forgetOlderThan(KEY_LIFETIME).await().indefinitely();
     return new SweepResult(active.size(), changed, unreachable);
   }
 
@@ -83,7 +92,7 @@ public class StatusSweepService {
   private JobStatus check(JobRef job) {
     JobExecutor executor = executors.of(job.executor());
     List<LogEntry> lines = executor.newLogs(job, maxLines);
-    logs.ingest(job.id(), lines).await().indefinitely();
+    logs.ingest(job.id(), lines, null).await().indefinitely();
     Observation seen = executor.observe(job);
     JobStatus now = status.apply(job, seen).await().indefinitely();
     if (now == JobStatus.FAILED && seen.reason() != null && seen.reason().stopsExecution()) {

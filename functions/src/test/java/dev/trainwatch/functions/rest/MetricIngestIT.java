@@ -37,26 +37,32 @@ class MetricIngestIT {
   @Inject MetricRepository repository;
 
   @Test
-  void storesAndPublishesTheGuidesPointWithSeqOne() {
+  void aFirstPointMovesThePendingJobToRunningThenIsStoredAndPublished() {
     long job = TestJobs.submit(null);
     post(job, GUIDE_POINT).statusCode(200).body("status", equalTo("ok"));
 
-    assertThat(TestFeed.of(redis, job))
-        .containsExactly(
+    List<String> feed = TestFeed.of(redis, job);
+    assertThat(feed).hasSize(2);
+    assertThat(feed.get(0))
+        .contains("\"seq\":1,\"old_status\":\"pending\",\"new_status\":\"running\"")
+        .contains("\"message\":\"reported its first metric\"");
+    assertThat(feed.get(1))
+        .isEqualTo(
             "{\"type\":\"training_metrics\",\"job_id\":"
                 + job
-                + ",\"seq\":1,\"metrics\":{\"epoch\":3,\"metrics\":{\"loss\":0.41,\"accuracy\":0.87},"
+                + ",\"seq\":2,\"metrics\":{\"epoch\":3,\"metrics\":{\"loss\":0.41,\"accuracy\":0.87},"
                 + "\"timestamp\":\"2026-11-28T10:00:00Z\"}}");
     given()
         .get(TestJobs.JOBS + "/" + job + "/metrics")
         .then()
         .statusCode(200)
         .body("points", hasSize(1))
-        .body("points[0].seq", equalTo(1))
+        .body("points[0].seq", equalTo(2))
         .body("points[0].epoch", equalTo(3))
         .body("points[0].metrics.loss", equalTo(0.41f))
         .body("points[0].timestamp", equalTo("2026-11-28T10:00:00Z"))
-        .body("next_since", equalTo(1));
+        .body("next_since", equalTo(2));
+    given().get(TestJobs.JOBS + "/" + job).then().body("status", equalTo("running"));
   }
 
   @Test
@@ -67,7 +73,23 @@ class MetricIngestIT {
     post(job, point(4, "0.125")).statusCode(200);
     assertThat(TestFeed.of(redis, job))
         .extracting(MetricIngestIT::seqOf)
-        .containsExactly(1L, 2L, 3L, 4L);
+        .containsExactly(1L, 2L, 3L, 4L, 5L);
+  }
+
+  @Test
+  void aBatchRetriedWithItsIdempotencyKeyIsStoredAndPublishedOnce() {
+    long job = TestJobs.submit(null);
+    String batch = "{\"points\":[" + point(1, "1") + "," + point(2, "0.5") + "]}";
+    postWithKey(job, batch, "batch-1").statusCode(200).body("duplicate", equalTo(null));
+    postWithKey(job, batch, "batch-1")
+        .statusCode(200)
+        .body("status", equalTo("ok"))
+        .body("duplicate", equalTo(true));
+    postWithKey(job, batch, "batch-2").statusCode(200);
+    given().get(TestJobs.JOBS + "/" + job + "/metrics").then().body("points", hasSize(4));
+    assertThat(TestFeed.ofType(redis, job, "training_metrics")).hasSize(4);
+    postWithKey(Long.MAX_VALUE, batch, "batch-1").statusCode(404);
+    postWithKey(job, batch, "bad key with spaces").statusCode(400);
   }
 
   @Test
@@ -83,7 +105,8 @@ class MetricIngestIT {
       post(a, point(1, "1")).statusCode(200);
       post(other, point(1, "1")).statusCode(200);
       post(b, point(1, "1")).statusCode(200);
-      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> received.size() >= 2);
+      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> received.size() >= 4);
+      received.removeIf(m -> !m.contains("\"type\":\"training_metrics\""));
       assertThat(received)
           .hasSize(2)
           .allSatisfy(m -> assertThat(m).doesNotContain("\"job_id\":" + other + ","));
@@ -98,7 +121,7 @@ class MetricIngestIT {
   void acceptsStoresAndForwardsNanAndInfinity() {
     long job = TestJobs.submit(null);
     post(job, "{\"epoch\":1,\"metrics\":{\"loss\":NaN,\"grad\":Infinity}}").statusCode(200);
-    assertThat(TestFeed.of(redis, job).get(0))
+    assertThat(TestFeed.ofType(redis, job, "training_metrics").get(0))
         .contains("\"metrics\":{\"loss\":\"NaN\",\"grad\":\"Infinity\"}");
     given()
         .get(TestJobs.JOBS + "/" + job + "/metrics")
@@ -118,7 +141,7 @@ class MetricIngestIT {
     assertThat(TestFeed.of(redis, job)).isEmpty();
 
     post(job, point(1, "1")).statusCode(200);
-    assertThat(TestFeed.of(redis, job)).extracting(MetricIngestIT::seqOf).containsExactly(1L);
+    assertThat(TestFeed.of(redis, job)).extracting(MetricIngestIT::seqOf).containsExactly(1L, 2L);
   }
 
   @Test
@@ -145,13 +168,13 @@ class MetricIngestIT {
     // Stored without being published, as when Redis failed after the database committed.
     MetricPoint lost =
         new MetricPoint(2, null, Instant.parse("2026-11-28T10:00:00Z"), Map.of("loss", 0.5));
-    repository.insert(job, List.of(lost, lost)).await().indefinitely();
-    assertThat(TestFeed.of(redis, job)).hasSize(1);
+    repository.insert(job, List.of(lost, lost), null).await().indefinitely();
+    assertThat(TestFeed.of(redis, job)).hasSize(2);
 
     post(job, point(3, "0.25")).statusCode(200);
     assertThat(TestFeed.of(redis, job))
         .extracting(MetricIngestIT::seqOf)
-        .containsExactly(1L, 2L, 3L, 4L);
+        .containsExactly(1L, 2L, 3L, 4L, 5L);
   }
 
   @Test
@@ -166,20 +189,20 @@ class MetricIngestIT {
         .statusCode(200);
     given()
         .queryParam("name", "loss")
-        .queryParam("since", 1)
+        .queryParam("since", 2)
         .queryParam("limit", 1)
         .get(TestJobs.JOBS + "/" + job + "/metrics")
         .then()
         .statusCode(200)
-        .body("points.seq", equalTo(List.of(3)))
+        .body("points.seq", equalTo(List.of(4)))
         .body("points[0].metrics", equalTo(Map.of("loss", 0.5f)))
-        .body("next_since", equalTo(3));
+        .body("next_since", equalTo(4));
     given()
         .queryParam("name", "acc")
         .queryParam("name", "lr")
         .get(TestJobs.JOBS + "/" + job + "/metrics")
         .then()
-        .body("points.seq", equalTo(List.of(1, 2, 3, 4)))
+        .body("points.seq", equalTo(List.of(2, 3, 4, 5)))
         .body("points[1].metrics", equalTo(Map.of("lr", 0.01f)));
     given()
         .queryParam("since", -1)
@@ -187,6 +210,15 @@ class MetricIngestIT {
         .then()
         .statusCode(400);
     given().get(TestJobs.JOBS + "/" + Long.MAX_VALUE + "/metrics").then().statusCode(404);
+  }
+
+  private static ValidatableResponse postWithKey(long job, String body, String key) {
+    return given()
+        .contentType(ContentType.JSON)
+        .header("Idempotency-Key", key)
+        .body(body)
+        .post(TestJobs.JOBS + "/" + job + "/metrics")
+        .then();
   }
 
   private static String point(int epoch, String loss) {

@@ -1,0 +1,56 @@
+package dev.trainwatch.functions.rest;
+
+import dev.trainwatch.functions.event.OutboundEvent;
+import dev.trainwatch.functions.event.StoredEventSource;
+import dev.trainwatch.functions.service.JobService;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
+
+/**
+ * A job's events after a seq, exactly as they were pushed (every type, in seq order), so a client
+ * that saw a gap or reconnected fills it with one request and no duplicate.
+ */
+@Path("/api/v1/training/jobs/{id}/events")
+public class EventResource {
+
+  private static final int DEFAULT_EVENTS = 10_000;
+  private static final int MAX_EVENTS = 100_000;
+
+  private final JobService jobs;
+  private final StoredEventSource events;
+
+  public EventResource(JobService jobs, StoredEventSource events) {
+    this.jobs = jobs;
+    this.events = events;
+  }
+
+  /** {@code {"job_id":N,"events":[...],"next_since":S}}; events are the protocol's messages. */
+  @GET
+  @Produces(MediaType.APPLICATION_JSON)
+  public Uni<String> after(
+      @RestPath String id, @RestQuery("since") String since, @RestQuery("limit") String limit) {
+    long jobId = Params.jobId(id);
+    long after = Params.optionalLong(since, "since", 0, Long.MAX_VALUE - MAX_EVENTS - 1, 0);
+    int most = (int) Params.optionalLong(limit, "limit", 1, MAX_EVENTS, DEFAULT_EVENTS);
+    return jobs.find(jobId)
+        .flatMap(job -> events.between(jobId, after, after + most + 1))
+        .map(found -> body(jobId, after, found));
+  }
+
+  /** Written by hand: the events are JSON text already and go out as they are. */
+  private static String body(long jobId, long since, List<OutboundEvent> found) {
+    StringBuilder out = new StringBuilder(64 + found.size() * 160);
+    out.append("{\"job_id\":").append(jobId).append(",\"events\":[");
+    for (int i = 0; i < found.size(); i++) {
+      out.append(i == 0 ? "" : ",").append(found.get(i).json());
+    }
+    long next = found.isEmpty() ? since : found.get(found.size() - 1).seq();
+    return out.append("],\"next_since\":").append(next).append('}').toString();
+  }
+}
