@@ -38,7 +38,7 @@ public final class KubernetesStatusReader {
       return new Observation(JobStatus.CANCELLED, null, "the Kubernetes Job was deleted");
     }
     if (condition(job, "Complete").isPresent()) {
-      return Observation.of(JobStatus.COMPLETED);
+      return new Observation(JobStatus.COMPLETED, null, "the Kubernetes Job completed");
     }
     Optional<JobCondition> failed = condition(job, "Failed");
     if (failed.isPresent()) {
@@ -50,12 +50,13 @@ public final class KubernetesStatusReader {
         return pullFailure.get();
       }
     }
-    boolean running =
+    Optional<Pod> running =
         pods.stream()
-            .anyMatch(
-                p -> "Running".equals(p.getStatus() == null ? null : p.getStatus().getPhase()));
-    if (running) {
-      return Observation.of(JobStatus.RUNNING);
+            .filter(p -> "Running".equals(p.getStatus() == null ? null : p.getStatus().getPhase()))
+            .findFirst();
+    if (running.isPresent()) {
+      return new Observation(
+          JobStatus.RUNNING, null, "pod " + running.get().getMetadata().getName() + " is running");
     }
     Duration pending = Duration.between(submittedAt, now);
     if (pending.compareTo(unschedulableAfter) >= 0) {

@@ -88,7 +88,10 @@ public class LocalProcessExecutor implements JobExecutor {
         new JobRef(
             job.id, job.sessionId, JobStatus.PENDING, type(), pid, job.createdAt.toInstant());
     // Running is stored before the first log line is read, so watchers see them in that order.
-    status.apply(ref, Observation.of(JobStatus.RUNNING)).await().indefinitely();
+    status
+        .apply(ref, new Observation(JobStatus.RUNNING, null, "process " + pid + " started"))
+        .await()
+        .indefinitely();
     Thread pump = new Thread(() -> follow(ref, process), "local-job-" + job.id);
     pump.setDaemon(true);
     pump.start();
@@ -162,7 +165,7 @@ public class LocalProcessExecutor implements JobExecutor {
       int code = process.waitFor();
       Observation end =
           code == 0
-              ? Observation.of(JobStatus.COMPLETED)
+              ? new Observation(JobStatus.COMPLETED, null, "exited with code 0")
               : Observation.failed(FailureReason.NON_ZERO_EXIT, "exited with code " + code);
       JobRef current = states.find(job.id()).await().indefinitely();
       if (current != null) {

@@ -85,7 +85,7 @@ public class StatusService {
     boolean last = to == seen.status();
     FailureReason failure = last ? seen.reason() : null;
     String reason = failure == null ? null : failure.code();
-    String message = last ? seen.message() : null;
+    String message = last ? seen.message() : "seen " + seen.status().wireName() + " before running";
     return states
         .transition(job.id(), from, to, failure, message)
         .flatMap(

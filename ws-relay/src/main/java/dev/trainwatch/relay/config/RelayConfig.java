@@ -3,6 +3,7 @@ package dev.trainwatch.relay.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Optional;
 
 /** The relay's own settings; connection settings live in application.properties. */
 @ConfigMapping(prefix = "trainwatch.relay")
@@ -18,4 +19,20 @@ public interface RelayConfig {
   /** How long start-up waits for the Redis subscriber connection before the relay fails. */
   @WithDefault("10s")
   Duration connectTimeout();
+
+  /** The web UI the relay serves at /. */
+  Web web();
+
+  /** The web UI the relay serves at /, from the same origin as the WebSocket. */
+  interface Web {
+    /** Directory of the built UI (web/dist); without one, / answers that the UI is not built. */
+    Optional<String> root();
+
+    /** Where the UI's REST calls go (the functions); empty for this origin (one public host). */
+    @WithDefault("http://localhost:8081")
+    String apiUrl();
+
+    /** Grafana's address for the job page's dashboard link; none hides the link. */
+    Optional<String> grafanaUrl();
+  }
 }
