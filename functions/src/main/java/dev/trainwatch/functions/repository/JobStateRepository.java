@@ -12,7 +12,9 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A job's status and execution, changed only by conditional SQL: a status moves from an expected
@@ -55,6 +57,15 @@ public class JobStateRepository {
       """
       SELECT seq, old_status, new_status, reason, message, ts FROM status_changes
       WHERE job_id = $1 AND seq > $2 AND seq < $3 ORDER BY seq
+      """;
+
+  private static final String CENSUS =
+      """
+      SELECT status, count(*) AS jobs, NULL::bigint AS id, NULL::float8 AS submitted, NULL::float8 AS silent
+      FROM training_jobs GROUP BY status
+      UNION ALL
+      SELECT status, NULL, id, extract(epoch FROM now() - created_at), extract(epoch FROM now() - updated_at)
+      FROM training_jobs WHERE status IN ('pending', 'running')
       """;
 
   private final Pool pool;
@@ -132,6 +143,30 @@ public class JobStateRepository {
                               row.getString("message"),
                               row.getOffsetDateTime("ts").toInstant())));
               return changes;
+            });
+  }
+
+  /** How many jobs are in each status, and the ages of the active ones, in one query. */
+  public Uni<JobCensus> census() {
+    return pool.query(CENSUS)
+        .execute()
+        .map(
+            rows -> {
+              Map<String, Long> byStatus = new HashMap<>();
+              List<JobCensus.ActiveAge> active = new ArrayList<>();
+              for (Row row : rows) {
+                if (row.getLong("id") == null) {
+                  byStatus.put(row.getString("status"), row.getLong("jobs"));
+                } else {
+                  active.add(
+                      new JobCensus.ActiveAge(
+                          row.getLong("id"),
+                          row.getString("status"),
+                          row.getDouble("submitted"),
+                          row.getDouble("silent")));
+                }
+              }
+              return new JobCensus(byStatus, active);
             });
   }
 

@@ -28,13 +28,19 @@ public class StatusService {
   private final JobStateRepository states;
   private final LogRepository logs;
   private final EventFeed feed;
+  private final JobGauges gauges;
   private final int tailLines;
 
   public StatusService(
-      JobStateRepository states, LogRepository logs, EventFeed feed, TrainwatchConfig config) {
+      JobStateRepository states,
+      LogRepository logs,
+      EventFeed feed,
+      JobGauges gauges,
+      TrainwatchConfig config) {
     this.states = states;
     this.logs = logs;
     this.feed = feed;
+    this.gauges = gauges;
     this.tailLines = config.logs().failureTailLines();
   }
 
@@ -92,6 +98,9 @@ public class StatusService {
             stored -> {
               if (stored == null) {
                 return Uni.createFrom().item(from); // moved by someone else; they published it
+              }
+              if (failure != null) {
+                gauges.failed(failure);
               }
               Log.infof(
                   "[TrainingMonitor] Job %d: %s -> %s%s",

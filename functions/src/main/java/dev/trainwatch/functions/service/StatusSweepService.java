@@ -42,6 +42,7 @@ public class StatusSweepService {
   private final LogIngestService logs;
   private final ExecutionService execution;
   private final IngestKeyRepository keys;
+  private final JobGauges gauges;
   private final int maxLines;
 
   public StatusSweepService(
@@ -51,6 +52,7 @@ public class StatusSweepService {
       LogIngestService logs,
       ExecutionService execution,
       IngestKeyRepository keys,
+      JobGauges gauges,
       TrainwatchConfig config) {
     this.states = states;
     this.executors = executors;
@@ -58,6 +60,7 @@ public class StatusSweepService {
     this.logs = logs;
     this.execution = execution;
     this.keys = keys;
+    this.gauges = gauges;
     this.maxLines = config.logs().maxLinesPerSweep();
   }
 
@@ -78,6 +81,7 @@ public class StatusSweepService {
       }
     }
     keys.forgetOlderThan(KEY_LIFETIME).await().indefinitely();
+    gauges.refresh();
     return new SweepResult(active.size(), changed, unreachable);
   }
 

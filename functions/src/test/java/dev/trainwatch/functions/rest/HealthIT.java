@@ -4,14 +4,19 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.not;
 
 import dev.trainwatch.functions.TestJobs;
+import dev.trainwatch.functions.service.StatusSweepService;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 /** Integration: health (the guide's /health and Quarkus's) and Prometheus metrics. */
 @QuarkusTest
 class HealthIT {
+
+  @Inject StatusSweepService sweep;
 
   @Test
   void readinessCoversPostgresqlAndRedisAtBothPaths() {
@@ -44,5 +49,30 @@ class HealthIT {
         .body(containsString("trainwatch_ingest_points_total"))
         .body(containsString("trainwatch_events_published_total"))
         .body(containsString("trainwatch_ingest_requests_seconds_count"));
+  }
+
+  @Test
+  void exposesJobLevelGaugesWithBoundedLabelsAfterASweep() {
+    long pending = TestJobs.submit(null);
+    long running = TestJobs.submit(null);
+    given()
+        .contentType("application/json")
+        .body("{\"epoch\":1,\"metrics\":{\"loss\":1}}")
+        .post(TestJobs.JOBS + "/" + running + "/metrics")
+        .then()
+        .statusCode(200);
+    sweep.sweep();
+    given()
+        .get("/q/metrics")
+        .then()
+        .body(containsString("trainwatch_jobs{status=\"pending\"}"))
+        .body(containsString("trainwatch_jobs{status=\"cancelled\"}"))
+        .body(containsString("trainwatch_job_failures_total{reason=\"OOMKilled\"}"))
+        .body(containsString("trainwatch_active_job_pending_seconds{job_id=\"" + pending + "\"}"))
+        .body(containsString("trainwatch_active_job_silence_seconds{job_id=\"" + running + "\"}"))
+        .body(
+            not(
+                containsString(
+                    "trainwatch_active_job_silence_seconds{job_id=\"" + pending + "\"}")));
   }
 }
