@@ -20,6 +20,21 @@ public interface RelayConfig {
   @WithDefault("10s")
   Duration connectTimeout();
 
+  /** How often the subscriber connection is PINGed; no answer in that time counts as lost. */
+  @WithDefault("3s")
+  Duration subscriberCheck();
+
+  /**
+   * Bytes a socket may have queued and not yet written; a browser that reads slower is closed with
+   * 4001 and resumes, so stalled sockets cannot grow the heap without bound.
+   */
+  @WithDefault("262144")
+  long maxPendingBytes();
+
+  /** Channels (jobs and sessions) one socket may follow at once. */
+  @WithDefault("100")
+  int maxChannelsPerSocket();
+
   /** The web UI the relay serves at /. */
   Web web();
 

@@ -9,10 +9,15 @@ import java.util.concurrent.CompletionStage;
 public interface ChannelSubscriber {
 
   /** Receives every message published on a subscribed channel. */
-  @FunctionalInterface
   interface Listener {
     /** Called with the channel and the message text exactly as published. */
     void onMessage(String channel, String message);
+
+    /**
+     * Called when the connection was lost and the channel is subscribed again: messages published
+     * in between were missed.
+     */
+    void onResubscribed(String channel);
   }
 
   /** Sets the one listener of all channels, replacing any earlier one. */

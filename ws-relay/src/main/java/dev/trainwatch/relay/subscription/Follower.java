@@ -1,17 +1,19 @@
 package dev.trainwatch.relay.subscription;
 
-/** One receiver of a channel's messages, such as a browser socket. */
+/** One receiver of channels' messages, such as a browser socket; it may follow several channels. */
 public interface Follower {
 
   /**
-   * Called once, when Redis has confirmed the channel's subscription (or at once, when it already
-   * had), and before any message of the channel is sent to this follower: from here on, every
-   * message published on the channel reaches it.
+   * Called once per channel it is added to, when Redis has confirmed the subscription (or at once,
+   * when it already had), and before any message of that channel is sent to this follower.
    */
-  void subscribed();
+  void subscribed(String channel);
 
   /** Called instead of {@link #subscribed} when the channel could not be subscribed. */
-  void failed(Throwable cause);
+  void failed(String channel, Throwable cause);
+
+  /** Called when the channel's subscription was lost and is back: messages may have been missed. */
+  void resubscribed(String channel);
 
   /**
    * Hands {@code message} on without blocking.

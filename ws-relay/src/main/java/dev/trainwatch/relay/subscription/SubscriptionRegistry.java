@@ -30,7 +30,21 @@ public class SubscriptionRegistry {
 
   public SubscriptionRegistry(ChannelSubscriber subscriber) {
     this.subscriber = subscriber;
-    subscriber.listen(this::deliver);
+    subscriber.listen(
+        new ChannelSubscriber.Listener() {
+          @Override
+          public void onMessage(String channel, String message) {
+            deliver(channel, message);
+          }
+
+          @Override
+          public void onResubscribed(String channel) {
+            Channel entry = channels.get(channel);
+            if (entry != null) {
+              entry.followers().forEach(follower -> follower.resubscribed(channel));
+            }
+          }
+        });
   }
 
   /**
@@ -66,9 +80,9 @@ public class SubscriptionRegistry {
           .whenComplete(
               (ok, failure) -> {
                 if (failure == null) {
-                  follower.subscribed();
+                  follower.subscribed(channel);
                 } else {
-                  follower.failed(failure);
+                  follower.failed(channel, failure);
                 }
               });
       if (entry.subscribed().isCompletedExceptionally()) {

@@ -29,6 +29,22 @@ record FollowTarget(String kind, long id) {
     return job.isEmpty() ? target("session", session) : target("job", job);
   }
 
+  /** The target named by a client frame's {@code job_id} or {@code session_id} (one of them). */
+  static Optional<FollowTarget> of(Long jobId, Long sessionId) {
+    if ((jobId == null) == (sessionId == null)) {
+      return Optional.empty();
+    }
+    long id = jobId != null ? jobId : sessionId;
+    return id > 0
+        ? Optional.of(new FollowTarget(jobId != null ? "job" : "session", id))
+        : Optional.empty();
+  }
+
+  /** Whether this target is one job (resumable by seq). */
+  boolean isJob() {
+    return kind.equals("job");
+  }
+
   /** The Redis channel this target's events are published on. */
   String channel(String keyPrefix) {
     return keyPrefix + ":" + kind + ":" + id;

@@ -1,52 +1,118 @@
 package dev.trainwatch.relay.websocket;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 
 /**
- * The relay's own frames: the greeting, and the answer to each frame a browser sends (a pong for a
- * ping, an error otherwise). Events from Redis never pass through here; they go out unchanged.
+ * The relay's own frames: reading what a browser sends, and writing the greeting, pong, errors and
+ * subscription answers. Events from Redis never pass through here; they go out unchanged.
  */
 @ApplicationScoped
 public class Frames {
 
+  /** Frames are small; anything larger or deeper is refused unread. */
+  static final int MAX_FRAME_CHARS = 4096;
+
+  private static final String TARGET =
+      "give job_id or session_id (exactly one) as a positive integer";
+
   private final ObjectMapper mapper;
 
   public Frames(ObjectMapper mapper) {
-    this.mapper = mapper;
+    this.mapper = mapper.copy();
+    this.mapper
+        .getFactory()
+        .setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(8).build());
   }
 
-  /** The greeting sent when a socket is accepted. */
+  /** The greeting sent once the socket's first subscription is confirmed. */
   String connected(Instant now) {
-    return mapper
-        .createObjectNode()
-        .put("type", "connected")
+    return object("connected")
         .put("message", "Connected to training monitoring")
         .put("timestamp", now.toString())
         .toString();
   }
 
-  /** The answer to a frame a browser sent. */
-  String reply(String frame) {
-    JsonNode type;
-    try {
-      type = mapper.readTree(frame).get("type");
-    } catch (JsonProcessingException e) {
-      return error("frame is not JSON");
-    }
-    if (type == null || !type.isTextual()) {
-      return error("frame must be a JSON object with a string 'type'");
-    }
-    if (!type.asText().equals("ping")) {
-      return error("unknown frame type; only 'ping' is understood");
-    }
-    return mapper.createObjectNode().put("type", "pong").toString();
+  String pong() {
+    return object("pong").toString();
   }
 
-  private String error(String message) {
-    return mapper.createObjectNode().put("type", "error").put("message", message).toString();
+  /** The answer to a later subscribe, once it is confirmed. */
+  String subscribed(FollowTarget target) {
+    return object("subscribed").put(target.kind() + "_id", target.id()).toString();
+  }
+
+  String unsubscribed(FollowTarget target) {
+    return object("unsubscribed").put(target.kind() + "_id", target.id()).toString();
+  }
+
+  String error(String message) {
+    return object("error").put("message", message).toString();
+  }
+
+  /** What a browser's frame asks for. */
+  ClientFrame read(String frame) {
+    if (frame.length() > MAX_FRAME_CHARS) {
+      return new ClientFrame.Invalid("frame is longer than " + MAX_FRAME_CHARS + " characters");
+    }
+    JsonNode node;
+    try {
+      node = mapper.readTree(frame);
+    } catch (JsonProcessingException e) {
+      return new ClientFrame.Invalid("frame is not JSON (or nests too deep)");
+    }
+    JsonNode type = node == null ? null : node.get("type");
+    if (type == null || !type.isTextual()) {
+      return new ClientFrame.Invalid("frame must be a JSON object with a string 'type'");
+    }
+    return switch (type.asText()) {
+      case "ping" -> new ClientFrame.Ping();
+      case "subscribe", "resume" -> subscribe(node, type.asText().equals("resume"));
+      case "unsubscribe" ->
+          FollowTarget.of(id(node, "job_id"), id(node, "session_id"))
+              .<ClientFrame>map(ClientFrame.Unsubscribe::new)
+              .orElse(new ClientFrame.Invalid(TARGET));
+      default ->
+          new ClientFrame.Invalid(
+              "unknown frame type; ping, subscribe, resume and unsubscribe are understood");
+    };
+  }
+
+  private ClientFrame subscribe(JsonNode node, boolean resume) {
+    FollowTarget target = FollowTarget.of(id(node, "job_id"), id(node, "session_id")).orElse(null);
+    if (target == null) {
+      return new ClientFrame.Invalid(TARGET);
+    }
+    JsonNode since = node.get("since");
+    if (since == null || since.isNull()) {
+      return resume
+          ? new ClientFrame.Invalid("resume needs 'since': the last seq you have")
+          : new ClientFrame.Subscribe(target, null);
+    }
+    if (!since.canConvertToLong() || !since.isIntegralNumber() || since.asLong() < 0) {
+      return new ClientFrame.Invalid("'since' must be a seq: a whole number, 0 or more");
+    }
+    if (!target.isJob()) {
+      return new ClientFrame.Invalid(
+          "'since' is per job: resume each job of a session by its job_id");
+    }
+    return new ClientFrame.Subscribe(target, since.asLong());
+  }
+
+  private static Long id(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    return value.isIntegralNumber() && value.canConvertToLong() ? value.asLong() : -1L;
+  }
+
+  private ObjectNode object(String type) {
+    return mapper.createObjectNode().put("type", type);
   }
 }

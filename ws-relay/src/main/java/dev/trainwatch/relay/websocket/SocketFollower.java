@@ -1,56 +1,143 @@
 package dev.trainwatch.relay.websocket;
 
+import dev.trainwatch.relay.history.EventHistory;
 import dev.trainwatch.relay.metrics.RelayMetrics;
 import dev.trainwatch.relay.subscription.Follower;
 import io.quarkus.logging.Log;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.CloseReason.CloseCodes;
 import jakarta.websocket.Session;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A browser socket as a follower of one channel: greets the browser once the channel is subscribed
- * (so "connected" means every later event will arrive), then sends each message asynchronously and
- * counts it once written. A socket found closed is dropped at once; one whose send fails is closed,
- * and the endpoint's close handler then removes it. It neither buffers nor retries.
+ * A browser socket as a follower of its channels. Its first confirmed subscription sends the
+ * greeting (so "connected" means every later event arrives); later ones answer "subscribed". Every
+ * event passes through its {@link SocketFeed}, which drops repeats and replays gaps. Sends are
+ * asynchronous; bytes queued and not yet written are counted, and a socket over {@code
+ * maxPendingBytes} is closed with 4001 so a browser that stops reading cannot grow the heap.
  */
 final class SocketFollower implements Follower {
+
+  /** The close code of a socket that reads too slowly; the client reconnects and resumes. */
+  static final int SLOW_CONSUMER = 4001;
 
   private static final CloseReason SEND_FAILED =
       new CloseReason(CloseCodes.UNEXPECTED_CONDITION, "sending failed");
   private static final CloseReason FEED_DOWN =
       new CloseReason(CloseCodes.TRY_AGAIN_LATER, "the live feed is unavailable; reconnect later");
+  private static final CloseReason TOO_SLOW =
+      new CloseReason(
+          CloseCodes.getCloseCode(SLOW_CONSUMER),
+          "slow consumer: reading too slowly; reconnect and resume");
 
   private final Session session;
-  private final String channel;
+  private final Frames frames;
   private final String greeting;
   private final RelayMetrics metrics;
+  private final long maxPendingBytes;
+  private final SocketFeed feed;
+  private final AtomicLong pendingBytes = new AtomicLong();
 
-  SocketFollower(Session session, String channel, String greeting, RelayMetrics metrics) {
+  /**
+   * Followed channels and their targets; a target waiting for confirmation maps to its resume
+   * point.
+   */
+  private final Map<String, FollowTarget> channels = new ConcurrentHashMap<>();
+
+  private final Map<String, Long> resumeOnConfirm = new ConcurrentHashMap<>();
+  private volatile boolean greeted;
+
+  SocketFollower(
+      Session session,
+      Frames frames,
+      String greeting,
+      RelayMetrics metrics,
+      EventHistory history,
+      long maxPendingBytes) {
     this.session = session;
-    this.channel = channel;
+    this.frames = frames;
     this.greeting = greeting;
     this.metrics = metrics;
+    this.maxPendingBytes = maxPendingBytes;
+    this.feed = new SocketFeed(history, this::deliver);
   }
 
-  /** Sends the greeting; it is not counted as a delivered event. */
-  @Override
-  public void subscribed() {
-    try {
-      session.getAsyncRemote().sendText(greeting);
-    } catch (IllegalStateException e) {
-      Log.debugf("Socket %s closed before its greeting", session.getId());
+  /**
+   * Records that the socket is about to follow {@code target}, replaying a job after {@code since}.
+   */
+  void expect(String channel, FollowTarget target, Long since) {
+    channels.put(channel, target);
+    if (since != null) {
+      resumeOnConfirm.put(channel, since);
+    }
+  }
+
+  /** Whether the socket follows (or is subscribing to) {@code channel}. */
+  boolean follows(String channel) {
+    return channels.containsKey(channel);
+  }
+
+  /** How many channels it follows. */
+  int channelCount() {
+    return channels.size();
+  }
+
+  /** The channels it follows, as of now. */
+  List<String> channels() {
+    return List.copyOf(channels.keySet());
+  }
+
+  /** Replays a job it already follows after {@code since}. */
+  void resume(long jobId, long since) {
+    feed.resume(jobId, since);
+  }
+
+  /** Stops following {@code channel}. */
+  void unfollow(String channel) {
+    FollowTarget target = channels.remove(channel);
+    resumeOnConfirm.remove(channel);
+    if (target != null && target.isJob()) {
+      feed.forget(target.id());
     }
   }
 
   @Override
-  public void failed(Throwable cause) {
-    Log.debugf(cause, "Socket %s: channel %s could not be subscribed", session.getId(), channel);
-    Sockets.close(session, FEED_DOWN);
+  public void subscribed(String channel) {
+    FollowTarget target = channels.get(channel);
+    if (target == null) {
+      return; // unfollowed while subscribing
+    }
+    if (!greeted) {
+      greeted = true;
+      write(greeting);
+    } else {
+      write(frames.subscribed(target));
+    }
+    Long since = resumeOnConfirm.remove(channel);
+    if (since != null) {
+      feed.resume(target.id(), since);
+    }
   }
 
-  /** The channel this socket follows. */
-  String channel() {
-    return channel;
+  @Override
+  public void failed(String channel, Throwable cause) {
+    Log.debugf(cause, "Socket %s: channel %s could not be subscribed", session.getId(), channel);
+    FollowTarget target = channels.remove(channel);
+    if (!greeted) {
+      Sockets.close(session, FEED_DOWN);
+    } else if (target != null) {
+      write(
+          frames.error(
+              "could not subscribe to " + target.kind() + " " + target.id() + "; try again"));
+    }
+  }
+
+  @Override
+  public void resubscribed(String channel) {
+    feed.resync();
   }
 
   @Override
@@ -58,21 +145,42 @@ final class SocketFollower implements Follower {
     if (!session.isOpen()) {
       return false;
     }
+    feed.live(message);
+    return true;
+  }
+
+  private void deliver(String event) {
+    if (write(event)) {
+      metrics.delivered();
+    }
+  }
+
+  /** Queues {@code text} on the socket; false when it is closed or over its byte budget. */
+  boolean write(String text) {
+    if (!session.isOpen()) {
+      return false;
+    }
+    long size = text.length();
+    if (pendingBytes.addAndGet(size) > maxPendingBytes) {
+      pendingBytes.addAndGet(-size);
+      Sockets.close(session, TOO_SLOW);
+      return false;
+    }
     try {
       session
           .getAsyncRemote()
           .sendText(
-              message,
+              text,
               result -> {
-                if (result.isOK()) {
-                  metrics.delivered();
-                } else {
+                pendingBytes.addAndGet(-size);
+                if (!result.isOK()) {
                   Log.debugf(result.getException(), "Send to socket %s failed", session.getId());
                   Sockets.close(session, SEND_FAILED);
                 }
               });
       return true;
     } catch (IllegalStateException e) {
+      pendingBytes.addAndGet(-size);
       return false; // closed between the check above and the send
     }
   }

@@ -106,6 +106,17 @@ class SubscriptionRegistryTest {
   }
 
   @Test
+  void aResubscribedChannelTellsItsFollowersOnly() {
+    RecordingFollower job = new RecordingFollower();
+    RecordingFollower other = new RecordingFollower();
+    registry.add("tw:job:1", job);
+    registry.add("tw:job:2", other);
+    subscriber.reconnected("tw:job:1");
+    assertThat(job.told).containsExactly("subscribed", "resubscribed tw:job:1");
+    assertThat(other.told).containsExactly("subscribed");
+  }
+
+  @Test
   void aGoneFollowerIsDroppedAndItsChannelUnsubscribed() {
     RecordingFollower gone = new RecordingFollower();
     gone.open = false;
@@ -194,6 +205,10 @@ class SubscriptionRegistryTest {
     void push(String channel, String message) {
       listener.onMessage(channel, message);
     }
+
+    void reconnected(String channel) {
+      listener.onResubscribed(channel);
+    }
   }
 
   private static final class RecordingFollower implements Follower {
@@ -203,14 +218,19 @@ class SubscriptionRegistryTest {
     boolean open = true;
 
     @Override
-    public void subscribed() {
+    public void subscribed(String channel) {
       told.add("subscribed");
       received.add("(subscribed)");
     }
 
     @Override
-    public void failed(Throwable cause) {
+    public void failed(String channel, Throwable cause) {
       told.add("failed: " + cause.getMessage());
+    }
+
+    @Override
+    public void resubscribed(String channel) {
+      told.add("resubscribed " + channel);
     }
 
     @Override
