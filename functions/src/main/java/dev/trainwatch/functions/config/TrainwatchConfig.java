@@ -21,6 +21,20 @@ public interface TrainwatchConfig {
   /** HTTP limits. */
   Http http();
 
+  /** How fast one job may report. */
+  Rate rate();
+
+  /** How fast one job may report, per functions instance. */
+  interface Rate {
+    /** Points (or log entries) one job may report per second; more gets 429 with Retry-After. */
+    @WithDefault("20000")
+    int itemsPerSecondPerJob();
+
+    /** Seconds of that rate a job may spend at once (the token bucket's size). */
+    @WithDefault("2")
+    int burstSeconds();
+  }
+
   /** The Kubernetes executor. */
   Kubernetes kubernetes();
 

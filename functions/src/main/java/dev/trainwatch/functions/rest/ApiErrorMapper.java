@@ -3,6 +3,7 @@ package dev.trainwatch.functions.rest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.trainwatch.functions.service.JobAlreadyFinishedException;
 import dev.trainwatch.functions.service.NoSuchJobException;
+import io.quarkus.logging.Log;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -12,9 +13,32 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 /** Turns every refusal into the one JSON error shape: {"error": code, "message": what is wrong}. */
 public class ApiErrorMapper {
 
+  /** Seconds a client waits before retrying while the database is unreachable. */
+  private static final long DATABASE_RETRY_SECONDS = 5;
+
   @ServerExceptionMapper
   public Response refused(ApiException e) {
-    return body(e.status(), e.error(), e.getMessage());
+    Response response = body(e.status(), e.error(), e.getMessage());
+    return e.retryAfterSeconds() > 0 ? withRetryAfter(response, e.retryAfterSeconds()) : response;
+  }
+
+  /**
+   * Anything else: a database that cannot be reached answers 503 with Retry-After (the SDK spools
+   * and retries; nothing was stored, since every write is one statement), the rest 500.
+   */
+  @ServerExceptionMapper(priority = 10_000)
+  public Response unexpected(Throwable e) {
+    if (DatabaseFailures.isUnavailable(e)) {
+      return withRetryAfter(
+          body(503, "database_unavailable", "the database cannot be reached; retry later"),
+          DATABASE_RETRY_SECONDS);
+    }
+    Log.error("Request failed", e);
+    return body(500, "internal_error", "the request failed; see the functions' log");
+  }
+
+  private static Response withRetryAfter(Response response, long seconds) {
+    return Response.fromResponse(response).header("Retry-After", Long.toString(seconds)).build();
   }
 
   @ServerExceptionMapper

@@ -1,6 +1,7 @@
 package dev.trainwatch.functions.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.trainwatch.functions.domain.LogEntry;
 import dev.trainwatch.functions.domain.SequencedLog;
 import dev.trainwatch.functions.repository.LogRepository;
 import dev.trainwatch.functions.service.JobService;
@@ -35,10 +36,14 @@ public class LogResource {
   private final LogRepository logs;
   private final LogIngestService ingest;
 
-  public LogResource(JobService jobs, LogRepository logs, LogIngestService ingest) {
+  private final IngestGate limiter;
+
+  public LogResource(
+      JobService jobs, LogRepository logs, LogIngestService ingest, IngestGate limiter) {
     this.jobs = jobs;
     this.logs = logs;
     this.ingest = ingest;
+    this.limiter = limiter;
   }
 
   /** One entry or a batch {@code {"logs":[...]}}; stored whole or not at all, once per key. */
@@ -47,9 +52,9 @@ public class LogResource {
   public Uni<Map<String, Object>> report(
       @RestPath String id, @RestHeader("Idempotency-Key") String key, JsonNode body) {
     long jobId = Params.jobId(id);
-    return ingest
-        .ingest(jobId, LogEntryParser.parse(body, Instant.now()), Params.idempotencyKey(key))
-        .map(IngestAnswer::of);
+    List<LogEntry> entries = LogEntryParser.parse(body, Instant.now());
+    limiter.admit(jobId, entries.size());
+    return ingest.ingest(jobId, entries, Params.idempotencyKey(key)).map(IngestAnswer::of);
   }
 
   @GET

@@ -1,6 +1,7 @@
 package dev.trainwatch.functions.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.trainwatch.functions.domain.MetricPoint;
 import dev.trainwatch.functions.domain.SequencedPoint;
 import dev.trainwatch.functions.service.MetricIngestService;
 import io.micrometer.core.annotation.Timed;
@@ -28,10 +29,12 @@ public class MetricResource {
 
   private final MetricPointParser parser;
   private final MetricIngestService ingest;
+  private final IngestGate limiter;
 
-  public MetricResource(MetricPointParser parser, MetricIngestService ingest) {
+  public MetricResource(MetricPointParser parser, MetricIngestService ingest, IngestGate limiter) {
     this.parser = parser;
     this.ingest = ingest;
+    this.limiter = limiter;
   }
 
   /**
@@ -44,9 +47,9 @@ public class MetricResource {
   public Uni<Map<String, Object>> report(
       @RestPath String id, @RestHeader("Idempotency-Key") String key, JsonNode body) {
     long jobId = Params.jobId(id);
-    return ingest
-        .ingest(jobId, parser.parse(body, Instant.now()), Params.idempotencyKey(key))
-        .map(IngestAnswer::of);
+    List<MetricPoint> points = parser.parse(body, Instant.now());
+    limiter.admit(jobId, points.size());
+    return ingest.ingest(jobId, points, Params.idempotencyKey(key)).map(IngestAnswer::of);
   }
 
   /**

@@ -35,15 +35,16 @@ public class KubernetesMockResource implements QuarkusTestResourceLifecycleManag
             new KubernetesMixedDispatcher(expectations),
             false);
     server.init();
-    return Map.of(
-        "quarkus.kubernetes-client.api-server-url",
-        "http://" + server.getHostName() + ":" + server.getPort(),
-        "quarkus.kubernetes-client.trust-certs",
-        "true");
+    // fabric8's own setting, read when the client is built: the Quarkus keys for it are fixed at
+    // build time, and test profiles rebuild the application.
+    System.setProperty(
+        "kubernetes.master", "http://" + server.getHostName() + ":" + server.getPort());
+    return Map.of();
   }
 
   @Override
   public void stop() {
+    System.clearProperty("kubernetes.master");
     server.destroy();
   }
 }

@@ -1,0 +1,35 @@
+package dev.trainwatch.functions.rest;
+
+import io.vertx.pgclient.PgException;
+import java.net.ConnectException;
+import java.nio.channels.ClosedChannelException;
+
+/** Tells a database that cannot be reached (retry later) from a request that is wrong. */
+final class DatabaseFailures {
+
+  private DatabaseFailures() {}
+
+  /** Whether {@code failure}, or a cause of it, says PostgreSQL is down or went away. */
+  static boolean isUnavailable(Throwable failure) {
+    for (Throwable e = failure; e != null; e = e.getCause() == e ? null : e.getCause()) {
+      if (e instanceof ConnectException || e instanceof ClosedChannelException) {
+        return true;
+      }
+      if (e instanceof PgException pg && pg.getSqlState() != null) {
+        String state = pg.getSqlState();
+        // 08: connection exceptions; 57P0x: the server is shutting down or restarting.
+        if (state.startsWith("08") || state.startsWith("57P")) {
+          return true;
+        }
+      }
+      String message = String.valueOf(e.getMessage());
+      if (message.contains("Connection refused")
+          || message.contains("Connection reset")
+          || message.contains("closed")
+          || e.getClass().getSimpleName().equals("ClosedConnectionException")) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
