@@ -1,0 +1,161 @@
+"""HTTP to the Trainwatch functions, and the retry policy: what a failed request means and how long to wait.
+
+`HttpTransport.send` makes exactly one POST of one batch (urllib, standard library only) and sorts the
+answer into an `Outcome`: sent (2xx), retry (connection errors, timeouts, 408, 429, 5xx) or reject
+(any other status, redirects included: the server will never take this batch, so it is dropped). It never raises and never
+sleeps. `RetryPolicy` says how long to wait before the next try: exponential backoff with full jitter,
+or what the server's Retry-After says. The loop that retries lives in the worker, not here.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import http.client
+import json
+import random
+import socket
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from typing import Optional
+
+from .batching import Batch
+
+#: The path of each kind under the base URL.
+PATHS = {"metrics": "metrics", "logs": "logs"}
+
+SENT, RETRY, REJECT = "sent", "retry", "reject"
+
+
+class RetryPolicy:
+    """Exponential backoff with full jitter: before try n+1 after n failures in a row, a uniformly
+    random wait between 0 and min(cap, base * 2**(n-1)) seconds. A Retry-After from the server is
+    honoured instead, up to `max_retry_after` seconds. Tests pass small numbers to run fast."""
+
+    def __init__(self, base: float = 0.5, cap: float = 30.0, max_retry_after: float = 300.0) -> None:
+        if base <= 0 or cap <= 0 or max_retry_after < 0:
+            raise ValueError("base and cap must be positive, max_retry_after not negative")
+        self.base = float(base)
+        self.cap = float(cap)
+        self.max_retry_after = float(max_retry_after)
+
+    def ceiling(self, failures: int) -> float:
+        """The longest wait after `failures` failures in a row."""
+        exponent = min(max(failures, 1) - 1, 62)
+        return min(self.cap, self.base * (2.0**exponent))
+
+    def delay(self, failures: int, retry_after: Optional[float] = None, rng: random.Random = None) -> float:
+        """Seconds to wait before the next try."""
+        if retry_after is not None:
+            return min(max(retry_after, 0.0), self.max_retry_after)
+        return (rng or random).uniform(0.0, self.ceiling(failures))
+
+    def __repr__(self) -> str:
+        return "RetryPolicy(base=%g, cap=%g, max_retry_after=%g)" % (self.base, self.cap, self.max_retry_after)
+
+
+class Outcome:
+    """What one try did: `status` is SENT, RETRY or REJECT; `reason` says why for people; `http_status`
+    is the answer's status when there was one; `retry_after` is the server's Retry-After in seconds."""
+
+    __slots__ = ("status", "reason", "http_status", "retry_after")
+
+    def __init__(self, status: str, reason: str = "", http_status: Optional[int] = None,
+                 retry_after: Optional[float] = None) -> None:
+        self.status = status
+        self.reason = reason
+        self.http_status = http_status
+        self.retry_after = retry_after
+
+    def __repr__(self) -> str:
+        return "Outcome(%s, %r, %r, %r)" % (self.status, self.reason, self.http_status, self.retry_after)
+
+
+def parse_retry_after(value: Optional[str], now: Optional[float] = None) -> Optional[float]:
+    """Seconds from a Retry-After header: a number of seconds, or an HTTP date; None if absent or unreadable."""
+    if value is None:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+        return seconds if seconds >= 0 else None
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+def _error_text(body: bytes) -> str:
+    """The server's `error` and `message` from an error body, or the start of the body."""
+    try:
+        data = json.loads(body.decode("utf-8", "replace"))
+        if isinstance(data, dict) and ("error" in data or "message" in data):
+            return "%s: %s" % (data.get("error", ""), data.get("message", ""))
+    except ValueError:
+        pass
+    return body[:200].decode("utf-8", "replace").strip()
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """urllib would follow a 301/302 to a POST with a GET and report success: a redirect is an answer
+    the batch cannot be stored from, so it is rejected, naming where it pointed."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirects)
+
+
+class HttpTransport:
+    """POSTs batches for one job to `{base_url}/api/v1/training/jobs/{job_id}/{metrics|logs}`, with
+    Content-Type application/json, the batch's Idempotency-Key, and `Authorization: Bearer <token>`
+    when a token is given. Safe to use from one thread at a time."""
+
+    def __init__(self, base_url: str, job_id: str, token: Optional[str] = None,
+                 user_agent: str = "trainwatch-python") -> None:
+        self.base_url = base_url.rstrip("/")
+        self.job_id = str(job_id)
+        job = urllib.parse.quote(self.job_id, safe="")
+        self._urls = {kind: "%s/api/v1/training/jobs/%s/%s" % (self.base_url, job, path) for kind, path in PATHS.items()}
+        self._headers = {"Content-Type": "application/json", "Accept": "application/json", "User-Agent": user_agent}
+        if token:
+            self._headers["Authorization"] = "Bearer " + token
+
+    def url(self, kind: str) -> str:
+        return self._urls[kind]
+
+    def send(self, batch: Batch, timeout: float) -> Outcome:
+        """One try at sending `batch`, waiting at most about `timeout` seconds for each network step."""
+        headers = dict(self._headers)
+        headers["Idempotency-Key"] = batch.key
+        request = urllib.request.Request(self._urls[batch.kind], data=batch.body, headers=headers, method="POST")
+        try:
+            with _opener.open(request, timeout=max(timeout, 0.001)) as response:
+                response.read()
+                return Outcome(SENT, "HTTP %d" % response.status, response.status)
+        except urllib.error.HTTPError as error:
+            code = error.code
+            try:
+                text = _error_text(error.read(4096))
+            except Exception:  # the body of a refusal is only for the message
+                text = ""
+            finally:
+                error.close()
+            reason = ("HTTP %d %s" % (code, text)).strip()
+            if 300 <= code < 400 and error.headers.get("Location"):
+                reason += " (redirected to %s: point TRAINWATCH_URL there)" % error.headers.get("Location")
+            if code in (408, 429) or 500 <= code <= 599:
+                return Outcome(RETRY, reason, code, parse_retry_after(error.headers.get("Retry-After")))
+            return Outcome(REJECT, reason, code)
+        except (urllib.error.URLError, http.client.HTTPException, socket.timeout, OSError) as error:
+            cause = getattr(error, "reason", None) or error
+            return Outcome(RETRY, "%s: %s" % (type(cause).__name__, cause))
+        except Exception as error:  # never let a transport problem reach training
+            return Outcome(RETRY, "%s: %s" % (type(error).__name__, error))
