@@ -37,6 +37,15 @@ public class ApiErrorMapper {
     return body(500, "internal_error", "the request failed; see the functions' log");
   }
 
+  /** What the JSON reader said, when it said something. */
+  private static String detail(Throwable e) {
+    Throwable cause = e.getCause();
+    if (cause instanceof JsonProcessingException json) {
+      return ": " + json.getOriginalMessage();
+    }
+    return cause == null || cause.getMessage() == null ? "" : ": " + cause.getMessage();
+  }
+
   private static Response withRetryAfter(Response response, long seconds) {
     return Response.fromResponse(response).header("Retry-After", Long.toString(seconds)).build();
   }
@@ -64,7 +73,7 @@ public class ApiErrorMapper {
   public Response framework(WebApplicationException e) {
     int status = e.getResponse().getStatus();
     return switch (status) {
-      case 400 -> body(400, "malformed_json", "the body is not valid JSON");
+      case 400 -> body(400, "malformed_json", "the body is not valid JSON" + detail(e));
       case 404 -> body(404, "not_found", "no such resource");
       case 405 -> body(405, "method_not_allowed", "this path does not take that method");
       case 415 -> body(415, "unsupported_media_type", "send the body as application/json");

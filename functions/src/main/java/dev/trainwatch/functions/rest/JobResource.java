@@ -1,5 +1,6 @@
 package dev.trainwatch.functions.rest;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.trainwatch.functions.domain.ExecutorType;
@@ -11,6 +12,7 @@ import dev.trainwatch.functions.service.NewJob;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -53,16 +55,19 @@ public class JobResource {
 
   private final JobService jobs;
   private final ExecutionService execution;
+  private final JsonBodyReader json;
 
-  public JobResource(JobService jobs, ExecutionService execution) {
+  public JobResource(JobService jobs, ExecutionService execution, JsonBodyReader json) {
     this.jobs = jobs;
     this.execution = execution;
+    this.json = json;
   }
 
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
   @ResponseStatus(201)
-  public Uni<JobView> submit(JsonNode body) {
+  public Uni<JobView> submit(RoutingContext raw) throws JsonProcessingException {
+    JsonNode body = json.read(raw);
     JsonFields.requireObject(body, "the job", FIELDS);
     String executorName = JsonFields.requireText(body, "executor_type", MAX_TEXT);
     ExecutorType executor = WireEnum.fromWireName(ExecutorType.class, executorName);

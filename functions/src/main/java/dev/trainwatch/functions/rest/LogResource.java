@@ -1,12 +1,13 @@
 package dev.trainwatch.functions.rest;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.trainwatch.functions.domain.LogEntry;
 import dev.trainwatch.functions.domain.SequencedLog;
 import dev.trainwatch.functions.repository.LogRepository;
 import dev.trainwatch.functions.service.JobService;
 import dev.trainwatch.functions.service.LogIngestService;
 import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -37,22 +38,29 @@ public class LogResource {
   private final LogIngestService ingest;
 
   private final IngestGate limiter;
+  private final JsonBodyReader json;
 
   public LogResource(
-      JobService jobs, LogRepository logs, LogIngestService ingest, IngestGate limiter) {
+      JobService jobs,
+      LogRepository logs,
+      LogIngestService ingest,
+      IngestGate limiter,
+      JsonBodyReader json) {
     this.jobs = jobs;
     this.logs = logs;
     this.ingest = ingest;
     this.limiter = limiter;
+    this.json = json;
   }
 
   /** One entry or a batch {@code {"logs":[...]}}; stored whole or not at all, once per key. */
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
   public Uni<Map<String, Object>> report(
-      @RestPath String id, @RestHeader("Idempotency-Key") String key, JsonNode body) {
+      @RestPath String id, @RestHeader("Idempotency-Key") String key, RoutingContext body)
+      throws JsonProcessingException {
     long jobId = Params.jobId(id);
-    List<LogEntry> entries = LogEntryParser.parse(body, Instant.now());
+    List<LogEntry> entries = LogEntryParser.parse(json.read(body), Instant.now());
     limiter.admit(jobId, entries.size());
     return ingest.ingest(jobId, entries, Params.idempotencyKey(key)).map(IngestAnswer::of);
   }

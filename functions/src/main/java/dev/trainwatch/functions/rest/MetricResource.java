@@ -1,11 +1,12 @@
 package dev.trainwatch.functions.rest;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.trainwatch.functions.domain.MetricPoint;
 import dev.trainwatch.functions.domain.SequencedPoint;
 import dev.trainwatch.functions.service.MetricIngestService;
 import io.micrometer.core.annotation.Timed;
 import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -30,11 +31,17 @@ public class MetricResource {
   private final MetricPointParser parser;
   private final MetricIngestService ingest;
   private final IngestGate limiter;
+  private final JsonBodyReader json;
 
-  public MetricResource(MetricPointParser parser, MetricIngestService ingest, IngestGate limiter) {
+  public MetricResource(
+      MetricPointParser parser,
+      MetricIngestService ingest,
+      IngestGate limiter,
+      JsonBodyReader json) {
     this.parser = parser;
     this.ingest = ingest;
     this.limiter = limiter;
+    this.json = json;
   }
 
   /**
@@ -45,9 +52,10 @@ public class MetricResource {
   @Consumes(MediaType.APPLICATION_JSON)
   @Timed(value = "trainwatch.ingest.requests", description = "Metric ingest requests")
   public Uni<Map<String, Object>> report(
-      @RestPath String id, @RestHeader("Idempotency-Key") String key, JsonNode body) {
+      @RestPath String id, @RestHeader("Idempotency-Key") String key, RoutingContext body)
+      throws JsonProcessingException {
     long jobId = Params.jobId(id);
-    List<MetricPoint> points = parser.parse(body, Instant.now());
+    List<MetricPoint> points = parser.parse(json.read(body), Instant.now());
     limiter.admit(jobId, points.size());
     return ingest.ingest(jobId, points, Params.idempotencyKey(key)).map(IngestAnswer::of);
   }
