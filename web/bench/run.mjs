@@ -1,0 +1,148 @@
+// Benchmark (not a test): how fast the job page shows a long history, and how smoothly it draws while points
+// stream in. Needs a running Trainwatch (relay at BASE_URL serving web/dist, functions at API_URL).
+//
+//   npm run bench            POINTS=100000 METRICS=4 RATE=100 SECONDS=10 to change the load
+import { chromium } from 'playwright-core';
+
+const BASE_URL = (process.env.BASE_URL ?? 'http://localhost:8080').replace(/\/$/, '');
+const API_URL = (process.env.API_URL ?? 'http://localhost:8081').replace(/\/$/, '');
+const POINTS = Number(process.env.POINTS ?? 100_000);
+const METRICS = Number(process.env.METRICS ?? 4);
+const RATE = Number(process.env.RATE ?? 100); // live points per second
+const SECONDS = Number(process.env.SECONDS ?? 10);
+const BATCH = 10_000;
+const NAMES = ['loss', 'accuracy', 'val_loss', 'lr', 'grad_norm', 'throughput'].slice(0, METRICS);
+
+async function api(path, body) {
+  const response = await fetch(`${API_URL}/api/v1/training${path}`, {
+    method: body ? 'POST' : 'GET',
+    headers: body ? { 'Content-Type': 'application/json' } : {},
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const answer = await response.json();
+  if (!response.ok) throw new Error(`${path}: ${response.status} ${JSON.stringify(answer)}`);
+  return answer;
+}
+
+const point = (step) => ({
+  epoch: Math.floor(step / 1000),
+  step,
+  metrics: Object.fromEntries(NAMES.map((name, i) => [name, Math.exp(-step / 30_000) * (1 + i) + 0.05 * Math.sin(step / 7 + i)])),
+});
+
+async function main() {
+  const rows = [];
+  const job = await api('/jobs', {
+    model_name: 'bench',
+    framework: 'python',
+    dataset_path: 'generated',
+    num_epochs: Math.ceil((POINTS + RATE * SECONDS) / 1000) + 1,
+    batch_size: 32,
+    executor_type: 'local',
+    command: ['sleep', '3600'],
+  });
+  const jobId = job.job_id;
+  try {
+    await measure(jobId, rows);
+  } finally {
+    await api(`/jobs/${jobId}/cancel`, {}).catch(() => {});
+  }
+
+  const width = Math.max(...rows.map(([k]) => k.length));
+  console.log(`${'measure'.padEnd(width)}  value`);
+  console.log(`${'-'.repeat(width)}  ${'-'.repeat(40)}`);
+  for (const [key, value] of rows) console.log(`${key.padEnd(width)}  ${value}`);
+}
+
+async function measure(jobId, rows) {
+  let started = performance.now();
+  let batch = BATCH;
+  let refused = null;
+  for (let from = 0; from < POINTS; ) {
+    const points = [];
+    for (let step = from; step < Math.min(POINTS, from + batch); step++) points.push(point(step));
+    try {
+      await api(`/jobs/${jobId}/metrics`, { points });
+      from += points.length;
+    } catch (error) {
+      // A functions build that refuses large bodies: note it and go on with smaller batches.
+      if (batch <= 10 || !/malformed_json|payload_too_large/.test(error.message)) throw error;
+      refused ??= `${batch.toLocaleString('en')}-point batches refused: ${error.message.slice(0, 80)}`;
+      batch = Math.floor(batch / 2);
+    }
+  }
+  rows.push(['job', `#${jobId}, ${POINTS.toLocaleString('en')} points × ${METRICS} metrics`]);
+  rows.push([`ingest (batches of ${batch.toLocaleString('en')})`, `${Math.round(performance.now() - started)} ms`]);
+  if (refused) rows.push(['ingest note', refused]);
+
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const complete = (n) =>
+      page.waitForFunction(
+        ({ n, m }) => {
+          const charts = [...document.querySelectorAll('[data-testid=metric-chart]')];
+          return charts.length === m && charts.every((c) => Number(c.dataset.pointCount) >= n);
+        },
+        { n, m: METRICS },
+        { timeout: 120_000, polling: 'raf' },
+      );
+
+    started = performance.now();
+    await page.goto(`${BASE_URL}/training/${jobId}`);
+    await page.waitForSelector('[data-testid=metric-chart]', { timeout: 60_000 });
+    const firstChart = performance.now() - started;
+    await complete(POINTS);
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    const full = performance.now() - started;
+    rows.push(['job page: first chart drawn', `${Math.round(firstChart)} ms`]);
+    rows.push(['job page: every point of every chart', `${Math.round(full)} ms`]);
+    const heap = await page.evaluate(() => (performance.memory ? Math.round(performance.memory.usedJSHeapSize / 1e6) : null));
+    if (heap) rows.push(['JS heap after load', `${heap} MB`]);
+
+    // Live: RATE points/s in 10 requests a second, while the page counts its animation frames.
+    await page.evaluate(() => {
+      window.__frames = 0;
+      window.__longest = 0;
+      let last = performance.now();
+      const tick = (now) => {
+        window.__frames++;
+        window.__longest = Math.max(window.__longest, now - last);
+        last = now;
+        window.__raf = requestAnimationFrame(tick);
+      };
+      window.__raf = requestAnimationFrame(tick);
+    });
+    started = performance.now();
+    let step = POINTS;
+    const perTick = Math.max(1, Math.round(RATE / 10));
+    for (let i = 0; i < SECONDS * 10; i++) {
+      const due = started + i * 100;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      const points = [];
+      for (let k = 0; k < perTick; k++) points.push(point(step++));
+      await api(`/jobs/${jobId}/metrics`, { points });
+    }
+    const elapsed = (performance.now() - started) / 1000;
+    const { frames, longest } = await page.evaluate(() => {
+      cancelAnimationFrame(window.__raf);
+      return { frames: window.__frames, longest: window.__longest };
+    });
+    await complete(step).catch(() => {});
+    const shown = await page.$eval('[data-testid=metric-chart]', (c) => Number(c.dataset.pointCount));
+    rows.push([`live: ${RATE} points/s for ${SECONDS} s`, `${step - POINTS} points sent, chart holds ${shown.toLocaleString('en')}`]);
+    rows.push(['frame rate while streaming', `${(frames / elapsed).toFixed(1)} fps (${frames} frames in ${elapsed.toFixed(1)} s)`]);
+    rows.push(['longest frame', `${Math.round(longest)} ms`]);
+  } finally {
+    await browser.close();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,100 @@
+// The guide's hook: follow a job (or every job of a session) live. Callbacks see every event exactly once, in seq
+// order per job: duplicates are dropped, gaps and reconnections are filled from GET /events (src/lib/sequencer.ts).
+import { useEffect, useRef, useState } from 'react';
+import { fetchEventsSince } from '../lib/api';
+import { socketUrl } from '../lib/config';
+import { reportConnection } from '../lib/connections';
+import { TrainingMonitorConnection } from '../lib/monitor';
+import type { ConnectionState, JobStatus, LogEntry, LogEvent, MetricsEvent, MetricsUpdate, ServerMessage, StatusChangeEvent } from '../lib/types';
+
+export interface UseTrainingMonitorOptions {
+  jobId?: number;
+  sessionId?: number;
+  onStatusChange?: (jobId: number, oldStatus: JobStatus, newStatus: JobStatus, event: StatusChangeEvent) => void;
+  onMetrics?: (jobId: number, metrics: MetricsUpdate, event: MetricsEvent) => void;
+  onLog?: (jobId: number, log: LogEntry, event: LogEvent) => void;
+  /** The relay confirmed the subscription; `reconnected` is true after a lost connection came back. */
+  onConnected?: (reconnected: boolean) => void;
+  /**
+   * The caller already has every event up to this seq (of `jobId`; or per job id, for a session), from REST
+   * history: only later events are delivered, and those that happened before the socket connected are fetched.
+   * Read when the socket opens.
+   */
+  since?: number | Record<number, number>;
+  /** false: no socket (yet). Default true. */
+  enabled?: boolean;
+}
+
+export interface UseTrainingMonitorResult {
+  isConnected: boolean;
+  lastMessage: ServerMessage | null;
+  connectionState: ConnectionState;
+}
+
+const LAST_MESSAGE_INTERVAL_MS = 50;
+
+export function useTrainingMonitor(options: UseTrainingMonitorOptions): UseTrainingMonitorResult {
+  const { jobId, sessionId, enabled = true } = options;
+  const latest = useRef(options);
+  latest.current = options;
+
+  const [connectionState, setConnectionState] = useState<ConnectionState>('connecting');
+  const [lastMessage, setLastMessage] = useState<ServerMessage | null>(null);
+
+  useEffect(() => {
+    const target = jobId !== undefined ? { jobId } : sessionId !== undefined ? { sessionId } : null;
+    if (!enabled || !target) return;
+    const id = Symbol('monitor');
+    const since = latest.current.since;
+    const baselines = typeof since === 'number' ? (jobId !== undefined ? { [jobId]: since } : {}) : since;
+
+    // lastMessage changes at most every 50 ms, so a fast feed does not re-render its page on every event.
+    let pending: ServerMessage | null = null;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const noteMessage = (message: ServerMessage) => {
+      pending = message;
+      timer ??= setTimeout(() => {
+        timer = undefined;
+        setLastMessage(pending);
+      }, LAST_MESSAGE_INTERVAL_MS);
+    };
+
+    const connection = new TrainingMonitorConnection({
+      url: socketUrl(target),
+      baselines,
+      fetchSince: (job, after) => fetchEventsSince(job, after),
+      onMessage: (message) => {
+        if (message.type !== 'pong') noteMessage(message);
+      },
+      onConnected: (reconnected) => latest.current.onConnected?.(reconnected),
+      onState: (state) => {
+        setConnectionState(state);
+        reportConnection(id, state);
+      },
+      onEvent: (event) => {
+        const callbacks = latest.current;
+        switch (event.type) {
+          case 'training_status_change':
+            callbacks.onStatusChange?.(event.job_id, event.old_status, event.new_status, event);
+            break;
+          case 'training_metrics':
+            callbacks.onMetrics?.(event.job_id, event.metrics, event);
+            break;
+          case 'training_log':
+            callbacks.onLog?.(event.job_id, { seq: event.seq, ...event.log }, event);
+            break;
+        }
+      },
+    });
+    setConnectionState('connecting');
+    reportConnection(id, 'connecting');
+    connection.start();
+    return () => {
+      connection.stop();
+      clearTimeout(timer);
+      reportConnection(id, null);
+    };
+  }, [jobId, sessionId, enabled]);
+
+  return { isConnected: enabled && connectionState === 'live', lastMessage, connectionState };
+}

@@ -1,0 +1,126 @@
+// The functions' REST API (docs/protocol.md), at ${apiBaseUrl}/api/v1/training/...
+import { getConfig } from './config';
+import { parseEvent, toMetricPoint } from './protocol';
+import type { JobList, JobStatus, LogEntry, MetricPoint, NewJobRequest, TrainingEvent, TrainingJob } from './types';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+async function request<T>(path: string, init?: RequestInit): Promise<T> {
+  const response = await fetch(`${getConfig().apiBaseUrl}/api/v1/training${path}`, {
+    ...init,
+    headers: init?.body ? { 'Content-Type': 'application/json', ...init.headers } : init?.headers,
+  });
+  const text = await response.text();
+  let body: unknown = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    /* not JSON: reported below if the status is an error */
+  }
+  if (!response.ok) {
+    const error = (body ?? {}) as { error?: string; message?: string };
+    throw new ApiError(response.status, error.error ?? 'http_error', error.message ?? `HTTP ${response.status}`);
+  }
+  return body as T;
+}
+
+const query = (params: Record<string, string | number | undefined | null | (string | number)[]>) => {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value === undefined || value === null || value === '') continue;
+    for (const v of Array.isArray(value) ? value : [value]) search.append(key, String(v));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
+};
+
+export interface JobFilters {
+  status?: JobStatus | '';
+  sessionId?: number | null;
+  page?: number;
+  size?: number;
+}
+
+export function listJobs({ status, sessionId, page = 0, size = 50 }: JobFilters = {}): Promise<JobList> {
+  return request(`/jobs${query({ status, session_id: sessionId, page, size })}`);
+}
+
+export const getJob = (jobId: number) => request<TrainingJob>(`/jobs/${jobId}`);
+
+export const submitJob = (job: NewJobRequest) =>
+  request<TrainingJob>('/jobs', { method: 'POST', body: JSON.stringify(job) });
+
+export const cancelJob = (jobId: number) => request<TrainingJob>(`/jobs/${jobId}/cancel`, { method: 'POST' });
+
+export interface MetricsPage {
+  points: MetricPoint[];
+  next_since: number;
+}
+
+export async function fetchMetricsPage(jobId: number, since: number, limit: number, names?: string[]): Promise<MetricsPage> {
+  const page = await request<{ points: Record<string, unknown>[]; next_since: number }>(
+    `/jobs/${jobId}/metrics${query({ since, limit, name: names })}`,
+  );
+  return { points: page.points.map(toMetricPoint), next_since: page.next_since ?? since };
+}
+
+/**
+ * Every stored point after `since`, page by page (no cap): `onPage` gets each page as it comes so a chart can
+ * draw while the rest loads. The first page is small, so something shows at once; later ones grow to
+ * `pageSize`. Resolves to the seq of the last point (or `since` when there was none).
+ */
+export async function fetchAllMetrics(
+  jobId: number,
+  { since = 0, names, pageSize = 50_000, onPage }: { since?: number; names?: string[]; pageSize?: number; onPage: (points: MetricPoint[]) => void },
+): Promise<number> {
+  for (let limit = Math.min(pageSize, 5_000); ; limit = Math.min(pageSize, limit * 4)) {
+    const page = await fetchMetricsPage(jobId, since, limit, names);
+    if (page.points.length > 0) onPage(page.points);
+    since = Math.max(since, page.next_since, page.points.at(-1)?.seq ?? 0);
+    if (page.points.length < limit) return since;
+  }
+}
+
+export interface LogsPage {
+  logs: LogEntry[];
+  next_before: number | null;
+}
+
+export function fetchLogs(jobId: number, params: { before?: number; since?: number; limit?: number } = {}): Promise<LogsPage> {
+  return request(`/jobs/${jobId}/logs${query(params)}`);
+}
+
+/** Every stored event of the job after `since`, oldest first: what a client that saw up to `since` missed. */
+export async function fetchEventsSince(jobId: number, since: number, pageSize = 1000): Promise<TrainingEvent[]> {
+  const events: TrainingEvent[] = [];
+  for (;;) {
+    const page = await request<{ events: unknown[]; next_since?: number }>(`/jobs/${jobId}/events${query({ since, limit: pageSize })}`);
+    for (const raw of page.events) {
+      const event = parseEvent(raw);
+      if (event) events.push(event);
+    }
+    since = Math.max(since, page.next_since ?? 0, events.at(-1)?.seq ?? 0);
+    if (page.events.length < pageSize) return events;
+  }
+}
+
+/**
+ * The job's latest metric point, if two cheap requests can tell it for sure; else null. The API has no "latest
+ * point" query and points come oldest first, so this looks at the points around the newest log line and trusts
+ * the answer only when that window reaches the end of the history.
+ */
+export async function fetchLatestPoint(jobId: number, window = 500): Promise<MetricPoint | null> {
+  const { logs } = await fetchLogs(jobId, { limit: 1 });
+  const newestLog = logs.at(-1)?.seq ?? 0;
+  const page = await fetchMetricsPage(jobId, Math.max(0, newestLog - window / 2), window);
+  return page.points.length < window ? (page.points.at(-1) ?? null) : null;
+}

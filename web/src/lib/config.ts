@@ -1,0 +1,46 @@
+// Runtime configuration: fetched from /config.json on the UI's own origin at start, never baked into the bundle.
+
+export interface AppConfig {
+  /** Where the functions answer; "" means this origin. */
+  apiBaseUrl: string;
+  /** Grafana's base URL, or null when there is none to link to. */
+  grafanaUrl: string | null;
+  /** Where the relay answers WebSockets (ws: or wss: URL); absent means this origin. */
+  wsBaseUrl?: string;
+}
+
+let config: AppConfig = { apiBaseUrl: '', grafanaUrl: null };
+
+export function getConfig(): AppConfig {
+  return config;
+}
+
+export function setConfig(next: Partial<AppConfig>): void {
+  config = { ...config, ...next };
+  config.apiBaseUrl = config.apiBaseUrl.replace(/\/+$/, '');
+  if (config.grafanaUrl) config.grafanaUrl = config.grafanaUrl.replace(/\/+$/, '');
+}
+
+export async function loadConfig(url = '/config.json'): Promise<AppConfig> {
+  const response = await fetch(url, { cache: 'no-store' });
+  if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+  const loaded = (await response.json()) as Partial<AppConfig>;
+  setConfig({
+    apiBaseUrl: typeof loaded.apiBaseUrl === 'string' ? loaded.apiBaseUrl : '',
+    grafanaUrl: typeof loaded.grafanaUrl === 'string' && loaded.grafanaUrl ? loaded.grafanaUrl : null,
+    ...(typeof loaded.wsBaseUrl === 'string' && loaded.wsBaseUrl ? { wsBaseUrl: loaded.wsBaseUrl } : {}),
+  });
+  return config;
+}
+
+export function grafanaDashboardUrl(jobId: number): string | null {
+  return config.grafanaUrl ? `${config.grafanaUrl}/d/training-dashboard?var-job_id=${jobId}&kiosk` : null;
+}
+
+export type MonitorTarget = { jobId: number } | { sessionId: number };
+
+export function socketUrl(target: MonitorTarget): string {
+  const base = config.wsBaseUrl ?? `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}`;
+  const query = 'jobId' in target ? `job_id=${target.jobId}` : `session_id=${target.sessionId}`;
+  return `${base.replace(/\/+$/, '')}/api/v1/ws/training?${query}`;
+}

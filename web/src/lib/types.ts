@@ -1,0 +1,110 @@
+// The shapes of docs/protocol.md, as the UI sees them once parsed.
+
+export type JobStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled';
+export type ExecutorType = 'kubernetes' | 'local';
+
+export interface TrainingJob {
+  job_id: number;
+  model_name: string;
+  framework: string;
+  dataset_path: string;
+  num_epochs: number;
+  batch_size: number;
+  executor_type: ExecutorType;
+  session_id: number | null;
+  image: string | null;
+  command: string[] | null;
+  args: string[] | null;
+  resources: Record<string, unknown>;
+  status: JobStatus;
+  failure_reason: string | null;
+  status_message: string | null;
+  execution_id: string | null;
+  created_at: string;
+  updated_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+export interface JobList {
+  jobs: TrainingJob[];
+  page: number;
+  size: number;
+  total: number;
+}
+
+export interface NewJobRequest {
+  model_name: string;
+  framework: string;
+  dataset_path: string;
+  num_epochs: number;
+  batch_size: number;
+  executor_type: ExecutorType;
+  session_id?: number;
+  command?: string[];
+}
+
+/**
+ * The `metrics` object of a training_metrics event. Metric values are numbers (the wire's "NaN", "Infinity" and
+ * "-Infinity" strings already converted). Each metric is also readable at the top level (`update.loss`) when its
+ * name does not clash with a field, so code written against the prototype's guide (`metrics.loss < 0.1`) works.
+ */
+export interface MetricsUpdate {
+  epoch: number;
+  step?: number;
+  metrics: Record<string, number>;
+  timestamp: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  [metric: string]: any;
+}
+
+export interface LogEntry {
+  seq: number;
+  message: string;
+  level: string;
+  timestamp: string;
+}
+
+/** One stored metric point, as GET /metrics answers it. */
+export interface MetricPoint {
+  seq: number;
+  epoch: number;
+  step: number | null;
+  metrics: Record<string, number>;
+  timestamp: string;
+}
+
+export interface StatusChangeEvent {
+  type: 'training_status_change';
+  job_id: number;
+  seq: number;
+  old_status: JobStatus;
+  new_status: JobStatus;
+  timestamp: string;
+  reason?: string;
+  message?: string;
+}
+
+export interface MetricsEvent {
+  type: 'training_metrics';
+  job_id: number;
+  seq: number;
+  metrics: MetricsUpdate;
+}
+
+export interface LogEvent {
+  type: 'training_log';
+  job_id: number;
+  seq: number;
+  log: { message: string; level: string; timestamp: string };
+}
+
+export type TrainingEvent = StatusChangeEvent | MetricsEvent | LogEvent;
+
+export type ServerMessage =
+  | { type: 'connected'; message: string; timestamp: string }
+  | { type: 'pong' }
+  | { type: 'error'; message: string }
+  | TrainingEvent;
+
+export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline';
