@@ -30,10 +30,10 @@ public final class EventRenderer {
   public static String metrics(long jobId, SequencedPoint sequenced) {
     MetricPoint point = sequenced.point();
     return write(
+        "training_metrics",
+        jobId,
+        sequenced.seq(),
         json -> {
-          json.writeStringField("type", "training_metrics");
-          json.writeNumberField("job_id", jobId);
-          json.writeNumberField("seq", sequenced.seq());
           json.writeObjectFieldStart("metrics");
           json.writeNumberField("epoch", point.epoch());
           if (point.step() != null) {
@@ -53,10 +53,10 @@ public final class EventRenderer {
   /** A {@code training_status_change} message; reason and message only when there are. */
   public static String statusChange(long jobId, StatusChange change) {
     return write(
+        "training_status_change",
+        jobId,
+        change.seq(),
         json -> {
-          json.writeStringField("type", "training_status_change");
-          json.writeNumberField("job_id", jobId);
-          json.writeNumberField("seq", change.seq());
           json.writeStringField("old_status", change.from().wireName());
           json.writeStringField("new_status", change.to().wireName());
           json.writeStringField("timestamp", change.at().toString());
@@ -73,10 +73,10 @@ public final class EventRenderer {
   public static String log(long jobId, SequencedLog sequenced) {
     LogEntry entry = sequenced.entry();
     return write(
+        "training_log",
+        jobId,
+        sequenced.seq(),
         json -> {
-          json.writeStringField("type", "training_log");
-          json.writeNumberField("job_id", jobId);
-          json.writeNumberField("seq", sequenced.seq());
           json.writeObjectFieldStart("log");
           json.writeStringField("message", entry.message());
           json.writeStringField("level", entry.level().name());
@@ -85,16 +85,23 @@ public final class EventRenderer {
         });
   }
 
-  /** The fields of one message object. */
+  /** The fields of one message object after its head. */
   @FunctionalInterface
   private interface Fields {
     void write(JsonGenerator json) throws IOException;
   }
 
-  private static String write(Fields fields) {
+  /**
+   * One message: every event begins {@code {"type":…,"job_id":N,"seq":S,}}, in that order, which
+   * the relay relies on to read an event's id without parsing it (docs/protocol.md).
+   */
+  private static String write(String type, long jobId, long seq, Fields fields) {
     StringWriter out = new StringWriter(128);
     try (JsonGenerator json = JSON.createGenerator(out)) {
       json.writeStartObject();
+      json.writeStringField("type", type);
+      json.writeNumberField("job_id", jobId);
+      json.writeNumberField("seq", seq);
       fields.write(json);
       json.writeEndObject();
     } catch (IOException e) {

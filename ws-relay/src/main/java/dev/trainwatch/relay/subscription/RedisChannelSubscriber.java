@@ -4,6 +4,7 @@ import dev.trainwatch.relay.config.RelayConfig;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
@@ -53,7 +54,7 @@ public class RedisChannelSubscriber implements ChannelSubscriber {
 
   void start(@Observes StartupEvent event) {
     try {
-      attach(redis.connect().await().atMost(config.connectTimeout()));
+      attach(connectChecked().await().atMost(config.connectTimeout()));
     } catch (RuntimeException e) {
       throw new IllegalStateException("cannot open the Redis subscriber connection", e);
     }
@@ -96,6 +97,22 @@ public class RedisChannelSubscriber implements ChannelSubscriber {
   @Override
   public boolean connected() {
     return connection != null;
+  }
+
+  /**
+   * A new connection that has answered a PING: a connection Redis accepts but refuses commands on
+   * (a wrong or missing password answers NOAUTH) does not count as connected.
+   */
+  private Uni<RedisConnection> connectChecked() {
+    return redis
+        .connect()
+        .flatMap(
+            opened ->
+                opened
+                    .send(Request.cmd(Command.PING))
+                    .replaceWith(opened)
+                    .onFailure()
+                    .invoke(e -> opened.closeAndForget()));
   }
 
   private void attach(RedisConnection opened) {
@@ -144,8 +161,7 @@ public class RedisChannelSubscriber implements ChannelSubscriber {
     vertx.setTimer(
         Math.max(1, jittered),
         id ->
-            redis
-                .connect()
+            connectChecked()
                 .subscribe()
                 .with(
                     opened -> {
