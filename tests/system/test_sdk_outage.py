@@ -1,5 +1,5 @@
-"""System test: a trainer keeps logging while the functions stop and start again; afterwards the stored history
-equals what the trainer logged, point for point, with nothing lost and nothing twice.
+"""System tests: a trainer keeps logging while the functions stop and start again, or while PostgreSQL does;
+afterwards the stored history equals what the trainer logged, point for point, with nothing lost and nothing twice.
 
 Runs against the test system that `./trainwatch test` starts (FUNCTIONS_URL, default http://localhost:18081) and
 restarts its functions with `./trainwatch restart functions` (TRAINWATCH_RUN and the ports come from that
@@ -42,8 +42,31 @@ def stored_points(job_id):
         since = page["next_since"]
 
 
-class SdkThroughAFunctionsOutageTest(unittest.TestCase):
-    def test_the_stored_history_equals_what_the_trainer_logged(self):
+def postgres_restart():
+    """Stops the local PostgreSQL cluster for a few seconds and starts it again (the test system's database)."""
+    version = sorted(os.listdir("/etc/postgresql"))[-1]
+    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "stop", "-m", "fast"], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(3)
+    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "start"], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def functions_restart():
+    subprocess.run([str(ROOT / "trainwatch"), "restart", "functions"], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+class SdkThroughOutagesTest(unittest.TestCase):
+    def test_through_a_functions_restart_the_stored_history_equals_what_was_logged(self):
+        self.train_through(functions_restart)
+
+    @unittest.skipUnless(os.path.isdir("/etc/postgresql") and os.geteuid() == 0,
+                         "needs the local PostgreSQL cluster and the right to stop it")
+    def test_through_a_postgresql_restart_the_stored_history_equals_what_was_logged(self):
+        self.train_through(postgres_restart)
+
+    def train_through(self, outage):
         job = request("POST", "/api/v1/training/jobs", {
             "model_name": "outage-check", "framework": "python", "dataset_path": "generated",
             "num_epochs": 1, "batch_size": 1, "executor_type": "kubernetes"})
@@ -54,8 +77,7 @@ class SdkThroughAFunctionsOutageTest(unittest.TestCase):
 
         def restart():
             time.sleep(1.5)
-            subprocess.run([str(ROOT / "trainwatch"), "restart", "functions"], check=True,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            outage()
             restarted.set()
 
         restarter = threading.Thread(target=restart)
