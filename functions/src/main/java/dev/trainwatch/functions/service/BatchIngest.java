@@ -80,11 +80,7 @@ public class BatchIngest {
     if (started.contains(jobId)) {
       return Uni.createFrom().voidItem();
     }
-    return states
-        .find(jobId)
-        .onItem()
-        .ifNull()
-        .failWith(() -> new NoSuchJobException(jobId))
+    return NoSuchJobException.unlessFound(states.find(jobId), jobId)
         .flatMap(
             job ->
                 job.status() == JobStatus.PENDING

@@ -63,11 +63,7 @@ public class ExecutionService {
    * {@link JobAlreadyFinishedException} for a job in a final status.
    */
   public Uni<JobStatus> cancel(long jobId) {
-    return states
-        .find(jobId)
-        .onItem()
-        .ifNull()
-        .failWith(() -> new NoSuchJobException(jobId))
+    return NoSuchJobException.unlessFound(states.find(jobId), jobId)
         .flatMap(
             job -> {
               if (job.status().isFinal()) {

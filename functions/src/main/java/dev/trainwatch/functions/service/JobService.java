@@ -54,10 +54,7 @@ public class JobService {
   /** The job; fails with {@link NoSuchJobException}. */
   @WithSession
   public Uni<TrainingJob> find(long jobId) {
-    return TrainingJob.<TrainingJob>findById(jobId)
-        .onItem()
-        .ifNull()
-        .failWith(() -> new NoSuchJobException(jobId));
+    return NoSuchJobException.unlessFound(TrainingJob.<TrainingJob>findById(jobId), jobId);
   }
 
   /** A page of jobs, newest first, optionally only of one status and one session. */

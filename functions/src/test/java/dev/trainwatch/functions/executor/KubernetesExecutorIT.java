@@ -2,6 +2,7 @@ package dev.trainwatch.functions.executor;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
@@ -21,6 +22,7 @@ import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -60,9 +62,9 @@ class KubernetesExecutorIT {
                     "image",
                     "ghcr.io/acme/train:1",
                     "command",
-                    java.util.List.of("python", "train.py"),
+                    List.of("python", "train.py"),
                     "args",
-                    java.util.List.of("--lr", "0.1"),
+                    List.of("--lr", "0.1"),
                     "resources",
                     Map.of("cpu", "2", "memory", "8Gi", "gpu", 1)))
             .post("/api/v1/training/jobs")
@@ -155,7 +157,7 @@ class KubernetesExecutorIT {
     Pod pod = TestPods.of(id, "oom", "Failed");
     pod.getStatus()
         .setContainerStatuses(
-            java.util.List.of(
+            List.of(
                 new ContainerStatusBuilder()
                     .withName("trainer")
                     .withNewState()
@@ -173,7 +175,7 @@ class KubernetesExecutorIT {
         .get("/api/v1/training/jobs/" + id)
         .then()
         .body("failure_reason", equalTo("OOMKilled"))
-        .body("status_message", org.hamcrest.Matchers.containsString("exit code 137"));
+        .body("status_message", containsString("exit code 137"));
   }
 
   @Test
@@ -182,7 +184,7 @@ class KubernetesExecutorIT {
     Pod pod = TestPods.of(id, "pull", "Pending");
     pod.getStatus()
         .setContainerStatuses(
-            java.util.List.of(
+            List.of(
                 new ContainerStatusBuilder()
                     .withName("trainer")
                     .withNewState()

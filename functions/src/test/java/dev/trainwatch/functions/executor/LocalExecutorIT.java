@@ -2,7 +2,9 @@ package dev.trainwatch.functions.executor;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
 
 import dev.trainwatch.functions.TestFeed;
 import dev.trainwatch.functions.TestJobs;
@@ -76,8 +78,7 @@ class LocalExecutorIT {
         .body("failure_reason", equalTo("NonZeroExit"))
         .body(
             "status_message",
-            org.hamcrest.Matchers.startsWith(
-                "exited with code 1; last log lines:\nloading data\nTraceback"));
+            startsWith("exited with code 1; last log lines:\nloading data\nTraceback"));
     List<String> logs = TestFeed.ofType(redis, id, "training_log");
     assertThat(logs).hasSize(2);
     assertThat(TestFeed.field(logs.get(1), "level")).isEqualTo("ERROR");
@@ -133,7 +134,7 @@ class LocalExecutorIT {
         .statusCode(201)
         .body("status", equalTo("failed"))
         .body("failure_reason", equalTo("SubmitFailed"))
-        .body("status_message", org.hamcrest.Matchers.containsString("/no/such/trainer"));
+        .body("status_message", containsString("/no/such/trainer"));
   }
 
   private static void awaitStatus(long id, String status) {
