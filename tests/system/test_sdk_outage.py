@@ -52,6 +52,20 @@ def postgres_restart():
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
+def ready_within(seconds):
+    """Whether the functions report ready again within `seconds` (their pools reconnect by themselves)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(FUNCTIONS + "/q/health/ready", timeout=5) as answer:
+                if answer.status == 200:
+                    return True
+        except OSError:
+            pass
+        time.sleep(0.5)
+    return False
+
+
 def functions_restart():
     subprocess.run([str(ROOT / "trainwatch"), "restart", "functions"], check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -65,6 +79,7 @@ class SdkThroughOutagesTest(unittest.TestCase):
                          "needs the local PostgreSQL cluster and the right to stop it")
     def test_through_a_postgresql_restart_the_stored_history_equals_what_was_logged(self):
         self.train_through(postgres_restart)
+        self.assertTrue(ready_within(30), "the functions' readiness did not come back after PostgreSQL did")
 
     def train_through(self, outage):
         job = request("POST", "/api/v1/training/jobs", {
