@@ -22,11 +22,6 @@ public class ApiException extends RuntimeException {
     return new ApiException(400, "bad_request", message, 0);
   }
 
-  /** 404: the thing named in the path does not exist. */
-  public static ApiException notFound(String message) {
-    return new ApiException(404, "not_found", message, 0);
-  }
-
   /** 429: the job reports faster than its configured rate; retry after the given seconds. */
   public static ApiException tooManyRequests(long retryAfterSeconds) {
     return new ApiException(
