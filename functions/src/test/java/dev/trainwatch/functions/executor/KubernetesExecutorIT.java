@@ -10,6 +10,8 @@ import dev.trainwatch.functions.TestFeed;
 import dev.trainwatch.functions.TestJobs;
 import dev.trainwatch.functions.TestPods;
 import dev.trainwatch.functions.service.StatusSweepService;
+import io.fabric8.kubernetes.api.model.ContainerState;
+import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -154,20 +156,16 @@ class KubernetesExecutorIT {
   @Test
   void anOomKilledPodGivesOomKilled() {
     long id = TestJobs.submit(null);
-    Pod pod = TestPods.of(id, "oom", "Failed");
-    pod.getStatus()
-        .setContainerStatuses(
-            List.of(
-                new ContainerStatusBuilder()
-                    .withName("trainer")
-                    .withNewState()
-                    .withNewTerminated()
-                    .withReason("OOMKilled")
-                    .withExitCode(137)
-                    .endTerminated()
-                    .endState()
-                    .build()));
-    client.pods().inNamespace(NS).resource(pod).create();
+    createPod(
+        id,
+        "oom",
+        "Failed",
+        new ContainerStateBuilder()
+            .withNewTerminated()
+            .withReason("OOMKilled")
+            .withExitCode(137)
+            .endTerminated()
+            .build());
     setCondition(
         id, "Failed", "BackoffLimitExceeded", "Job has reached the specified backoff limit");
     sweep.sweep();
@@ -181,28 +179,23 @@ class KubernetesExecutorIT {
   @Test
   void anImagePullBackOffFailsTheJobAndDeletesIt() {
     long id = TestJobs.submit(null);
-    Pod pod = TestPods.of(id, "pull", "Pending");
-    pod.getStatus()
-        .setContainerStatuses(
-            List.of(
-                new ContainerStatusBuilder()
-                    .withName("trainer")
-                    .withNewState()
-                    .withNewWaiting()
-                    .withReason("ImagePullBackOff")
-                    .withMessage("Back-off pulling image \"ghcr.io/acme/typo:1\"")
-                    .endWaiting()
-                    .endState()
-                    .build()));
-    client.pods().inNamespace(NS).resource(pod).create();
+    createPod(
+        id,
+        "pull",
+        "Pending",
+        new ContainerStateBuilder()
+            .withNewWaiting()
+            .withReason("ImagePullBackOff")
+            .withMessage("Back-off pulling image \"ghcr.io/acme/typo:1\"")
+            .endWaiting()
+            .build());
     sweep.sweep();
     given()
         .get("/api/v1/training/jobs/" + id)
         .then()
         .body("status", equalTo("failed"))
         .body("failure_reason", equalTo("ImagePullBackOff"));
-    assertThat(client.batch().v1().jobs().inNamespace(NS).withName("training-job-" + id).get())
-        .isNull();
+    assertThat(jobInCluster(id)).isNull();
   }
 
   @Test
@@ -225,14 +218,26 @@ class KubernetesExecutorIT {
         .then()
         .statusCode(200)
         .body("status", equalTo("cancelled"));
-    assertThat(client.batch().v1().jobs().inNamespace(NS).withName("training-job-" + id).get())
-        .isNull();
+    assertThat(jobInCluster(id)).isNull();
     given()
         .post("/api/v1/training/jobs/" + id + "/cancel")
         .then()
         .statusCode(409)
         .body("error", equalTo("job_finished"));
     given().post("/api/v1/training/jobs/" + Long.MAX_VALUE + "/cancel").then().statusCode(404);
+  }
+
+  /** A pod of the job whose trainer container is in {@code state}. */
+  private void createPod(long id, String suffix, String phase, ContainerState state) {
+    Pod pod = TestPods.of(id, suffix, phase);
+    pod.getStatus()
+        .setContainerStatuses(
+            List.of(new ContainerStatusBuilder().withName("trainer").withState(state).build()));
+    client.pods().inNamespace(NS).resource(pod).create();
+  }
+
+  private Job jobInCluster(long id) {
+    return client.batch().v1().jobs().inNamespace(NS).withName("training-job-" + id).get();
   }
 
   private void assertStatus(long id, String status) {

@@ -11,6 +11,8 @@ import dev.trainwatch.functions.TestJobs;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.restassured.response.ValidatableResponse;
+import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -31,22 +33,8 @@ class LogIngestIT {
             + "{\"message\":\"Traceback (most recent call last):\"},"
             + "{\"message\":\"  File \\\"t.py\\\", line 1\"},"
             + "{\"message\":\"KeyError: 'x'\"}]}";
-    given()
-        .contentType(ContentType.JSON)
-        .header("Idempotency-Key", "logs-1")
-        .body(batch)
-        .post(TestJobs.JOBS + "/" + job + "/logs")
-        .then()
-        .statusCode(200)
-        .body("status", equalTo("ok"));
-    given()
-        .contentType(ContentType.JSON)
-        .header("Idempotency-Key", "logs-1")
-        .body(batch)
-        .post(TestJobs.JOBS + "/" + job + "/logs")
-        .then()
-        .statusCode(200)
-        .body("duplicate", equalTo(true));
+    postLogs(job, batch, "logs-1").statusCode(200).body("status", equalTo("ok"));
+    postLogs(job, batch, "logs-1").statusCode(200).body("duplicate", equalTo(true));
 
     given()
         .get(TestJobs.JOBS + "/" + job + "/logs")
@@ -63,26 +51,12 @@ class LogIngestIT {
   @Test
   void aBadEntryRefusesTheBatch() {
     long job = TestJobs.submit(null);
-    given()
-        .contentType(ContentType.JSON)
-        .body("{\"logs\":[{\"message\":\"ok\"},{\"message\":\"x\",\"level\":\"LOUD\"}]}")
-        .post(TestJobs.JOBS + "/" + job + "/logs")
-        .then()
+    postLogs(job, "{\"logs\":[{\"message\":\"ok\"},{\"message\":\"x\",\"level\":\"LOUD\"}]}", null)
         .statusCode(400)
         .body("message", containsString("logs[1]: 'level' must be DEBUG, INFO, WARNING or ERROR"));
-    given()
-        .contentType(ContentType.JSON)
-        .body("{\"text\":\"hello\"}")
-        .post(TestJobs.JOBS + "/" + job + "/logs")
-        .then()
-        .statusCode(400);
+    postLogs(job, "{\"text\":\"hello\"}", null).statusCode(400);
     given().get(TestJobs.JOBS + "/" + job + "/logs").then().body("logs", hasSize(0));
-    given()
-        .contentType(ContentType.JSON)
-        .body("{\"message\":\"one line\"}")
-        .post(TestJobs.JOBS + "/" + Long.MAX_VALUE + "/logs")
-        .then()
-        .statusCode(404);
+    postLogs(Long.MAX_VALUE, "{\"message\":\"one line\"}", null).statusCode(404);
   }
 
   @Test
@@ -94,12 +68,7 @@ class LogIngestIT {
         .post(TestJobs.JOBS + "/" + job + "/metrics")
         .then()
         .statusCode(200);
-    given()
-        .contentType(ContentType.JSON)
-        .body("{\"message\":\"WARNING hot\"}")
-        .post(TestJobs.JOBS + "/" + job + "/logs")
-        .then()
-        .statusCode(200);
+    postLogs(job, "{\"message\":\"WARNING hot\"}", null).statusCode(200);
     List<String> published = TestFeed.of(redis, job);
     assertThat(published).hasSize(3);
 
@@ -128,5 +97,13 @@ class LogIngestIT {
     assertThat(after)
         .isEqualTo(
             "{\"job_id\":" + job + ",\"events\":[" + published.get(1) + "],\"next_since\":2}");
+  }
+
+  private static ValidatableResponse postLogs(long job, String body, String idempotencyKey) {
+    RequestSpecification request = given().contentType(ContentType.JSON).body(body);
+    if (idempotencyKey != null) {
+      request.header("Idempotency-Key", idempotencyKey);
+    }
+    return request.post(TestJobs.JOBS + "/" + job + "/logs").then();
   }
 }
