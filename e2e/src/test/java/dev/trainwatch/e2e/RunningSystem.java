@@ -1,12 +1,8 @@
 package dev.trainwatch.e2e;
 
+import dev.trainwatch.testing.MockCluster;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import io.fabric8.mockwebserver.ServerRequest;
-import io.fabric8.mockwebserver.ServerResponse;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -18,9 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.Queue;
 
 /**
  * The packaged functions and relay, started once as real processes for all end-to-end tests, on
@@ -67,15 +61,7 @@ final class RunningSystem {
     Path root = Path.of(System.getProperty("trainwatch.root", "..")).toAbsolutePath().normalize();
     int functionsPort = freePort();
     int relayPort = freePort();
-    Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
-    KubernetesMockServer cluster =
-        new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            expectations,
-            new KubernetesMixedDispatcher(expectations),
-            false);
-    cluster.init();
+    KubernetesMockServer cluster = MockCluster.start();
     Process functions =
         launch(
             root,
@@ -84,7 +70,7 @@ final class RunningSystem {
                 "FUNCTIONS_PORT",
                 Integer.toString(functionsPort),
                 "KUBERNETES_MASTER",
-                "http://" + cluster.getHostName() + ":" + cluster.getPort(),
+                MockCluster.masterUrl(cluster),
                 "TRAINWATCH_LOCAL_WORKDIR",
                 root.toString(),
                 "MONITOR_POLL_INTERVAL",

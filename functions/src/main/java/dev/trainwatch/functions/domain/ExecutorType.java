@@ -1,6 +1,6 @@
 package dev.trainwatch.functions.domain;
 
-/** Where a job runs. Execution itself is not wired yet; the type is stored with the job. */
+/** Where a job runs: each type has its JobExecutor. */
 public enum ExecutorType implements WireEnum {
   /** A batch/v1 Job in the cluster. */
   KUBERNETES,

@@ -1,5 +1,7 @@
 package dev.trainwatch.functions.rest;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.trainwatch.functions.domain.TrainingJob;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -30,6 +32,7 @@ import java.util.Map;
  * @param startedAt when it was first seen running, or null
  * @param finishedAt when it ended, or null
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record JobView(
     long jobId,
     String modelName,

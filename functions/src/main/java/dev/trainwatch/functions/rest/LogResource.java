@@ -1,6 +1,8 @@
 package dev.trainwatch.functions.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.trainwatch.functions.domain.LogEntry;
 import dev.trainwatch.functions.domain.SequencedLog;
 import dev.trainwatch.functions.repository.LogRepository;
@@ -95,6 +97,7 @@ public class LogResource {
    * @param nextBefore the {@code before} for the older page, or null when this page starts at seq 1
    *     or is empty
    */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   public record LogPageView(long jobId, List<LogView> logs, Long nextBefore) {
 
     static LogPageView of(long jobId, List<SequencedLog> entries) {

@@ -1,6 +1,8 @@
 package dev.trainwatch.functions.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.trainwatch.functions.domain.MetricPoint;
 import dev.trainwatch.functions.domain.SequencedPoint;
 import dev.trainwatch.functions.service.MetricIngestService;
@@ -86,6 +88,7 @@ public class MetricResource {
    * @param points the points, each with its seq
    * @param nextSince the seq to pass as {@code since} for the next page
    */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   public record MetricHistoryView(long jobId, List<PointView> points, long nextSince) {
 
     static MetricHistoryView of(long jobId, long since, List<SequencedPoint> points) {

@@ -77,25 +77,6 @@ class MetricIngestIT {
   }
 
   @Test
-  void aLargeBatchArrivingInManyPacketsIsReadWhole() {
-    long job = TestJobs.submit(null);
-    StringBuilder batch = new StringBuilder("{\"points\":[");
-    for (int i = 0; i < 5000; i++) {
-      batch
-          .append(i == 0 ? "" : ",")
-          .append("{\"epoch\":1,\"step\":")
-          .append(i)
-          .append(",\"metrics\":{\"loss\":0.5,\"acc\":0.25}}");
-    }
-    post(job, batch.append("]}").toString()).statusCode(200);
-    given()
-        .queryParam("limit", 100000)
-        .get(TestJobs.JOBS + "/" + job + "/metrics")
-        .then()
-        .body("points", hasSize(5000));
-  }
-
-  @Test
   void aBatchRetriedWithItsIdempotencyKeyIsStoredAndPublishedOnce() {
     long job = TestJobs.submit(null);
     String batch = "{\"points\":[" + point(1, "1") + "," + point(2, "0.5") + "]}";
