@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,6 +30,7 @@ public class KubernetesHealthService {
    * @param permissions each permission asked and whether it is granted
    * @param error what went wrong, or null
    */
+  @RegisterForReflection // answered through a Response, so Quarkus cannot see it is serialised
   public record KubernetesHealth(
       boolean healthy,
       boolean reachable,

@@ -26,10 +26,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The packaged {@code function.zip} (profile lambda) run as AWS's managed Java runtime runs it:
- * AWS's runtime interface client loads the zip's classes and calls the handler named in
- * infra/aws/template.yaml, pulling API Gateway (HTTP API, payload 2.0) events from a Runtime API
- * server of the test's. Real PostgreSQL and Redis; a stand-in Kubernetes API.
+ * The packaged {@code function.zip} (profile lambda) run as Lambda runs it: AWS's runtime interface
+ * client loads the zip's classes and calls the handler named in infra/aws/template.yaml (or, for a
+ * native build, the zip's bootstrap runs), pulling API Gateway (HTTP API, payload 2.0) events from
+ * a Runtime API server of the test's. Real PostgreSQL and Redis; a stand-in Kubernetes API.
  */
 class FunctionZipE2ETest {
 
@@ -48,17 +48,7 @@ class FunctionZipE2ETest {
     unzip(Path.of(System.getProperty("trainwatch.lambda.zip")), task);
     runtimeApi = new LambdaRuntimeApi();
     cluster = MockCluster.start();
-    // Only the runtime client is on the class path: as on AWS, it loads the function itself from
-    // its working directory (the unzipped function.zip and its lib/).
-    String classpath =
-        System.getProperty("trainwatch.lambda.runtime-client") + File.separator + "*";
-    ProcessBuilder builder =
-        new ProcessBuilder(
-            ProcessHandle.current().info().command().orElse("java"),
-            "-cp",
-            classpath,
-            "com.amazonaws.services.lambda.runtime.api.client.AWSLambda",
-            HANDLER);
+    ProcessBuilder builder = new ProcessBuilder(runtimeCommand());
     builder.directory(task.toFile());
     Map<String, String> env = builder.environment();
     env.put("AWS_LAMBDA_RUNTIME_API", runtimeApi.address());
@@ -76,6 +66,26 @@ class FunctionZipE2ETest {
     builder.redirectOutput(
         Path.of(System.getProperty("trainwatch.lambda.zip")).resolveSibling("lambda.log").toFile());
     runtime = builder.start();
+  }
+
+  /**
+   * How Lambda starts the zip. A native build (profile native) holds a {@code bootstrap} executable
+   * for the custom runtime, which Lambda runs as it is. Otherwise, as the managed Java runtime
+   * does: only the runtime client is on the class path, and it loads the function itself from its
+   * working directory (the unzipped function.zip and its lib/).
+   */
+  private static List<String> runtimeCommand() {
+    Path bootstrap = task.resolve("bootstrap");
+    if (Files.isRegularFile(bootstrap)) {
+      bootstrap.toFile().setExecutable(true);
+      return List.of(bootstrap.toString());
+    }
+    return List.of(
+        ProcessHandle.current().info().command().orElse("java"),
+        "-cp",
+        System.getProperty("trainwatch.lambda.runtime-client") + File.separator + "*",
+        "com.amazonaws.services.lambda.runtime.api.client.AWSLambda",
+        HANDLER);
   }
 
   @AfterAll
