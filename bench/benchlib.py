@@ -1,0 +1,122 @@
+"""What the benchmarks share: the apps as processes, a minimal WebSocket client, and result output.
+
+Standard library only. A benchmark prints figures; it asserts nothing about them."""
+
+import base64
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+APPS = {"functions": ROOT / "functions" / "target" / "quarkus-app",
+        "relay": ROOT / "ws-relay" / "target" / "quarkus-app"}
+
+
+def rss_kib(pid):
+    """Resident set size of a process, in KiB, from /proc."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def spawn(java, app_dir, flags, env, log):
+    """Starts quarkus-run.jar in app_dir (its working directory, so relative cache paths resolve)."""
+    return subprocess.Popen([java, *flags, "-jar", "quarkus-run.jar"], cwd=app_dir,
+                            env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT)
+
+
+def stop(process, timeout=60):
+    """SIGTERM, as Kubernetes and Lambda stop a process; waits for it to exit (a JVM writes its caches then)."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def http_json(method, url, body=None, headers=None, timeout=5):
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data, method=method,
+                                     headers={"Content-Type": "application/json", **(headers or {})})
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        return response.status, json.loads(response.read() or b"null")
+
+
+class WebSocket:
+    """A minimal RFC 6455 client: enough to open a socket, send text frames and read the server's."""
+
+    def __init__(self, host, port, path, timeout=5):
+        self.sock = socket.create_connection((host, port), timeout=timeout)
+        key = base64.b64encode(os.urandom(16)).decode()
+        self.sock.sendall((f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nUpgrade: websocket\r\n"
+                           f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
+                           "Sec-WebSocket-Version: 13\r\n\r\n").encode())
+        head = b""
+        while b"\r\n\r\n" not in head:
+            chunk = self.sock.recv(4096)
+            if not chunk:
+                raise ConnectionError("closed during the handshake")
+            head += chunk
+        status = head.split(b"\r\n", 1)[0]
+        if b" 101 " not in status:
+            raise ConnectionError(status.decode(errors="replace"))
+        self.buffer = head.split(b"\r\n\r\n", 1)[1]
+
+    def _read(self, n):
+        while len(self.buffer) < n:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise ConnectionError("closed")
+            self.buffer += chunk
+        data, self.buffer = self.buffer[:n], self.buffer[n:]
+        return data
+
+    def receive(self):
+        """The next text message (server frames are unmasked); raises on a close frame."""
+        first, second = self._read(2)
+        length = second & 0x7F
+        if length == 126:
+            length = int.from_bytes(self._read(2), "big")
+        elif length == 127:
+            length = int.from_bytes(self._read(8), "big")
+        payload = self._read(length)
+        if first & 0x0F == 8:
+            raise ConnectionError(f"closed by the server: {payload[2:].decode(errors='replace')}")
+        return payload.decode()
+
+    def send(self, text):
+        payload, mask = text.encode(), os.urandom(4)
+        length = len(payload)
+        head = bytes([0x81]) + (bytes([0x80 | length]) if length < 126
+                                else bytes([0x80 | 126]) + length.to_bytes(2, "big"))
+        self.sock.sendall(head + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload)))
+
+    def close(self):
+        self.sock.close()
+
+
+def median(values):
+    return statistics.median(values) if values else float("nan")
+
+
+def write_results(name, payload):
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{name}.json"
+    path.write_text(json.dumps(payload, indent=2) + "\n")
+    return path
+
+
+def machine():
+    cores = os.cpu_count()
+    mem = Path("/proc/meminfo").read_text().split("\n", 1)[0].split()[1]
+    return f"{cores} cores, {int(mem) // 1024 // 1024} GiB, {os.uname().sysname} {os.uname().release}"
