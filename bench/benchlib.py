@@ -105,6 +105,12 @@ class WebSocket:
         self.sock.close()
 
 
+def token(*args):
+    """A token from ./trainwatch token (an API token; --job N or --session N for the relay)."""
+    return subprocess.run([str(ROOT / "trainwatch"), "token", *args], check=True, capture_output=True,
+                          text=True).stdout.strip()
+
+
 def median(values):
     return statistics.median(values) if values else float("nan")
 

@@ -24,7 +24,7 @@ import time
 import urllib.error
 from pathlib import Path
 
-from benchlib import (APPS, ROOT, WebSocket, http_json, machine, median, rss_kib, spawn, stop,
+from benchlib import (APPS, ROOT, WebSocket, http_json, machine, median, rss_kib, spawn, stop, token,
                       write_results)
 
 FUNCTIONS_PORT, RELAY_PORT = 28081, 28080
@@ -34,17 +34,19 @@ ENV = {"FUNCTIONS_PORT": str(FUNCTIONS_PORT), "RELAY_PORT": str(RELAY_PORT), "PO
        "TRAINWATCH_KEY_PREFIX": "twbench", "TRAINWATCH_SWEEP_SCHEDULED": "false",
        "TRAINWATCH_LOCAL_WORKDIR": str(ROOT)}
 JOBS = f"http://localhost:{FUNCTIONS_PORT}/api/v1/training/jobs"
+API = {"Authorization": "Bearer " + token()}
+RELAY_TOKEN = token("--job", "1")
 SUBMISSION = {"model_name": "coldstart", "framework": "pytorch", "dataset_path": "/dev/null", "num_epochs": 1,
               "batch_size": 1, "executor_type": "local", "command": ["true"]}
 
 
 def first_functions_answer():
-    status, body = http_json("POST", JOBS, SUBMISSION)
+    status, body = http_json("POST", JOBS, SUBMISSION, API)
     return status == 201 and body["job_id"] > 0
 
 
 def first_relay_answer():
-    socket = WebSocket("localhost", RELAY_PORT, "/api/v1/ws/training?job_id=1")
+    socket = WebSocket("localhost", RELAY_PORT, f"/api/v1/ws/training?job_id=1&token={RELAY_TOKEN}")
     try:
         return json.loads(socket.receive())["type"] == "connected"
     finally:
@@ -73,21 +75,23 @@ def train(app):
     """A production-like workload, so the cache holds what requests load and compile, not start-up alone."""
     if app == "functions":
         for _ in range(5):
-            _, job = http_json("POST", JOBS, SUBMISSION)
+            _, job = http_json("POST", JOBS, SUBMISSION, API)
             job_id = job["job_id"]
             for step in range(20):
                 points = [{"epoch": 1, "step": step * 100 + i, "metrics": {"loss": 1 / (i + 1), "acc": 0.5}}
                           for i in range(100)]
-                http_json("POST", f"{JOBS}/{job_id}/metrics", {"points": points})
-                http_json("POST", f"{JOBS}/{job_id}/logs", {"logs": [{"message": f"step {step}"}]})
+                http_json("POST", f"{JOBS}/{job_id}/metrics", {"points": points}, API)
+                http_json("POST", f"{JOBS}/{job_id}/logs", {"logs": [{"message": f"step {step}"}]}, API)
             for path in ("", "/metrics", "/logs", "/events?since=0"):
-                http_json("GET", f"{JOBS}/{job_id}{path}")
-            http_json("GET", JOBS)
+                http_json("GET", f"{JOBS}/{job_id}{path}", headers=API)
+            http_json("GET", JOBS, headers=API)
     else:
         for i in range(20):
-            socket = WebSocket("localhost", RELAY_PORT, f"/api/v1/ws/training?job_id={i + 1}&since=0")
+            socket = WebSocket("localhost", RELAY_PORT,
+                               f"/api/v1/ws/training?job_id=1&since=0&token={RELAY_TOKEN}")
             socket.receive()
-            socket.send(json.dumps({"type": "subscribe", "job_id": i + 100, "since": 0}))
+            socket.send(json.dumps({"type": "subscribe", "job_id": i + 100, "since": 0,
+                                    "token": token("--job", str(i + 100))}))
             socket.send(json.dumps({"type": "ping"}))
             socket.receive()
             socket.close()

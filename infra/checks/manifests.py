@@ -320,7 +320,8 @@ KNATIVE_AUTOSCALING = {"class", "metric", "target", "target-utilization-percenta
 
 
 def knative_rules(doc, where, errors):
-    """What Knative's webhook would refuse in a Service beyond the shape: autoscaling annotations and ports."""
+    """What Knative's webhook would refuse in a Service beyond the shape: autoscaling annotations, ports and
+    writable mounts of Secret and ConfigMap volumes."""
     tmpl = doc.get("spec", {}).get("template", {})
     ann = tmpl.get("metadata", {}).get("annotations", {}) or {}
     for key, value in ann.items():
@@ -359,6 +360,12 @@ def knative_rules(doc, where, errors):
             p = (c.get(probe) or {}).get("httpGet", {}).get("port")
             if p is not None and p != port:
                 errors.append(f"{where}: {probe} port {p} is not the serving port {port}")
+        # Knative lets only emptyDir and PersistentVolumeClaim volumes be mounted writable.
+        for m in c.get("volumeMounts", []):
+            vol = next((v for v in spec.get("volumes", []) if v.get("name") == m.get("name")), {})
+            if ("secret" in vol or "configMap" in vol) and m.get("readOnly") is not True:
+                errors.append(f"{where}: container {c.get('name')!r} mounts {m.get('name')!r} without readOnly: true,"
+                              f" which Knative requires for Secret and ConfigMap volumes")
 
 
 def check_schema(docs):
@@ -435,6 +442,18 @@ def check_references(docs, external_secrets):
                     errors.append(f"{where}: volume {v['name']}: ConfigMap {v['configMap']['name']!r} is not in the render")
                 if "secret" in v and not secret_ok(v["secret"]["secretName"]):
                     errors.append(f"{where}: volume {v['name']}: Secret {v['secret']['secretName']!r} is not in the render")
+                # Keys projected with items: must exist in the object (when it is rendered; external ones are not).
+                for src, src_kind, src_name in (("configMap", "ConfigMap", "name"), ("secret", "Secret", "secretName")):
+                    if src not in v:
+                        continue
+                    o = objs.get((src_kind, ns, v[src][src_name]))
+                    if o is None:
+                        continue
+                    keys = {**o.get("data", {}), **o.get("binaryData", {}), **o.get("stringData", {})}
+                    for item in v[src].get("items", []):
+                        if item["key"] not in keys:
+                            errors.append(f"{where}: volume {v['name']}: {src_kind} {v[src][src_name]!r}"
+                                          f" has no key {item['key']!r}")
                 if "persistentVolumeClaim" in v and not has("PersistentVolumeClaim", ns, v["persistentVolumeClaim"]["claimName"]):
                     errors.append(f"{where}: volume {v['name']}: PVC {v['persistentVolumeClaim']['claimName']!r} is not in the render")
             for c in pod.get("containers", []) + pod.get("initContainers", []):

@@ -23,11 +23,13 @@ sys.path.insert(0, str(ROOT / "sdk" / "python"))
 from trainwatch import TrainingLogger  # noqa: E402
 
 FUNCTIONS = os.environ.get("FUNCTIONS_URL", "http://localhost:%s" % os.environ.get("FUNCTIONS_PORT", "18081"))
+# An API token for the test system (./trainwatch test exports one; ./trainwatch token prints one).
+TOKEN = os.environ["TRAINWATCH_API_TOKEN"]
 
 
 def request(method, path, body=None):
     data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(FUNCTIONS + path, data=data, method=method, headers={"Content-Type": "application/json"})
+    req = urllib.request.Request(FUNCTIONS + path, data=data, method=method, headers={"Content-Type": "application/json", "Authorization": "Bearer " + TOKEN})
     with urllib.request.urlopen(req, timeout=10) as answer:
         return json.loads(answer.read())
 
@@ -96,7 +98,7 @@ class SdkThroughOutagesTest(unittest.TestCase):
             restarted.set()
 
         restarter = threading.Thread(target=restart)
-        with TrainingLogger(job_id=job_id, backend_url=FUNCTIONS, spool_dir=spool, finish_timeout=60) as logger:
+        with TrainingLogger(job_id=job_id, backend_url=FUNCTIONS, token=TOKEN, spool_dir=spool, finish_timeout=60) as logger:
             restarter.start()
             step = 0
             # Train through the outage and a little past it.

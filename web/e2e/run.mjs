@@ -10,6 +10,8 @@ import { chromium } from 'playwright-core';
 
 const BASE_URL = (process.env.BASE_URL ?? 'http://localhost:8080').replace(/\/$/, '');
 const API_URL = (process.env.API_URL ?? 'http://localhost:8081').replace(/\/$/, '');
+// An API token for the system under test (./trainwatch test exports one; ./trainwatch token prints one).
+const API_TOKEN = process.env.TRAINWATCH_API_TOKEN;
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const OUT = fileURLToPath(new URL('../test-results/', import.meta.url));
 const PROJECT = fileURLToPath(new URL('../../', import.meta.url));
@@ -58,7 +60,10 @@ async function api(path, init) {
   const deadline = Date.now() + 60_000;
   for (;;) {
     try {
-      const response = await fetch(`${API_URL}/api/v1/training${path}`, init);
+      const response = await fetch(`${API_URL}/api/v1/training${path}`, {
+        ...init,
+        headers: { ...init?.headers, Authorization: `Bearer ${API_TOKEN}` },
+      });
       const body = await response.json();
       if (!response.ok) throw new Error(`${path}: ${response.status} ${JSON.stringify(body)}`);
       return body;

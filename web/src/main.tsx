@@ -1,10 +1,12 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { adoptTokenFromAddress } from './lib/auth';
 import { loadConfig } from './lib/config';
 import './styles.css';
 
 const root = createRoot(document.getElementById('root')!);
+adoptTokenFromAddress();
 
 loadConfig()
   .catch((error: unknown) => {

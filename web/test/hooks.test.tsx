@@ -27,12 +27,20 @@ class FakeBackend {
   /** Stored events per job, as GET /events replays them. */
   stored = new Map<number, Record<string, unknown>[]>();
   eventRequests: string[] = [];
+  tokenRequests: string[] = [];
   jobs = new Map<number, Record<string, unknown>>();
 
   async start(port = 0): Promise<void> {
     this.http = createServer((req, res) => this.answer(req, res));
     this.wss = new WebSocketServer({ server: this.http, path: '/api/v1/ws/training' });
     this.wss.on('connection', (socket, req) => {
+      // As the relay does: a socket needs the subscription token minted for what its query follows.
+      const query = new URL(req.url ?? '/', 'http://x').searchParams;
+      const target = query.has('job_id') ? `job-${query.get('job_id')}` : `session-${query.get('session_id')}`;
+      if (query.get('token') !== `sub-${target}`) {
+        socket.close(4401, 'no token');
+        return;
+      }
       this.sockets.push(socket);
       this.socketUrls.push(req.url ?? '');
       socket.on('message', (data) => {
@@ -72,6 +80,11 @@ class FakeBackend {
   private answer(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://x');
     res.setHeader('Content-Type', 'application/json');
+    if (req.headers.authorization !== 'Bearer api-token') {
+      res.statusCode = 401;
+      res.end('{"error":"unauthorized","message":"send a valid bearer token"}');
+      return;
+    }
     let m = /^\/api\/v1\/training\/jobs\/(\d+)\/events$/.exec(url.pathname);
     if (m) {
       this.eventRequests.push(`${m[1]}?since=${url.searchParams.get('since')}`);
@@ -79,6 +92,12 @@ class FakeBackend {
       const limit = Number(url.searchParams.get('limit') ?? 1000);
       const events = (this.stored.get(Number(m[1])) ?? []).filter((e) => (e.seq as number) > since).slice(0, limit);
       res.end(JSON.stringify({ job_id: Number(m[1]), events, next_since: events.at(-1)?.seq ?? since }));
+      return;
+    }
+    m = /^\/api\/v1\/training\/(job|session)s\/(\d+)\/subscription-token$/.exec(url.pathname);
+    if (m && req.method === 'POST') {
+      this.tokenRequests.push(`${m[1]}-${m[2]}`);
+      res.end(JSON.stringify({ token: `sub-${m[1]}-${m[2]}`, expires_at: '2026-11-28T11:00:00Z' }));
       return;
     }
     m = /^\/api\/v1\/training\/jobs\/(\d+)$/.exec(url.pathname);
@@ -129,7 +148,7 @@ let roots: Root[] = [];
 beforeEach(async () => {
   backend = new FakeBackend();
   await backend.start();
-  setConfig({ apiBaseUrl: `http://127.0.0.1:${backend.port}`, wsBaseUrl: `ws://127.0.0.1:${backend.port}` });
+  setConfig({ apiBaseUrl: `http://127.0.0.1:${backend.port}`, wsBaseUrl: `ws://127.0.0.1:${backend.port}`, apiToken: 'api-token' });
 });
 
 afterEach(async () => {
@@ -154,7 +173,8 @@ describe('useTrainingMonitor', () => {
   it('connects to the job socket and calls the guide callbacks', async () => {
     const { result, seen, calls } = monitor({ jobId: 42 });
     await vi.waitFor(() => expect(result.current.isConnected).toBe(true));
-    expect(backend.socketUrls).toEqual(['/api/v1/ws/training?job_id=42']);
+    expect(backend.socketUrls).toEqual(['/api/v1/ws/training?job_id=42&token=sub-job-42']);
+    expect(backend.tokenRequests).toEqual(['job-42']);
     expect(result.current.connectionState).toBe('live');
 
     backend.publish(status(42, 1, 'pending', 'running'));
@@ -216,6 +236,7 @@ describe('useTrainingMonitor', () => {
     await vi.waitFor(() => expect(seen).toHaveLength(4), { timeout: 8000 });
     expect(result.current.isConnected).toBe(true);
     expect(backend.eventRequests).toEqual(['3?since=2']);
+    expect(backend.tokenRequests).toEqual(['job-3']); // a fresh token for the new connection
     expect(seen.slice(2)).toEqual(['3:metrics:3:0.4', '3:status:running->completed']);
     backend.publish(logEvent(3, 5));
     await vi.waitFor(() => expect(seen).toHaveLength(5));
@@ -233,7 +254,7 @@ describe('useTrainingMonitor', () => {
   it('follows a session: every job, each in its own order', async () => {
     const { result, seen } = monitor({ sessionId: 9 });
     await vi.waitFor(() => expect(result.current.isConnected).toBe(true));
-    expect(backend.socketUrls).toEqual(['/api/v1/ws/training?session_id=9']);
+    expect(backend.socketUrls).toEqual(['/api/v1/ws/training?session_id=9&token=sub-session-9']);
     backend.publish(metrics(1, 10, 1));
     backend.publish(metrics(2, 1, 2));
     backend.store(metrics(1, 11, 1.1));

@@ -1,7 +1,7 @@
 // The guide's hook: follow a job (or every job of a session) live. Callbacks see every event exactly once, in seq
 // order per job: duplicates are dropped, gaps and reconnections are filled from GET /events (src/lib/sequencer.ts).
 import { useEffect, useRef, useState } from 'react';
-import { fetchEventsSince } from '../lib/api';
+import { fetchEventsSince, subscriptionToken } from '../lib/api';
 import { socketUrl } from '../lib/config';
 import { reportConnection } from '../lib/connections';
 import { TrainingMonitorConnection } from '../lib/monitor';
@@ -61,6 +61,7 @@ export function useTrainingMonitor(options: UseTrainingMonitorOptions): UseTrain
 
     const connection = new TrainingMonitorConnection({
       url: socketUrl(target),
+      token: () => subscriptionToken(target),
       baselines,
       fetchSince: (job, after) => fetchEventsSince(job, after),
       onMessage: (message) => {

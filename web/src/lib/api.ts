@@ -1,5 +1,6 @@
 // The functions' REST API (docs/protocol.md), at ${apiBaseUrl}/api/v1/training/...
-import { getConfig } from './config';
+import { apiToken } from './auth';
+import { getConfig, type MonitorTarget } from './config';
 import { parseEvent, toMetricPoint } from './protocol';
 import type { JobList, JobStatus, LogEntry, MetricPoint, NewJobRequest, TrainingEvent, TrainingJob } from './types';
 
@@ -15,9 +16,14 @@ export class ApiError extends Error {
 }
 
 async function request<T>(path: string, init?: RequestInit): Promise<T> {
+  const token = apiToken();
   const response = await fetch(`${getConfig().apiBaseUrl}/api/v1/training${path}`, {
     ...init,
-    headers: init?.body ? { 'Content-Type': 'application/json', ...init.headers } : init?.headers,
+    headers: {
+      ...(init?.body ? { 'Content-Type': 'application/json' } : {}),
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+      ...init?.headers,
+    },
   });
   const text = await response.text();
   let body: unknown = null;
@@ -58,6 +64,13 @@ export const getJob = (jobId: number) => request<TrainingJob>(`/jobs/${jobId}`);
 
 export const submitJob = (job: NewJobRequest) =>
   request<TrainingJob>('/jobs', { method: 'POST', body: JSON.stringify(job) });
+
+/** A short-lived token for one relay connection that follows the job or session. */
+export async function subscriptionToken(target: MonitorTarget): Promise<string> {
+  const path = 'jobId' in target ? `/jobs/${target.jobId}` : `/sessions/${target.sessionId}`;
+  const answer = await request<{ token: string }>(`${path}/subscription-token`, { method: 'POST' });
+  return answer.token;
+}
 
 export const cancelJob = (jobId: number) => request<TrainingJob>(`/jobs/${jobId}/cancel`, { method: 'POST' });
 

@@ -7,6 +7,8 @@ export interface AppConfig {
   grafanaUrl: string | null;
   /** Where the relay answers WebSockets (ws: or wss: URL); absent means this origin. */
   wsBaseUrl?: string;
+  /** An API token the operator hands every visitor (./trainwatch up does, for development); usually absent. */
+  apiToken?: string;
 }
 
 let config: AppConfig = { apiBaseUrl: '', grafanaUrl: null };
@@ -29,6 +31,7 @@ export async function loadConfig(url = '/config.json'): Promise<AppConfig> {
     apiBaseUrl: typeof loaded.apiBaseUrl === 'string' ? loaded.apiBaseUrl : '',
     grafanaUrl: typeof loaded.grafanaUrl === 'string' && loaded.grafanaUrl ? loaded.grafanaUrl : null,
     ...(typeof loaded.wsBaseUrl === 'string' && loaded.wsBaseUrl ? { wsBaseUrl: loaded.wsBaseUrl } : {}),
+    ...(typeof loaded.apiToken === 'string' && loaded.apiToken ? { apiToken: loaded.apiToken } : {}),
   });
   return config;
 }

@@ -7,6 +7,11 @@ import type { ConnectionState, ServerMessage, TrainingEvent } from './types';
 
 export interface MonitorOptions {
   url: string;
+  /**
+   * A fresh relay subscription token for each connection (docs/protocol.md, "Tokens"), sent as `&token=`.
+   * A rejected or failed fetch counts as a failed connection attempt.
+   */
+  token?: () => Promise<string>;
   fetchSince: (jobId: number, since: number) => Promise<TrainingEvent[]>;
   onEvent: (event: TrainingEvent) => void;
   onMessage?: (message: ServerMessage) => void;
@@ -85,10 +90,22 @@ export class TrainingMonitorConnection {
 
   private connect(): void {
     if (this.stopped) return;
+    if (!this.options.token) {
+      this.open(this.options.url);
+      return;
+    }
+    this.options.token().then(
+      (token) => this.open(`${this.options.url}&token=${encodeURIComponent(token)}`),
+      () => this.scheduleReconnect(),
+    );
+  }
+
+  private open(url: string): void {
+    if (this.stopped) return;
     const Impl = this.options.WebSocketImpl ?? WebSocket;
     let socket: WebSocket;
     try {
-      socket = new Impl(this.options.url);
+      socket = new Impl(url);
     } catch {
       this.scheduleReconnect();
       return;
@@ -99,8 +116,9 @@ export class TrainingMonitorConnection {
       if (this.socket !== socket) return;
       this.socket = null;
       this.clearPing();
-      // 1008: the relay refused the address itself (no valid job_id / session_id); retrying cannot help.
-      if (close.code === 1008) {
+      // 1008: the relay refused the address itself (no valid job_id / session_id); 4403: the token does not
+      // cover it. Retrying cannot help either. (4401, a refused token, is retried with a fresh one.)
+      if (close.code === 1008 || close.code === 4403) {
         this.refused = true;
         this.setState('offline');
         return;

@@ -1,10 +1,12 @@
 package dev.trainwatch.e2e;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trainwatch.testing.TestSocket;
+import dev.trainwatch.testing.TestTokens;
+import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +18,11 @@ final class Api {
 
   Api(RunningSystem system) {
     this.system = system;
+  }
+
+  /** A request with an API token that grants every project, as scripts send them. */
+  static RequestSpecification given() {
+    return RestAssured.given().header("Authorization", "Bearer " + TestTokens.api());
   }
 
   /** Connects like a browser and takes the relay's greeting. */

@@ -1,6 +1,6 @@
 package dev.trainwatch.e2e;
 
-import static io.restassured.RestAssured.given;
+import static dev.trainwatch.e2e.Api.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trainwatch.testing.TestSocket;

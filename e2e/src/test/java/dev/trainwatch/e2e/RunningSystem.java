@@ -1,6 +1,8 @@
 package dev.trainwatch.e2e;
 
 import dev.trainwatch.testing.MockCluster;
+import dev.trainwatch.testing.TestSocket;
+import dev.trainwatch.testing.TestTokens;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.io.File;
@@ -50,7 +52,8 @@ final class RunningSystem {
   }
 
   URI relaySocket(String query) {
-    return URI.create("ws://localhost:" + relayPort + "/api/v1/ws/training?" + query);
+    return URI.create(
+        "ws://localhost:" + relayPort + "/api/v1/ws/training?" + TestSocket.withToken(query));
   }
 
   URI relay(String path) {
@@ -104,6 +107,8 @@ final class RunningSystem {
         .environment()
         .put("POSTGRES_DB", System.getenv().getOrDefault("POSTGRES_TEST_DB", "trainwatch_test"));
     builder.environment().put("TRAINWATCH_KEY_PREFIX", KEY_PREFIX);
+    builder.environment().put("TRAINWATCH_JWT_PUBLIC_KEY", TestTokens.publicKeyFile().toString());
+    builder.environment().put("TRAINWATCH_JWT_PRIVATE_KEY", TestTokens.privateKeyFile().toString());
     builder.redirectErrorStream(true);
     File log = root.resolve("e2e/target/" + module + ".log").toFile();
     builder.redirectOutput(log);

@@ -12,6 +12,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** A test's browser: the JDK's WebSocket client, collecting what the relay sends. */
 public final class TestSocket implements WebSocket.Listener, AutoCloseable {
@@ -27,11 +29,36 @@ public final class TestSocket implements WebSocket.Listener, AutoCloseable {
   private final StringBuilder partial = new StringBuilder();
   private WebSocket socket;
 
+  private static final Pattern TARGET =
+      Pattern.compile("(?:^|&)(job|session)_id=([1-9][0-9]{0,17})(?:&|$)");
+
   private TestSocket() {}
 
-  /** The WebSocket address of {@code endpoint} (an http URI) with {@code query}. */
+  /**
+   * The WebSocket address of {@code endpoint} (an http URI) with {@code query}, plus a subscription
+   * token ({@link TestTokens}) for the job or session the query names, as a browser would get it.
+   */
   public static URI uri(URI endpoint, String query) {
+    return withoutToken(endpoint, withToken(query));
+  }
+
+  /** The WebSocket address of {@code endpoint} with {@code query} as it is: no token added. */
+  public static URI withoutToken(URI endpoint, String query) {
     return URI.create("ws" + endpoint.toString().substring("http".length()) + "?" + query);
+  }
+
+  /** {@code query} plus {@code &token=} covering its job_id or session_id, when it names one. */
+  public static String withToken(String query) {
+    Matcher target = TARGET.matcher(query);
+    if (!target.find()) {
+      return query;
+    }
+    long id = Long.parseLong(target.group(2));
+    String token =
+        target.group(1).equals("job")
+            ? TestTokens.subscribeJob(id)
+            : TestTokens.subscribeSession(id);
+    return query + "&token=" + token;
   }
 
   /** A job or session id no other test uses. */

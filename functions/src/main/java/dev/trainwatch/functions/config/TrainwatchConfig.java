@@ -47,6 +47,24 @@ public interface TrainwatchConfig {
   /** Log collection. */
   Logs logs();
 
+  /** Tokens the functions mint. */
+  Auth auth();
+
+  /** Tokens the functions mint (they verify with mp.jwt.verify.*, in application.properties). */
+  interface Auth {
+    /** The iss claim of minted tokens; the same issuer the functions and the relay trust. */
+    @WithDefault("trainwatch")
+    String issuer();
+
+    /** How long a job's ingest token lasts: longer than any job may run (see active-deadline). */
+    @WithDefault("8d")
+    Duration ingestTokenTtl();
+
+    /** How long a relay subscription token is accepted; a socket opened with it stays open. */
+    @WithDefault("1h")
+    Duration subscriptionTokenTtl();
+  }
+
   /** The Kubernetes executor: how a submitted job becomes a batch/v1 Job. */
   interface Kubernetes {
     /**

@@ -44,6 +44,10 @@ public class TrainingJob extends PanacheEntityBase {
   @Column(name = "session_id")
   public Long sessionId;
 
+  /** The project it belongs to; API tokens grant projects. */
+  @Column(nullable = false)
+  public String project;
+
   @Column(nullable = false)
   public String status;
 

@@ -26,9 +26,11 @@ public class KubernetesJobFactory {
   public static final String JOB_ID_LABEL = "trainwatch.dev/job-id";
 
   private final TrainwatchConfig.Kubernetes config;
+  private final TrainerEnvironment environment;
 
-  public KubernetesJobFactory(TrainwatchConfig config) {
+  public KubernetesJobFactory(TrainwatchConfig config, TrainerEnvironment environment) {
     this.config = config.kubernetes();
+    this.environment = environment;
   }
 
   /** The Job's name for a training job. */
@@ -100,7 +102,8 @@ public class KubernetesJobFactory {
 
   private List<EnvVar> environment(TrainingJob job) {
     List<EnvVar> env = new ArrayList<>();
-    TrainerEnvironment.of(job, config.ingestUrl())
+    environment
+        .of(job, config.ingestUrl())
         .forEach(
             (name, value) -> env.add(new EnvVarBuilder().withName(name).withValue(value).build()));
     return env;

@@ -48,12 +48,15 @@ public class LocalProcessExecutor implements JobExecutor {
   private final LogIngestService logs;
   private final JobStateRepository states;
   private final Map<Long, Process> processes = new ConcurrentHashMap<>();
+  private final TrainerEnvironment environment;
 
   public LocalProcessExecutor(
       TrainwatchConfig config,
       StatusService status,
       LogIngestService logs,
-      JobStateRepository states) {
+      JobStateRepository states,
+      TrainerEnvironment environment) {
+    this.environment = environment;
     this.config = config.local();
     this.status = status;
     this.logs = logs;
@@ -74,7 +77,7 @@ public class LocalProcessExecutor implements JobExecutor {
     }
     ProcessBuilder builder =
         new ProcessBuilder(command).directory(new File(config.workDir())).redirectErrorStream(true);
-    builder.environment().putAll(TrainerEnvironment.of(job, config.ingestUrl()));
+    builder.environment().putAll(environment.of(job, config.ingestUrl()));
     builder.environment().put("PYTHONUNBUFFERED", "1"); // lines reach the log as they are printed
     Process process;
     try {

@@ -1,9 +1,12 @@
 package dev.trainwatch.functions.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.trainwatch.functions.auth.AccessDeniedException;
 import dev.trainwatch.functions.service.JobAlreadyFinishedException;
 import dev.trainwatch.functions.service.NoSuchJobException;
 import io.quarkus.logging.Log;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.UnauthorizedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -48,6 +51,25 @@ public class ApiErrorMapper {
 
   private static Response withRetryAfter(Response response, long seconds) {
     return Response.fromResponse(response).header("Retry-After", Long.toString(seconds)).build();
+  }
+
+  /** No token, or one that is malformed, expired, from another issuer or signed by another key. */
+  @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
+  public Response unauthenticated(RuntimeException e) {
+    return Response.fromResponse(
+            body(
+                401,
+                "unauthorized",
+                "send a valid bearer token (Authorization: Bearer ...); this one is missing,"
+                    + " malformed, expired or not ours"))
+        .header("WWW-Authenticate", "Bearer")
+        .build();
+  }
+
+  /** A valid token that does not allow this request. */
+  @ServerExceptionMapper
+  public Response forbidden(AccessDeniedException e) {
+    return body(403, "forbidden", e.getMessage());
   }
 
   @ServerExceptionMapper

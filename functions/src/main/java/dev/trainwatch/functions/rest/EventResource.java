@@ -1,8 +1,9 @@
 package dev.trainwatch.functions.rest;
 
+import dev.trainwatch.functions.auth.Access;
 import dev.trainwatch.functions.event.OutboundEvent;
 import dev.trainwatch.functions.event.StoredEventSource;
-import dev.trainwatch.functions.service.JobService;
+import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -17,16 +18,17 @@ import org.jboss.resteasy.reactive.RestQuery;
  * that saw a gap or reconnected fills it with one request and no duplicate.
  */
 @Path("/api/v1/training/jobs/{id}/events")
+@Authenticated
 public class EventResource {
 
   private static final int DEFAULT_EVENTS = 10_000;
   private static final int MAX_EVENTS = 100_000;
 
-  private final JobService jobs;
+  private final Access access;
   private final StoredEventSource events;
 
-  public EventResource(JobService jobs, StoredEventSource events) {
-    this.jobs = jobs;
+  public EventResource(Access access, StoredEventSource events) {
+    this.access = access;
     this.events = events;
   }
 
@@ -38,7 +40,8 @@ public class EventResource {
     long jobId = Params.jobId(id);
     long after = Params.optionalLong(since, "since", 0, Long.MAX_VALUE - MAX_EVENTS - 1, 0);
     int most = (int) Params.optionalLong(limit, "limit", 1, MAX_EVENTS, DEFAULT_EVENTS);
-    return jobs.find(jobId)
+    return access
+        .readableJob(jobId)
         .flatMap(job -> events.between(jobId, after, after + most + 1))
         .map(found -> body(jobId, after, found));
   }

@@ -3,12 +3,16 @@ package dev.trainwatch.functions.rest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.trainwatch.functions.auth.Access;
+import dev.trainwatch.functions.auth.TokenClaims;
+import dev.trainwatch.functions.auth.TokenIssuer;
 import dev.trainwatch.functions.domain.ExecutorType;
 import dev.trainwatch.functions.domain.JobStatus;
 import dev.trainwatch.functions.domain.WireEnum;
 import dev.trainwatch.functions.service.ExecutionService;
 import dev.trainwatch.functions.service.JobService;
 import dev.trainwatch.functions.service.NewJob;
+import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -19,6 +23,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.jboss.resteasy.reactive.ResponseStatus;
@@ -27,6 +32,7 @@ import org.jboss.resteasy.reactive.RestQuery;
 
 /** Submits, lists and shows training jobs: the guide's {@code /api/v1/training/jobs}. */
 @Path("/api/v1/training/jobs")
+@Authenticated
 @Produces(MediaType.APPLICATION_JSON)
 public class JobResource {
 
@@ -39,6 +45,7 @@ public class JobResource {
           "batch_size",
           "executor_type",
           "session_id",
+          "project",
           "image",
           "command",
           "args",
@@ -49,6 +56,11 @@ public class JobResource {
   private static final Pattern QUANTITY =
       Pattern.compile("[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?");
 
+  /** A project name: a DNS label, as Kubernetes names go. */
+  private static final Pattern PROJECT = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+
+  private static final String DEFAULT_PROJECT = "default";
+
   private static final int MAX_ARGS = 256;
   private static final int MAX_TEXT = 1000;
   private static final int MAX_PAGE_SIZE = 500;
@@ -56,19 +68,36 @@ public class JobResource {
   private final JobService jobs;
   private final ExecutionService execution;
   private final JsonBodyReader json;
+  private final Access access;
+  private final TokenIssuer issuer;
 
-  public JobResource(JobService jobs, ExecutionService execution, JsonBodyReader json) {
+  public JobResource(
+      JobService jobs,
+      ExecutionService execution,
+      JsonBodyReader json,
+      Access access,
+      TokenIssuer issuer) {
     this.jobs = jobs;
     this.execution = execution;
     this.json = json;
+    this.access = access;
+    this.issuer = issuer;
   }
 
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
   @ResponseStatus(201)
   public Uni<JobView> submit(RoutingContext raw) throws JsonProcessingException {
+    access.requireApi();
     JsonNode body = json.read(raw);
     JsonFields.requireObject(body, "the job", FIELDS);
+    String project = JsonFields.optionalText(body, "project", 63);
+    if (project == null) {
+      project = DEFAULT_PROJECT;
+    } else if (!PROJECT.matcher(project).matches()) {
+      throw ApiException.badRequest(
+          "'project' must be lower-case letters, digits and '-', as a Kubernetes name");
+    }
     String executorName = JsonFields.requireText(body, "executor_type", MAX_TEXT);
     ExecutorType executor = WireEnum.fromWireName(ExecutorType.class, executorName);
     if (executor == null) {
@@ -89,12 +118,14 @@ public class JobResource {
             JsonFields.requireInt(body, "batch_size", 1),
             executor,
             JsonFields.optionalLong(body, "session_id", 1),
+            project,
             JsonFields.optionalText(body, "image", MAX_TEXT),
             JsonFields.optionalStrings(body, "command", MAX_ARGS),
             JsonFields.optionalStrings(body, "args", MAX_ARGS),
             quantity(resources, "cpu"),
             quantity(resources, "memory"),
             gpus(resources));
+    access.requireProject(project);
     Context context = Vertx.currentContext();
     return jobs.submit(job)
         .flatMap(
@@ -125,7 +156,8 @@ public class JobResource {
     long session = Params.optionalLong(sessionId, "session_id", 1, Long.MAX_VALUE, 0);
     int pageNo = (int) Params.optionalLong(page, "page", 0, Integer.MAX_VALUE, 0);
     int pageSize = (int) Params.optionalLong(size, "size", 1, MAX_PAGE_SIZE, 50);
-    return jobs.list(wanted, session == 0 ? null : session, pageNo, pageSize)
+    List<String> projects = access.projects();
+    return jobs.list(projects, wanted, session == 0 ? null : session, pageNo, pageSize)
         .map(
             result ->
                 new JobListView(
@@ -138,7 +170,7 @@ public class JobResource {
   @GET
   @Path("/{id}")
   public Uni<JobView> get(@RestPath String id) {
-    return jobs.find(Params.jobId(id)).map(JobView::of);
+    return access.readableJob(Params.jobId(id)).map(JobView::of);
   }
 
   /**
@@ -149,11 +181,25 @@ public class JobResource {
   public Uni<JobView> cancel(@RestPath String id) {
     long jobId = Params.jobId(id);
     Context context = Vertx.currentContext();
-    return execution
-        .cancel(jobId)
+    return access
+        .readableJob(jobId)
+        .flatMap(job -> execution.cancel(jobId))
         .emitOn(command -> context.runOnContext(ignored -> command.run()))
         .flatMap(status -> jobs.find(jobId))
         .map(JobView::of);
+  }
+
+  /**
+   * A relay subscription token for following this job (SessionResource mints them for sessions).
+   * The browser asks for one before each connection, so its API token never goes to the relay.
+   */
+  @POST
+  @Path("/{id}/subscription-token")
+  public Uni<SubscriptionTokenView> subscriptionToken(@RestPath String id) {
+    long jobId = Params.jobId(id);
+    return access
+        .readableJob(jobId)
+        .map(job -> SubscriptionTokenView.of(issuer.subscriptionToken(TokenClaims.JOB, jobId)));
   }
 
   private static String quantity(JsonNode resources, String field) {

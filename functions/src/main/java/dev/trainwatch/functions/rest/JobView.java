@@ -18,6 +18,7 @@ import java.util.Map;
  * @param numEpochs epochs the trainer runs
  * @param batchSize the trainer's batch size
  * @param executorType kubernetes or local
+ * @param project the project it belongs to
  * @param sessionId the job's session, or null
  * @param image the container image, or null for the default
  * @param command the command, or null for the executor's default
@@ -41,6 +42,7 @@ public record JobView(
     int numEpochs,
     int batchSize,
     String executorType,
+    String project,
     Long sessionId,
     String image,
     List<String> command,
@@ -64,6 +66,7 @@ public record JobView(
         job.numEpochs,
         job.batchSize,
         job.executorType,
+        job.project,
         job.sessionId,
         job.image,
         job.command,

@@ -1,7 +1,9 @@
 package dev.trainwatch.functions.rest;
 
+import dev.trainwatch.functions.auth.Access;
 import dev.trainwatch.functions.service.KubernetesHealthService;
 import dev.trainwatch.functions.service.KubernetesHealthService.KubernetesHealth;
+import io.quarkus.security.Authenticated;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -11,18 +13,22 @@ import jakarta.ws.rs.core.Response;
 
 /** The guide's {@code GET /api/v1/internal/k8s/health}: 200 when jobs can run, 503 otherwise. */
 @Path("/api/v1/internal/k8s/health")
+@Authenticated
 public class KubernetesHealthResource {
 
   private final KubernetesHealthService health;
+  private final Access access;
 
-  public KubernetesHealthResource(KubernetesHealthService health) {
+  public KubernetesHealthResource(KubernetesHealthService health, Access access) {
     this.health = health;
+    this.access = access;
   }
 
   @GET
   @Blocking
   @Produces(MediaType.APPLICATION_JSON)
   public Response check() {
+    access.requireApi();
     KubernetesHealth answer = health.check();
     return Response.status(answer.healthy() ? 200 : 503).entity(answer).build();
   }

@@ -3,11 +3,12 @@ package dev.trainwatch.functions.rest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.trainwatch.functions.auth.Access;
 import dev.trainwatch.functions.domain.LogEntry;
 import dev.trainwatch.functions.domain.SequencedLog;
 import dev.trainwatch.functions.repository.LogRepository;
-import dev.trainwatch.functions.service.JobService;
 import dev.trainwatch.functions.service.LogIngestService;
+import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.Consumes;
@@ -29,13 +30,14 @@ import org.jboss.resteasy.reactive.RestQuery;
  * since} the entries after a seq, for filling a gap.
  */
 @Path("/api/v1/training/jobs/{id}/logs")
+@Authenticated
 @Produces(MediaType.APPLICATION_JSON)
 public class LogResource {
 
   private static final int DEFAULT_ENTRIES = 500;
   private static final int MAX_ENTRIES = 5000;
 
-  private final JobService jobs;
+  private final Access access;
   private final LogRepository logs;
   private final LogIngestService ingest;
 
@@ -43,12 +45,12 @@ public class LogResource {
   private final JsonBodyReader json;
 
   public LogResource(
-      JobService jobs,
+      Access access,
       LogRepository logs,
       LogIngestService ingest,
       IngestGate limiter,
       JsonBodyReader json) {
-    this.jobs = jobs;
+    this.access = access;
     this.logs = logs;
     this.ingest = ingest;
     this.limiter = limiter;
@@ -63,8 +65,12 @@ public class LogResource {
       throws JsonProcessingException {
     long jobId = Params.jobId(id);
     List<LogEntry> entries = LogEntryParser.parse(json.read(body), Instant.now());
-    limiter.admit(jobId, entries.size());
-    return ingest.ingest(jobId, entries, Params.idempotencyKey(key)).map(IngestAnswer::of);
+    String idempotencyKey = Params.idempotencyKey(key);
+    return access
+        .requireIngest(jobId)
+        .invoke(() -> limiter.admit(jobId, entries.size()))
+        .flatMap(allowed -> ingest.ingest(jobId, entries, idempotencyKey))
+        .map(IngestAnswer::of);
   }
 
   @GET
@@ -80,7 +86,8 @@ public class LogResource {
     }
     long upTo = Params.optionalLong(before, "before", 1, Long.MAX_VALUE, Long.MAX_VALUE);
     long after = Params.optionalLong(since, "since", 0, Long.MAX_VALUE, -1);
-    return jobs.find(jobId)
+    return access
+        .readableJob(jobId)
         .flatMap(
             job ->
                 after >= 0

@@ -3,10 +3,12 @@ package dev.trainwatch.functions.rest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.trainwatch.functions.auth.Access;
 import dev.trainwatch.functions.domain.MetricPoint;
 import dev.trainwatch.functions.domain.SequencedPoint;
 import dev.trainwatch.functions.service.MetricIngestService;
 import io.micrometer.core.annotation.Timed;
+import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.Consumes;
@@ -24,6 +26,7 @@ import org.jboss.resteasy.reactive.RestQuery;
 
 /** Takes the metrics a trainer reports and serves a job's metric history. */
 @Path("/api/v1/training/jobs/{id}/metrics")
+@Authenticated
 @Produces(MediaType.APPLICATION_JSON)
 public class MetricResource {
 
@@ -34,16 +37,19 @@ public class MetricResource {
   private final MetricIngestService ingest;
   private final IngestGate limiter;
   private final JsonBodyReader json;
+  private final Access access;
 
   public MetricResource(
       MetricPointParser parser,
       MetricIngestService ingest,
       IngestGate limiter,
-      JsonBodyReader json) {
+      JsonBodyReader json,
+      Access access) {
     this.parser = parser;
     this.ingest = ingest;
     this.limiter = limiter;
     this.json = json;
+    this.access = access;
   }
 
   /**
@@ -58,8 +64,12 @@ public class MetricResource {
       throws JsonProcessingException {
     long jobId = Params.jobId(id);
     List<MetricPoint> points = parser.parse(json.read(body), Instant.now());
-    limiter.admit(jobId, points.size());
-    return ingest.ingest(jobId, points, Params.idempotencyKey(key)).map(IngestAnswer::of);
+    String idempotencyKey = Params.idempotencyKey(key);
+    return access
+        .requireIngest(jobId)
+        .invoke(() -> limiter.admit(jobId, points.size()))
+        .flatMap(allowed -> ingest.ingest(jobId, points, idempotencyKey))
+        .map(IngestAnswer::of);
   }
 
   /**
@@ -76,8 +86,9 @@ public class MetricResource {
     long after = Params.optionalLong(since, "since", 0, Long.MAX_VALUE, 0);
     int most =
         (int) Params.optionalLong(limit, "limit", 1, MAX_HISTORY_POINTS, DEFAULT_HISTORY_POINTS);
-    return ingest
-        .history(jobId, after, names, most)
+    return access
+        .readableJob(jobId)
+        .flatMap(job -> ingest.history(jobId, after, names, most))
         .map(points -> MetricHistoryView.of(jobId, after, points));
   }
 

@@ -7,7 +7,12 @@ final class Params {
 
   /** A job id from the path: a positive integer. */
   static long jobId(String text) {
-    return optionalLong(text, "job id", 1, Long.MAX_VALUE, 0);
+    return positiveId(text, "job id");
+  }
+
+  /** An id from the path, named {@code name} in the refusal: a positive integer. */
+  static long positiveId(String text, String name) {
+    return optionalLong(text, name, 1, Long.MAX_VALUE, 0);
   }
 
   /** An integer parameter between min and max; {@code absent} when the parameter is not given. */

@@ -39,6 +39,7 @@ public class JobService {
     job.batchSize = request.batchSize();
     job.executorType = request.executorType().wireName();
     job.sessionId = request.sessionId();
+    job.project = request.project();
     job.image = request.image();
     job.command = request.command();
     job.args = request.args();
@@ -57,11 +58,19 @@ public class JobService {
     return NoSuchJobException.unlessFound(TrainingJob.<TrainingJob>findById(jobId), jobId);
   }
 
-  /** A page of jobs, newest first, optionally only of one status and one session. */
+  /**
+   * A page of jobs, newest first, of the given projects (null for all), optionally only of one
+   * status and one session.
+   */
   @WithSession
-  public Uni<JobPage> list(JobStatus status, Long sessionId, int page, int size) {
+  public Uni<JobPage> list(
+      List<String> projects, JobStatus status, Long sessionId, int page, int size) {
     List<String> where = new ArrayList<>();
     Parameters params = new Parameters();
+    if (projects != null) {
+      where.add("project in :projects");
+      params = params.and("projects", projects);
+    }
     if (status != null) {
       where.add("status = :status");
       params = params.and("status", status.wireName());
@@ -78,5 +87,18 @@ public class JobService {
         .page(Page.of(page, size))
         .list()
         .flatMap(jobs -> query.count().map(total -> new JobPage(jobs, total)));
+  }
+
+  /** Whether every job of the session is in one of the projects (null for all). */
+  @WithSession
+  public Uni<Boolean> sessionWithin(long sessionId, List<String> projects) {
+    if (projects == null) {
+      return Uni.createFrom().item(true);
+    }
+    return TrainingJob.count(
+            "sessionId = ?1 and project not in ?2",
+            sessionId,
+            projects.isEmpty() ? List.of("") : projects)
+        .map(outside -> outside == 0);
   }
 }

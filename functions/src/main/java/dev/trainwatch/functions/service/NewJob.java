@@ -13,6 +13,7 @@ import java.util.List;
  * @param batchSize the trainer's batch size
  * @param executorType where it runs
  * @param sessionId the session it belongs to, or null
+ * @param project the project it belongs to
  * @param image the container image (Kubernetes), or null for the default
  * @param command the command, or null for the executor's default
  * @param args arguments after the command, or null
@@ -28,6 +29,7 @@ public record NewJob(
     int batchSize,
     ExecutorType executorType,
     Long sessionId,
+    String project,
     String image,
     List<String> command,
     List<String> args,

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trainwatch.testing.MockCluster;
+import dev.trainwatch.testing.TestTokens;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.io.File;
 import java.io.IOException;
@@ -62,6 +63,8 @@ class FunctionZipE2ETest {
     env.put("TRAINWATCH_KEY_PREFIX", "twtest");
     env.put("TRAINWATCH_SWEEP_SCHEDULED", "false");
     env.put("KUBERNETES_MASTER", MockCluster.masterUrl(cluster));
+    env.put("TRAINWATCH_JWT_PUBLIC_KEY", TestTokens.publicKeyFile().toString());
+    env.put("TRAINWATCH_JWT_PRIVATE_KEY", TestTokens.privateKeyFile().toString());
     builder.redirectErrorStream(true);
     builder.redirectOutput(
         Path.of(System.getProperty("trainwatch.lambda.zip")).resolveSibling("lambda.log").toFile());
@@ -171,7 +174,10 @@ class FunctionZipE2ETest {
     event.put("routeKey", "$default");
     event.put("rawPath", path);
     event.put("rawQueryString", query < 0 ? "" : target.substring(query + 1));
-    event.putObject("headers").put("content-type", "application/json");
+    event
+        .putObject("headers")
+        .put("content-type", "application/json")
+        .put("authorization", "Bearer " + TestTokens.api());
     ObjectNode context = event.putObject("requestContext");
     context.put("routeKey", "$default").put("stage", "$default").put("requestId", "test");
     context

@@ -35,6 +35,10 @@ public interface RelayConfig {
   @WithDefault("100")
   int maxChannelsPerSocket();
 
+  /** How long a socket opened without a token may wait before its auth frame; then it is closed. */
+  @WithDefault("10s")
+  Duration authTimeout();
+
   /** The web UI the relay serves at /. */
   Web web();
 
@@ -49,5 +53,11 @@ public interface RelayConfig {
 
     /** Grafana's address for the job page's dashboard link; none hides the link. */
     Optional<String> grafanaUrl();
+
+    /**
+     * An API token handed to every visitor in /config.json, for development only (./trainwatch up
+     * sets one); without it, each user brings their own (docs/protocol.md, "Tokens").
+     */
+    Optional<String> apiToken();
   }
 }

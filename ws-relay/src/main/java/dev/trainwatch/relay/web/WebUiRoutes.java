@@ -24,11 +24,12 @@ public class WebUiRoutes {
 
   void install(@Observes Router router, RelayConfig config) {
     RelayConfig.Web web = config.web();
-    String settings =
+    JsonObject settings =
         new JsonObject()
             .put("apiBaseUrl", web.apiUrl())
-            .put("grafanaUrl", web.grafanaUrl().orElse(null))
-            .encode();
+            .put("grafanaUrl", web.grafanaUrl().orElse(null));
+    web.apiToken().ifPresent(token -> settings.put("apiToken", token));
+    String answer = settings.encode();
     router
         .get("/config.json")
         .handler(
@@ -36,7 +37,7 @@ public class WebUiRoutes {
                 ctx.response()
                     .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                     .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-                    .end(settings));
+                    .end(answer));
     Path root = web.root().map(r -> Path.of(r).toAbsolutePath().normalize()).orElse(null);
     router.getWithRegex("^/(?!api/|q/).*").handler(ctx -> serve(ctx, root));
   }

@@ -7,14 +7,23 @@ sealed interface ClientFrame {
   record Ping() implements ClientFrame {}
 
   /**
-   * {@code {"type":"subscribe","job_id":N|"session_id":N,"since":S?}}, or {@code
-   * {"type":"resume","job_id":N,"since":S}}: follow the target, replaying a job after {@code
-   * since}.
+   * {@code {"type":"auth","token":T}}: the subscription token of a socket opened without {@code
+   * token} in its query; it must be the socket's first frame.
+   *
+   * @param token the token
+   */
+  record Auth(String token) implements ClientFrame {}
+
+  /**
+   * {@code {"type":"subscribe","job_id":N|"session_id":N,"since":S?,"token":T?}}, or {@code
+   * {"type":"resume","job_id":N,"since":S,"token":T?}}: follow the target, replaying a job after
+   * {@code since}. {@code token} is needed when no token the socket presented covers the target.
    *
    * @param target what to follow
    * @param since the last seq the client has of the job, or null for live events only
+   * @param token a subscription token for the target, or null
    */
-  record Subscribe(FollowTarget target, Long since) implements ClientFrame {}
+  record Subscribe(FollowTarget target, Long since, String token) implements ClientFrame {}
 
   /**
    * {@code {"type":"unsubscribe","job_id":N|"session_id":N}}: stop following the target.

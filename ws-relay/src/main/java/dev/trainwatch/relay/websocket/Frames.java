@@ -72,6 +72,7 @@ public class Frames {
     }
     return switch (type.asText()) {
       case "ping" -> new ClientFrame.Ping();
+      case "auth" -> auth(token(node));
       case "subscribe", "resume" -> subscribe(node, type.asText().equals("resume"));
       case "unsubscribe" ->
           FollowTarget.of(id(node, "job_id"), id(node, "session_id"))
@@ -79,7 +80,7 @@ public class Frames {
               .orElse(new ClientFrame.Invalid(TARGET));
       default ->
           new ClientFrame.Invalid(
-              "unknown frame type; ping, subscribe, resume and unsubscribe are understood");
+              "unknown frame type; auth, ping, subscribe, resume and unsubscribe are understood");
     };
   }
 
@@ -92,7 +93,7 @@ public class Frames {
     if (since == null || since.isNull()) {
       return resume
           ? new ClientFrame.Invalid("resume needs 'since': the last seq you have")
-          : new ClientFrame.Subscribe(target, null);
+          : new ClientFrame.Subscribe(target, null, token(node));
     }
     if (!since.canConvertToLong() || !since.isIntegralNumber() || since.asLong() < 0) {
       return new ClientFrame.Invalid("'since' must be a seq: a whole number, 0 or more");
@@ -101,7 +102,19 @@ public class Frames {
       return new ClientFrame.Invalid(
           "'since' is per job: resume each job of a session by its job_id");
     }
-    return new ClientFrame.Subscribe(target, since.asLong());
+    return new ClientFrame.Subscribe(target, since.asLong(), token(node));
+  }
+
+  private static ClientFrame auth(String token) {
+    return token == null
+        ? new ClientFrame.Invalid("auth needs 'token': a subscription token")
+        : new ClientFrame.Auth(token);
+  }
+
+  /** The frame's string {@code token}, or null. */
+  private static String token(JsonNode node) {
+    JsonNode token = node.get("token");
+    return token != null && token.isTextual() ? token.asText() : null;
   }
 
   private static Long id(JsonNode node, String field) {

@@ -1,11 +1,15 @@
 package dev.trainwatch.relay.websocket;
 
+import dev.trainwatch.relay.auth.SubscriptionGrant;
+import dev.trainwatch.relay.auth.SubscriptionTokenVerifier;
+import dev.trainwatch.relay.auth.TokenRefusedException;
 import dev.trainwatch.relay.config.RelayConfig;
 import dev.trainwatch.relay.history.EventHistory;
 import dev.trainwatch.relay.metrics.RelayMetrics;
 import dev.trainwatch.relay.subscription.SubscriptionRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.websocket.CloseReason;
@@ -27,6 +31,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * (subscribe, unsubscribe, resume) and ping. A socket with neither, both or a bad id is closed with
  * 1008 before anything is sent. On shutdown every socket is closed with 1012 so clients reconnect
  * (with jitter) to another relay.
+ *
+ * <p>Every target needs a subscription token that covers it: {@code &token=T} in the query, or an
+ * {@code auth} frame as the socket's first frame, or a {@code token} in a subscribe frame. A socket
+ * whose first token is missing (within {@code trainwatch.relay.auth-timeout}) or refused is closed
+ * with {@value #UNAUTHORIZED}; one whose token does not cover its query's target, with {@value
+ * #FORBIDDEN}. A later subscribe that no token covers gets an error frame.
  */
 @ServerEndpoint("/api/v1/ws/training")
 @ApplicationScoped
@@ -35,6 +45,14 @@ public class RelayEndpoint {
   private static final String FOLLOWER = SocketFollower.class.getName();
   private static final CloseReason REFUSED =
       new CloseReason(CloseCodes.VIOLATED_POLICY, FollowTarget.REFUSAL);
+
+  /** Close code of a socket whose token is missing, malformed, expired or not ours. */
+  static final int UNAUTHORIZED = 4401;
+
+  /** Close code of a socket whose token does not cover what its query asks to follow. */
+  static final int FORBIDDEN = 4403;
+
+  private static final String GRANTS = SocketGrants.class.getName();
   private static final CloseReason RESTARTING =
       new CloseReason(CloseCodes.SERVICE_RESTART, "relay restarting; reconnect and resume");
 
@@ -43,6 +61,8 @@ public class RelayEndpoint {
   private final RelayMetrics metrics;
   private final EventHistory history;
   private final RelayConfig config;
+  private final SubscriptionTokenVerifier tokens;
+  private final Vertx vertx;
   private final Set<Session> open = ConcurrentHashMap.newKeySet();
 
   public RelayEndpoint(
@@ -50,7 +70,11 @@ public class RelayEndpoint {
       Frames frames,
       RelayMetrics metrics,
       EventHistory history,
-      RelayConfig config) {
+      RelayConfig config,
+      SubscriptionTokenVerifier tokens,
+      Vertx vertx) {
+    this.tokens = tokens;
+    this.vertx = vertx;
     this.registry = registry;
     this.frames = frames;
     this.metrics = metrics;
@@ -75,21 +99,80 @@ public class RelayEndpoint {
             metrics,
             history,
             config.maxPendingBytes());
+    SocketGrants grants = new SocketGrants();
     session.getUserProperties().put(FOLLOWER, follower);
+    session.getUserProperties().put(GRANTS, grants);
     open.add(session);
+    String token = single(session, "token");
+    if (token == null) {
+      grants.await(target, since);
+      vertx.setTimer(
+          config.authTimeout().toMillis(),
+          timer -> {
+            if (grants.waiting()) {
+              refuse(session, UNAUTHORIZED, "no token: send ?token= or an auth frame first");
+            }
+          });
+      return;
+    }
+    admit(session, follower, grants, token, target, since);
+  }
+
+  /** The socket's first token: it must cover what the query asked to follow. */
+  private void admit(
+      Session session,
+      SocketFollower follower,
+      SocketGrants grants,
+      String token,
+      FollowTarget target,
+      Long since) {
+    SubscriptionGrant grant;
+    try {
+      grant = tokens.verify(token);
+    } catch (TokenRefusedException e) {
+      refuse(session, UNAUTHORIZED, e.getMessage());
+      return;
+    }
+    if (!grant.covers(target.kind(), target.id())) {
+      refuse(session, FORBIDDEN, "the token does not cover " + target.kind() + " " + target.id());
+      return;
+    }
+    grants.add(grant);
     follow(follower, target, since);
   }
 
   @OnMessage
   public void onMessage(String text, Session session) {
-    if (!(session.getUserProperties().get(FOLLOWER) instanceof SocketFollower follower)) {
+    if (!(session.getUserProperties().get(FOLLOWER) instanceof SocketFollower follower)
+        || !(session.getUserProperties().get(GRANTS) instanceof SocketGrants grants)) {
       return;
     }
     ClientFrame frame = frames.read(text);
+    if (grants.waiting()) {
+      if (frame instanceof ClientFrame.Auth auth) {
+        admit(
+            session, follower, grants, auth.token(), grants.waitingTarget(), grants.waitingSince());
+      } else {
+        refuse(session, UNAUTHORIZED, "the first frame must be {\"type\":\"auth\",\"token\":...}");
+      }
+      return;
+    }
     if (frame instanceof ClientFrame.Ping) {
       follower.write(frames.pong());
     } else if (frame instanceof ClientFrame.Subscribe subscribe) {
-      follow(follower, subscribe.target(), subscribe.since());
+      if (covered(grants, subscribe)) {
+        follow(follower, subscribe.target(), subscribe.since());
+      } else {
+        follower.write(
+            frames.error(
+                "forbidden: no token of this socket covers "
+                    + subscribe.target().kind()
+                    + " "
+                    + subscribe.target().id()
+                    + "; send one in the subscribe frame's 'token'"));
+      }
+    } else if (frame instanceof ClientFrame.Auth) {
+      follower.write(frames.error("this socket has a token; send more with subscribe frames"));
     } else if (frame instanceof ClientFrame.Unsubscribe unsubscribe) {
       String channel = unsubscribe.target().channel(config.keyPrefix());
       if (follower.follows(channel)) {
@@ -140,6 +223,27 @@ public class RelayEndpoint {
     }
     follower.expect(channel, target, since);
     registry.add(channel, follower);
+  }
+
+  /** Whether the socket's grants cover the frame's target, counting a valid token it carries. */
+  private boolean covered(SocketGrants grants, ClientFrame.Subscribe subscribe) {
+    if (!grants.covers(subscribe.target()) && subscribe.token() != null) {
+      try {
+        grants.add(tokens.verify(subscribe.token()));
+      } catch (TokenRefusedException e) {
+        return false;
+      }
+    }
+    return grants.covers(subscribe.target());
+  }
+
+  private void refuse(Session session, int code, String reason) {
+    Sockets.close(session, new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason));
+  }
+
+  private static String single(Session session, String name) {
+    List<String> values = session.getRequestParameterMap().get(name);
+    return values == null || values.size() != 1 ? null : values.get(0);
   }
 
   private static Long since(Session session) {

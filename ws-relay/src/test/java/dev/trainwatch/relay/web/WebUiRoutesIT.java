@@ -33,7 +33,8 @@ class WebUiRoutesIT {
         return Map.of(
             "trainwatch.relay.web.root", root.toString(),
             "trainwatch.relay.web.api-url", "http://functions.example:8081",
-            "trainwatch.relay.web.grafana-url", "");
+            "trainwatch.relay.web.grafana-url", "",
+            "trainwatch.relay.web.api-token", "dev-token");
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -69,7 +70,8 @@ class WebUiRoutesIT {
         .then()
         .statusCode(200)
         .body("apiBaseUrl", equalTo("http://functions.example:8081"))
-        .body("grafanaUrl", nullValue());
+        .body("grafanaUrl", nullValue())
+        .body("apiToken", equalTo("dev-token"));
     given().get("/q/health/ready").then().statusCode(200);
   }
 }

@@ -24,12 +24,14 @@ class FramesTest {
   }
 
   @Test
-  void readsPingSubscribeResumeAndUnsubscribe() {
+  void readsAuthPingSubscribeResumeAndUnsubscribe() {
     assertThat(frames.read("{\"type\":\"ping\"}")).isInstanceOf(ClientFrame.Ping.class);
+    assertThat(frames.read("{\"type\":\"auth\",\"token\":\"t\"}"))
+        .isEqualTo(new ClientFrame.Auth("t"));
     assertThat(frames.read("{\"type\":\"subscribe\",\"session_id\":7}"))
-        .isEqualTo(new ClientFrame.Subscribe(new FollowTarget("session", 7), null));
-    assertThat(frames.read("{\"type\":\"resume\",\"job_id\":3,\"since\":41}"))
-        .isEqualTo(new ClientFrame.Subscribe(new FollowTarget("job", 3), 41L));
+        .isEqualTo(new ClientFrame.Subscribe(new FollowTarget("session", 7), null, null));
+    assertThat(frames.read("{\"type\":\"resume\",\"job_id\":3,\"since\":41,\"token\":\"t\"}"))
+        .isEqualTo(new ClientFrame.Subscribe(new FollowTarget("job", 3), 41L, "t"));
     assertThat(frames.read("{\"type\":\"unsubscribe\",\"job_id\":3}"))
         .isEqualTo(new ClientFrame.Unsubscribe(new FollowTarget("job", 3)));
   }
@@ -40,6 +42,8 @@ class FramesTest {
     assertInvalid("[1,2]", "must be a JSON object with a string 'type'");
     assertInvalid("{\"type\":5}", "must be a JSON object with a string 'type'");
     assertInvalid("{\"type\":\"dance\"}", "unknown frame type");
+    assertInvalid("{\"type\":\"auth\"}", "auth needs 'token'");
+    assertInvalid("{\"type\":\"auth\",\"token\":5}", "auth needs 'token'");
     assertInvalid("{\"type\":\"subscribe\"}", "give job_id or session_id");
     assertInvalid(
         "{\"type\":\"subscribe\",\"job_id\":1,\"session_id\":2}", "give job_id or session_id");

@@ -3,6 +3,7 @@ package dev.trainwatch.relay.websocket;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trainwatch.testing.TestSocket;
+import dev.trainwatch.testing.TestTokens;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -68,7 +69,12 @@ class RelayResumeIT {
     store(second, 2);
     TestSocket socket = TestSocket.open(TestSocket.uri(endpoint, "job_id=" + first));
     socket.next();
-    socket.send("{\"type\":\"subscribe\",\"job_id\":" + second + ",\"since\":1}");
+    socket.send(
+        "{\"type\":\"subscribe\",\"job_id\":"
+            + second
+            + ",\"since\":1,\"token\":\""
+            + TestTokens.subscribeJob(second)
+            + "\"}");
     assertThat(socket.next()).isEqualTo("{\"type\":\"subscribed\",\"job_id\":" + second + "}");
     assertThat(socket.next()).contains("\"recovered\":true");
     assertThat(socket.next()).isEqualTo(event(second, 2));

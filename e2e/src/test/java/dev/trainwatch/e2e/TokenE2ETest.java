@@ -1,0 +1,49 @@
+package dev.trainwatch.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.trainwatch.testing.TestSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+/**
+ * End to end: a local job's trainer reports through the SDK with the ingest token the functions
+ * minted and handed it (TRAINWATCH_TOKEN), a browser-like socket follows it with a subscription
+ * token, and no token ever reaches either application's log.
+ */
+class TokenE2ETest {
+
+  /** Every JWT starts with the base64 of {"alg": or {"typ":. */
+  private static final String JWT_START = "eyJ";
+
+  private final RunningSystem system = RunningSystem.get();
+  private final Api api = new Api(system);
+
+  @Test
+  void theSdkReportsWithTheMintedTokenAndNoTokenIsLogged() throws Exception {
+    long session = ThreadLocalRandom.current().nextLong(1L << 40, 1L << 50);
+    try (TestSocket socket = Api.open(system.relaySocket("session_id=" + session))) {
+      long job =
+          api.submitLocal(
+              session,
+              "import sys\nsys.path.insert(0, 'sdk/python')\n"
+                  + "from trainwatch import TrainingLogger\n"
+                  + "with TrainingLogger() as log:\n"
+                  + "    log.log_metrics(epoch=1, metrics={'loss': 0.5})\n");
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  socket.received().stream()
+                      .anyMatch(m -> m.contains("\"type\":\"training_metrics\"")));
+      assertThat(String.join("\n", socket.received())).contains("\"job_id\":" + job);
+    }
+    for (String log : new String[] {"functions.log", "ws-relay.log"}) {
+      assertThat(Files.readString(Path.of("target", log))).as(log).doesNotContain(JWT_START);
+    }
+  }
+}

@@ -1,0 +1,45 @@
+package dev.trainwatch.functions.auth;
+
+/**
+ * The claims of Trainwatch's bearer tokens (JWT, RS256). Every token has a {@value #SCOPE}, which
+ * says what it may do:
+ *
+ * <ul>
+ *   <li>{@value #API}: people and scripts. Reads and writes the jobs of the projects in {@value
+ *       #PROJECTS} ({@value #ALL_PROJECTS} for all).
+ *   <li>{@value #INGEST}: one job's trainer. Posts metrics and logs of job {@value #JOB} and
+ *       nothing else; it reads nothing.
+ *   <li>{@value #SUBSCRIBE}: one browser connection. Follows job {@value #JOB} or session {@value
+ *       #SESSION} on the relay; the functions take it nowhere.
+ * </ul>
+ *
+ * The relay reads the same names (docs/protocol.md, "Tokens").
+ */
+public final class TokenClaims {
+
+  /** What the token may do. */
+  public static final String SCOPE = "scope";
+
+  /** The projects an API token grants. */
+  public static final String PROJECTS = "projects";
+
+  /** The one job an ingest or subscription token is for. */
+  public static final String JOB = "job";
+
+  /** The one session a subscription token is for. */
+  public static final String SESSION = "session";
+
+  /** Scope of people's and scripts' tokens. */
+  public static final String API = "api";
+
+  /** Scope of a job's own token. */
+  public static final String INGEST = "ingest";
+
+  /** Scope of a relay subscription token. */
+  public static final String SUBSCRIBE = "subscribe";
+
+  /** In {@value #PROJECTS}: every project. */
+  public static final String ALL_PROJECTS = "*";
+
+  private TokenClaims() {}
+}

@@ -1,0 +1,177 @@
+package dev.trainwatch.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Bearer tokens for tests, signed (RS256) with the test key pair in this module's resources, which
+ * the applications under test verify with. Also the bad ones: expired, from another issuer, signed
+ * with another key. The keys are for tests only and guard nothing.
+ */
+public final class TestTokens {
+
+  /** The issuer the applications under test expect. */
+  public static final String ISSUER = "trainwatch";
+
+  private static final String KEYS = "/dev/trainwatch/testing/";
+
+  private TestTokens() {}
+
+  /** An API token that grants every project. */
+  public static String api() {
+    return api("*");
+  }
+
+  /** An API token that grants the given projects ("*" for all). */
+  public static String api(String... projects) {
+    return sign(claims("api", Duration.ofHours(1)).with("projects", projects), "test-private.pem");
+  }
+
+  /** A job's ingest token. */
+  public static String ingest(long jobId) {
+    return sign(claims("ingest", Duration.ofHours(1)).with("job", jobId), "test-private.pem");
+  }
+
+  /** A relay subscription token for one job. */
+  public static String subscribeJob(long jobId) {
+    return sign(claims("subscribe", Duration.ofHours(1)).with("job", jobId), "test-private.pem");
+  }
+
+  /** A relay subscription token for one session. */
+  public static String subscribeSession(long sessionId) {
+    return sign(
+        claims("subscribe", Duration.ofHours(1)).with("session", sessionId), "test-private.pem");
+  }
+
+  /** An API token for all projects that expired ten minutes ago (past any clock skew allowed). */
+  public static String expiredApi() {
+    return sign(claims("api", Duration.ofMinutes(-10)).with("projects", "*"), "test-private.pem");
+  }
+
+  /** An API token for all projects from an issuer the applications do not trust. */
+  public static String foreignIssuerApi() {
+    Claims claims = claims("api", Duration.ofHours(1)).with("projects", "*");
+    claims.values.put("iss", "someone-else");
+    return sign(claims, "test-private.pem");
+  }
+
+  /** An API token for all projects signed with a key the applications do not know. */
+  public static String wrongKeyApi() {
+    return sign(claims("api", Duration.ofHours(1)).with("projects", "*"), "other-private.pem");
+  }
+
+  /** The test public key as a file, for applications started as processes. */
+  public static Path publicKeyFile() {
+    return copyToFile("test-public.pem");
+  }
+
+  /** The test private key as a file, for applications started as processes (they mint tokens). */
+  public static Path privateKeyFile() {
+    return copyToFile("test-private.pem");
+  }
+
+  /** Claims of a token, in the order they are written. */
+  private static final class Claims {
+    final Map<String, Object> values = new LinkedHashMap<>();
+
+    Claims with(String name, Object value) {
+      values.put(name, value);
+      return this;
+    }
+  }
+
+  private static Claims claims(String scope, Duration lifetime) {
+    Instant now = Instant.now();
+    Claims claims = new Claims();
+    claims.values.put("iss", ISSUER);
+    claims.values.put("sub", "test");
+    claims.values.put("iat", now.minusSeconds(120).getEpochSecond());
+    claims.values.put("exp", now.plus(lifetime).getEpochSecond());
+    claims.values.put("scope", scope);
+    return claims;
+  }
+
+  private static String sign(Claims claims, String keyName) {
+    String header = encode("{\"alg\":\"RS256\",\"typ\":\"JWT\"}");
+    String payload = encode(json(claims.values));
+    try {
+      Signature signature = Signature.getInstance("SHA256withRSA");
+      signature.initSign(privateKey(keyName));
+      signature.update((header + "." + payload).getBytes(StandardCharsets.US_ASCII));
+      return header + "." + payload + "." + base64Url(signature.sign());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String json(Map<String, Object> values) {
+    return values.entrySet().stream()
+        .map(e -> "\"" + e.getKey() + "\":" + jsonValue(e.getValue()))
+        .collect(Collectors.joining(",", "{", "}"));
+  }
+
+  private static String jsonValue(Object value) {
+    if (value instanceof String[] array) {
+      return Arrays.stream(array)
+          .map(TestTokens::jsonValue)
+          .collect(Collectors.joining(",", "[", "]"));
+    }
+    return value instanceof String text ? "\"" + text + "\"" : String.valueOf(value);
+  }
+
+  private static PrivateKey privateKey(String name) throws GeneralSecurityException {
+    String pem =
+        read(name)
+            .replace("-----BEGIN PRIVATE KEY-----", "")
+            .replace("-----END PRIVATE KEY-----", "")
+            .replaceAll("\\s", "");
+    return KeyFactory.getInstance("RSA")
+        .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
+  }
+
+  private static String read(String name) {
+    try (InputStream in = TestTokens.class.getResourceAsStream(KEYS + name)) {
+      if (in == null) {
+        throw new IllegalStateException("missing test key " + name);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Path copyToFile(String name) {
+    try {
+      Path file = Files.createTempFile("trainwatch-" + name.replace(".pem", ""), ".pem");
+      Files.writeString(file, read(name));
+      file.toFile().deleteOnExit();
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String encode(String json) {
+    return base64Url(json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String base64Url(byte[] bytes) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+}

@@ -1,0 +1,60 @@
+package dev.trainwatch.relay.auth;
+
+import io.smallrye.jwt.auth.principal.JWTParser;
+import io.smallrye.jwt.auth.principal.ParseException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonString;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+/**
+ * Checks a relay subscription token (minted by the functions; see docs/protocol.md, "Tokens"):
+ * signed by the trusted key, from the trusted issuer, not expired, of scope {@code subscribe}, for
+ * one job or one session. It never logs the token.
+ */
+@ApplicationScoped
+public class SubscriptionTokenVerifier {
+
+  private final JWTParser parser;
+
+  public SubscriptionTokenVerifier(JWTParser parser) {
+    this.parser = parser;
+  }
+
+  /**
+   * What the token lets a socket follow.
+   *
+   * @throws TokenRefusedException saying why it is refused
+   */
+  public SubscriptionGrant verify(String token) {
+    if (token == null || token.isBlank()) {
+      throw new TokenRefusedException("no token");
+    }
+    JsonWebToken jwt;
+    try {
+      jwt = parser.parse(token);
+    } catch (ParseException e) {
+      throw new TokenRefusedException("token is malformed, expired, or not signed by Trainwatch");
+    }
+    Object scope = jwt.getClaim("scope");
+    String scopeName = scope instanceof JsonString text ? text.getString() : String.valueOf(scope);
+    if (!"subscribe".equals(scopeName)) {
+      throw new TokenRefusedException("a token of scope '" + scopeName + "' cannot subscribe");
+    }
+    Long job = number(jwt.getClaim("job"));
+    Long session = number(jwt.getClaim("session"));
+    if ((job == null) == (session == null)) {
+      throw new TokenRefusedException("a subscription token names one job or one session");
+    }
+    return job != null
+        ? new SubscriptionGrant("job", job)
+        : new SubscriptionGrant("session", session);
+  }
+
+  private static Long number(Object claim) {
+    if (claim instanceof JsonNumber number) {
+      return number.longValue();
+    }
+    return claim instanceof Number number ? number.longValue() : null;
+  }
+}

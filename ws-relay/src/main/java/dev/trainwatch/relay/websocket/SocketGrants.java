@@ -1,0 +1,46 @@
+package dev.trainwatch.relay.websocket;
+
+import dev.trainwatch.relay.auth.SubscriptionGrant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The subscription grants one socket has presented, and, until its first token arrives, what its
+ * query asked to follow. A socket follows nothing no grant covers.
+ */
+final class SocketGrants {
+
+  private final List<SubscriptionGrant> grants = new CopyOnWriteArrayList<>();
+  private volatile FollowTarget waitingTarget;
+  private volatile Long waitingSince;
+
+  /** A socket opened without a token: it follows {@code target} once an auth frame covers it. */
+  void await(FollowTarget target, Long since) {
+    waitingTarget = target;
+    waitingSince = since;
+  }
+
+  /** Whether the socket still waits for its first token. */
+  boolean waiting() {
+    return waitingTarget != null;
+  }
+
+  FollowTarget waitingTarget() {
+    return waitingTarget;
+  }
+
+  Long waitingSince() {
+    return waitingSince;
+  }
+
+  /** Records a verified grant; the socket waits no more. */
+  void add(SubscriptionGrant grant) {
+    grants.add(grant);
+    waitingTarget = null;
+  }
+
+  /** Whether some grant of this socket covers {@code target}. */
+  boolean covers(FollowTarget target) {
+    return grants.stream().anyMatch(grant -> grant.covers(target.kind(), target.id()));
+  }
+}
