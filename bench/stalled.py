@@ -3,8 +3,8 @@
 Starts the functions and the relay (bench ports, database and key prefix), runs --jobs local jobs (a `sleep`,
 cancelled at the end) and opens --stalled sockets spread over them that never read a byte, plus one socket on
 the first job that reads everything. Then it posts batches of points to every job for --seconds. Every second,
-it samples the relay's heap (jcmd GC.heap_info) and its open connections (/q/metrics). At the end it reads the
-heap after a full GC.
+it samples the relay's heap (jcmd GC.heap_info; every fifth sample after a full GC, which is what is really held)
+and its open connections (/q/metrics). At the end it reads the heap after a full GC.
 
 Each socket may queue at most trainwatch.relay.max-pending-bytes (256 KiB) in the relay. A socket over that is
 closed with 4001. So what the stalled sockets can hold is bounded by sockets × 256 KiB, and this shows how much
@@ -33,7 +33,10 @@ JOBS = f"http://localhost:{FUNCTIONS_PORT}/api/v1/training/jobs"
 WORK = ROOT / ".run" / "bench" / "stalled"
 
 
-def heap_used_mib(pid):
+def heap_used_mib(pid, collect_first=False):
+    """The relay's used heap; after a full GC (what is really held) when collect_first."""
+    if collect_first:
+        subprocess.run(["jcmd", str(pid), "GC.run"], capture_output=True)
     out = subprocess.run(["jcmd", str(pid), "GC.heap_info"], capture_output=True, text=True).stdout
     match = re.search(r"used (\d+)K", out)
     return int(match.group(1)) / 1024 if match else float("nan")
@@ -84,7 +87,7 @@ def run(args, api, relay):
                   "batch_size": 1, "executor_type": "local", "command": ["sleep", "600"]}
     jobs = [http_json("POST", JOBS, submission, api)[1]["job_id"] for _ in range(args.jobs)]
     tokens = {job: token("--job", str(job)) for job in jobs}
-    baseline_heap = heap_used_mib(relay.pid)
+    baseline_heap = heap_used_mib(relay.pid, collect_first=True)
 
     stalled = []
     for i in range(args.stalled):
@@ -125,9 +128,11 @@ def run(args, api, relay):
         http_json("POST", f"{JOBS}/{job}/metrics", {"points": batch}, api, timeout=30)
         points += args.batch
         if time.monotonic() >= next_sample:
-            samples.append({"t": round(time.monotonic() - began, 1), "heap_mib": round(heap_used_mib(relay.pid)),
+            live = len(samples) % 5 == 4  # every fifth sample: after a full GC, what is really held
+            samples.append({"t": round(time.monotonic() - began, 1), "live": live,
+                            "heap_mib": round(heap_used_mib(relay.pid, collect_first=live)),
                             "rss_mib": round(rss_kib(relay.pid) / 1024), "connections": connections()})
-            print(f"  t={samples[-1]['t']:5.1f}s heap {samples[-1]['heap_mib']:5d} MiB, "
+            print(f"  t={samples[-1]['t']:5.1f}s heap {samples[-1]['heap_mib']:5d} MiB{' (live)' if live else ''}, "
                   f"RSS {samples[-1]['rss_mib']:5d} MiB, sockets open {samples[-1]['connections']}", flush=True)
             next_sample += 1
     elapsed = time.monotonic() - began
@@ -146,6 +151,7 @@ def run(args, api, relay):
         "machine": machine(), "stalled_sockets": args.stalled, "jobs": args.jobs, "seconds": round(elapsed, 1),
         "points_posted": points, "points_per_second": round(points / elapsed),
         "relay_heap_mib": {"before_sockets": round(baseline_heap), "peak": max(s["heap_mib"] for s in samples),
+                           "peak_live": max(s["heap_mib"] for s in samples if s["live"]),
                            "after_full_gc": round(after_gc)},
         "relay_rss_mib_peak": max(s["rss_mib"] for s in samples),
         "sockets_open": {"after_opening": opened, "at_end": remaining},

@@ -35,6 +35,13 @@ public interface RelayConfig {
   @WithDefault("100")
   int maxChannelsPerSocket();
 
+  /**
+   * How long a socket closed for reading too slowly has to take its close frame before its
+   * connection is cut (which frees what is queued for it).
+   */
+  @WithDefault("5s")
+  Duration slowCloseGrace();
+
   /** How long a socket opened without a token may wait before its auth frame; then it is closed. */
   @WithDefault("10s")
   Duration authTimeout();

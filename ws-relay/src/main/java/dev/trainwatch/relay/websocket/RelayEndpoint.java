@@ -63,6 +63,7 @@ public class RelayEndpoint {
   private final RelayConfig config;
   private final SubscriptionTokenVerifier tokens;
   private final Vertx vertx;
+  private final SlowSocketCutter cutter;
   private final Set<Session> open = ConcurrentHashMap.newKeySet();
 
   public RelayEndpoint(
@@ -72,7 +73,9 @@ public class RelayEndpoint {
       EventHistory history,
       RelayConfig config,
       SubscriptionTokenVerifier tokens,
-      Vertx vertx) {
+      Vertx vertx,
+      SlowSocketCutter cutter) {
+    this.cutter = cutter;
     this.tokens = tokens;
     this.vertx = vertx;
     this.registry = registry;
@@ -98,7 +101,8 @@ public class RelayEndpoint {
             frames.connected(Instant.now()),
             metrics,
             history,
-            config.maxPendingBytes());
+            config.maxPendingBytes(),
+            cutter);
     SocketGrants grants = new SocketGrants();
     session.getUserProperties().put(FOLLOWER, follower);
     session.getUserProperties().put(GRANTS, grants);

@@ -40,6 +40,7 @@ final class SocketFollower implements Follower {
   private final long maxPendingBytes;
   private final SocketFeed feed;
   private final AtomicLong pendingBytes = new AtomicLong();
+  private final SlowSocketCutter cutter;
 
   /**
    * Followed channels and their targets; a target waiting for confirmation maps to its resume
@@ -56,8 +57,10 @@ final class SocketFollower implements Follower {
       String greeting,
       RelayMetrics metrics,
       EventHistory history,
-      long maxPendingBytes) {
+      long maxPendingBytes,
+      SlowSocketCutter cutter) {
     this.session = session;
+    this.cutter = cutter;
     this.frames = frames;
     this.greeting = greeting;
     this.metrics = metrics;
@@ -163,7 +166,7 @@ final class SocketFollower implements Follower {
     long size = text.length();
     if (pendingBytes.addAndGet(size) > maxPendingBytes) {
       pendingBytes.addAndGet(-size);
-      Sockets.close(session, TOO_SLOW);
+      cutter.close(session, TOO_SLOW);
       return false;
     }
     try {

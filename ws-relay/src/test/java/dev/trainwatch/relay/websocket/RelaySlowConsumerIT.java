@@ -7,9 +7,14 @@ import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import org.awaitility.Awaitility;
@@ -64,6 +69,48 @@ class RelaySlowConsumerIT {
     assertThat(reader.next()).contains("\"seq\":2,");
     reader.close();
     stalled.abort();
+  }
+
+  @Test
+  void aSocketThatNeverReadsEvenTheCloseFrameHasItsConnectionEnded() throws Exception {
+    long job = TestSocket.randomId();
+    URI uri = TestSocket.uri(endpoint, "job_id=" + job);
+    try (Socket raw = new Socket()) {
+      // A small window, so the relay's kernel buffers fill and its close frame cannot be sent.
+      raw.setReceiveBufferSize(4096);
+      raw.connect(new InetSocketAddress(uri.getHost(), uri.getPort()));
+      raw.getOutputStream()
+          .write(
+              ("GET "
+                      + uri.getRawPath()
+                      + "?"
+                      + uri.getRawQuery()
+                      + " HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"
+                      + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                      + "Sec-WebSocket-Version: 13\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> subscribers(job) == 1);
+
+      // Nothing is read from here on: not the events, and not the 4001 close frame behind them.
+      String padding = "x".repeat(4000);
+      for (int seq = 1; seq <= 4000; seq++) {
+        publish(job, seq, padding);
+      }
+      Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> subscribers(job) == 0);
+
+      // The relay ends the connection (at the latest SlowSocketCutter, after 1 s in tests): reading
+      // what arrived ends in end-of-stream or a reset, where a connection left open would time out.
+      raw.setSoTimeout(8_000);
+      InputStream in = raw.getInputStream();
+      byte[] buffer = new byte[1 << 16];
+      try {
+        while (in.read(buffer) >= 0) {
+          // drain
+        }
+      } catch (SocketException reset) {
+        // cut with a reset: as good as end-of-stream
+      }
+    }
   }
 
   private void publish(long job, long seq, String padding) {
