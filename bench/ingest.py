@@ -2,7 +2,7 @@
 
 Starts the functions (bench port, database and key prefix; the per-job rate limit lifted), then for each batch
 size in --batches, runs --clients threads. Each thread posts batches of that many points (4 metrics each) to
-its own job, over one keep-alive connection, for --seconds. It reports points stored per second, request
+its own job with that job's ingest token (as a trainer does), over one keep-alive connection, for --seconds. It reports points stored per second, request
 latency p50/p99/max, and the CPU each process used (functions, PostgreSQL, Redis, this load generator) as a
 share of one core. Every point is stored in PostgreSQL and published to Redis before its request is answered.
 
@@ -57,13 +57,15 @@ def run_size(size, args, jobs, api):
         points = [{"epoch": 1, "step": i, "metrics": {"loss": 0.5, "accuracy": 0.75, "lr": 0.001,
                                                        "grad_norm": 1.5}} for i in range(size)]
         body_of[job] = json.dumps(points[0] if size == 1 else {"points": points}).encode()
+    # Each job reports with its own ingest token, as a trainer does (TRAINWATCH_TOKEN).
+    ingest_headers = {job: {"Authorization": "Bearer " + token("--ingest", str(job))} for job in jobs}
     latencies = [[] for _ in jobs]
     failures = [0]
     deadline = time.monotonic() + args.seconds
 
     def client(index, job):
         connection = http.client.HTTPConnection("localhost", PORT, timeout=30)
-        headers = {"Content-Type": "application/json", **api}
+        headers = {"Content-Type": "application/json", **ingest_headers[job]}
         while time.monotonic() < deadline:
             began = time.perf_counter()
             connection.request("POST", f"/api/v1/training/jobs/{job}/metrics", body_of[job], headers)
