@@ -6,7 +6,8 @@
 //
 // The peer's sockets are its own client (socket.io-client, websocket transport); the relay's are plain
 // WebSockets with subscription tokens. Everything runs on this machine: functions, relay or peer, PostgreSQL,
-// Redis and this load generator share its cores.
+// Redis and this load generator share its cores. The relay runs with -Xmx512m (--relay-heap): left to itself,
+// G1 commits heap for garbage as sockets open, and RSS per connection would measure that, not the connections.
 //
 //   ./trainwatch bench fanout [--sockets 1000] [--jobs 10] [--rate 1000] [--seconds 20] [--target both|relay|peer]
 //   (writes bench/results/fanout.json)
@@ -18,11 +19,11 @@ import { io as socketIo } from 'socket.io-client';
 import WebSocket from 'ws';
 
 const ROOT = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
-const options = { sockets: 1000, jobs: 10, rate: 1000, seconds: 20, target: 'both' };
+const options = { sockets: 1000, jobs: 10, rate: 1000, seconds: 20, target: 'both', 'relay-heap': '512m' };
 for (let i = 2; i < process.argv.length; i += 2) {
   const key = process.argv[i].replace(/^--/, '');
   if (!(key in options)) throw new Error(`unknown option ${process.argv[i]}`);
-  options[key] = key === 'target' ? process.argv[i + 1] : Number(process.argv[i + 1]);
+  options[key] = key === 'target' || key === 'relay-heap' ? process.argv[i + 1] : Number(process.argv[i + 1]);
 }
 const PORTS = { functions: 28081, relay: 28080, peer: 28090 };
 const ENV = {
@@ -94,6 +95,7 @@ function openSocket(target, job, tokens, onEvent) {
         else onEvent(text);
       });
       socket.on('error', reject);
+      socket.on('close', (code) => closes.set(code, (closes.get(code) ?? 0) + 1));
     } else {
       const socket = socketIo(`http://localhost:${PORTS.peer}`, {
         transports: ['websocket'],
@@ -104,16 +106,19 @@ function openSocket(target, job, tokens, onEvent) {
       socket.on('connected', () => resolve(socket));
       socket.on('event', onEvent);
       socket.on('connect_error', reject);
+      socket.on('disconnect', (why) => closes.set(why, (closes.get(why) ?? 0) + 1));
     }
   });
 }
 
 const EVENT = /"job_id":(\d+).*?"step":(\d+)/;
+/** Sockets the server closed during a measurement, by close code or reason. */
+const closes = new Map();
 
 async function measure(target, jobs) {
   const child =
     target === 'relay'
-      ? start('relay', 'java', ['-jar', `${ROOT}/ws-relay/target/quarkus-app/quarkus-run.jar`])
+      ? start('relay', 'java', [`-Xmx${options['relay-heap']}`, '-jar', `${ROOT}/ws-relay/target/quarkus-app/quarkus-run.jar`])
       : start('peer', process.execPath, [`${ROOT}/bench/peers/socketio-relay.mjs`]);
   await ready(target === 'relay' ? `http://localhost:${PORTS.relay}/q/health/ready` : `http://localhost:${PORTS.peer}/ready`, child);
   await sleep(1000);
@@ -173,7 +178,13 @@ async function measure(target, jobs) {
   }
   const elapsed = (performance.now() - began) / 1000;
   while (inFlight > 0) await sleep(10);
-  await sleep(2000); // the tail of the deliveries
+  // The tail of the deliveries: until every expected one arrived, or none came for 2 s (at most 30 s).
+  const expected = published * (options.sockets / jobs.length);
+  for (let last = -1, quiet = 0, waited = 0; delivered < expected && quiet < 2000 && waited < 30_000; waited += 100) {
+    quiet = delivered === last ? quiet + 100 : 0;
+    last = delivered;
+    await sleep(100);
+  }
   const perJob = options.sockets / jobs.length;
   latencies.sort((a, b) => a - b);
   const at = (share) => latencies[Math.min(latencies.length - 1, Math.floor(share * latencies.length))];
@@ -190,7 +201,9 @@ async function measure(target, jobs) {
     latency_ms: { p50: Number(at(0.5).toFixed(1)), p99: Number(at(0.99).toFixed(1)), max: Number(latencies.at(-1).toFixed(1)) },
     idle_kib_per_connection: { rss: Math.round((idleRss - rssBefore) / options.sockets), heap: idleHeap === null ? null : Math.round((idleHeap - heapBefore) / options.sockets) },
     peak_rss_mib: Math.round(peakRss / 1024),
+    closed_by_server: Object.fromEntries(closes),
   };
+  closes.clear();
   for (const socket of sockets) target === 'relay' ? socket.terminate() : socket.disconnect();
   await stopProcess(child);
   return result;

@@ -11,6 +11,7 @@ import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.RedisConnection;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
+import io.vertx.redis.client.ResponseType;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
@@ -45,6 +46,9 @@ public class RedisChannelSubscriber implements ChannelSubscriber {
   private volatile boolean stopping;
   private volatile boolean reconnecting;
   private long pingTimer = -1;
+
+  /** When the subscribed connection last delivered a message (System.nanoTime). */
+  private volatile long lastPushNanos;
 
   public RedisChannelSubscriber(Redis redis, Vertx vertx, RelayConfig config) {
     this.redis = redis;
@@ -123,10 +127,17 @@ public class RedisChannelSubscriber implements ChannelSubscriber {
     connection = opened;
   }
 
-  /** A PING on the subscribed connection; no answer within the check interval counts as lost. */
+  /**
+   * A PING on the subscribed connection; no answer within the check interval counts as lost. A
+   * connection that delivered a message within the interval is alive and is not asked: under a
+   * flood, a PING's answer waits behind the messages and would time out on a healthy connection.
+   */
   private void check() {
     RedisConnection open = connection;
     if (open == null || stopping) {
+      return;
+    }
+    if (System.nanoTime() - lastPushNanos < config.subscriberCheck().toNanos()) {
       return;
     }
     open.send(Request.cmd(Command.PING))
@@ -218,9 +229,15 @@ public class RedisChannelSubscriber implements ChannelSubscriber {
     return done;
   }
 
+  /**
+   * A message of a subscribed channel. Anything else the connection hands here (a late reply to a
+   * PING that timed out is a plain string) is not a message and is ignored.
+   */
   private void onPush(Response push) {
+    lastPushNanos = System.nanoTime();
     Listener current = listener;
-    if (current != null && push.size() == 3 && "message".equals(push.get(0).toString())) {
+    boolean array = push.type() == ResponseType.MULTI || push.type() == ResponseType.PUSH;
+    if (current != null && array && push.size() == 3 && "message".equals(push.get(0).toString())) {
       current.onMessage(push.get(1).toString(), push.get(2).toString());
     }
   }
