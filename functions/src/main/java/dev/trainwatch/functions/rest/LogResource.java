@@ -41,19 +41,19 @@ public class LogResource {
   private final LogRepository logs;
   private final LogIngestService ingest;
 
-  private final IngestGate limiter;
+  private final IngestGate gate;
   private final JsonBodyReader json;
 
   public LogResource(
       Access access,
       LogRepository logs,
       LogIngestService ingest,
-      IngestGate limiter,
+      IngestGate gate,
       JsonBodyReader json) {
     this.access = access;
     this.logs = logs;
     this.ingest = ingest;
-    this.limiter = limiter;
+    this.gate = gate;
     this.json = json;
   }
 
@@ -66,11 +66,7 @@ public class LogResource {
     long jobId = Params.jobId(id);
     List<LogEntry> entries = LogEntryParser.parse(json.read(body), Instant.now());
     String idempotencyKey = Params.idempotencyKey(key);
-    return access
-        .requireIngest(jobId)
-        .invoke(() -> limiter.admit(jobId, entries.size()))
-        .flatMap(allowed -> ingest.ingest(jobId, entries, idempotencyKey))
-        .map(IngestAnswer::of);
+    return gate.report(jobId, entries.size(), () -> ingest.ingest(jobId, entries, idempotencyKey));
   }
 
   @GET

@@ -35,19 +35,19 @@ public class MetricResource {
 
   private final MetricPointParser parser;
   private final MetricIngestService ingest;
-  private final IngestGate limiter;
+  private final IngestGate gate;
   private final JsonBodyReader json;
   private final Access access;
 
   public MetricResource(
       MetricPointParser parser,
       MetricIngestService ingest,
-      IngestGate limiter,
+      IngestGate gate,
       JsonBodyReader json,
       Access access) {
     this.parser = parser;
     this.ingest = ingest;
-    this.limiter = limiter;
+    this.gate = gate;
     this.json = json;
     this.access = access;
   }
@@ -65,11 +65,7 @@ public class MetricResource {
     long jobId = Params.jobId(id);
     List<MetricPoint> points = parser.parse(json.read(body), Instant.now());
     String idempotencyKey = Params.idempotencyKey(key);
-    return access
-        .requireIngest(jobId)
-        .invoke(() -> limiter.admit(jobId, points.size()))
-        .flatMap(allowed -> ingest.ingest(jobId, points, idempotencyKey))
-        .map(IngestAnswer::of);
+    return gate.report(jobId, points.size(), () -> ingest.ingest(jobId, points, idempotencyKey));
   }
 
   /**

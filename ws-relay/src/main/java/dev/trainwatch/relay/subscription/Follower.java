@@ -1,5 +1,7 @@
 package dev.trainwatch.relay.subscription;
 
+import dev.trainwatch.relay.history.EventId;
+
 /** One receiver of channels' messages, such as a browser socket; it may follow several channels. */
 public interface Follower {
 
@@ -18,7 +20,9 @@ public interface Follower {
   /**
    * Hands {@code message} on without blocking.
    *
+   * @param id the message's job and seq, read once for all of the channel's followers; null when it
+   *     is not an event of the protocol
    * @return false when the follower is gone, so it is dropped from its channel
    */
-  boolean send(String message);
+  boolean send(String message, EventId id);
 }

@@ -1,5 +1,6 @@
 package dev.trainwatch.relay.subscription;
 
+import dev.trainwatch.relay.history.EventId;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
 import java.util.Set;
@@ -138,8 +139,10 @@ public class SubscriptionRegistry {
     if (entry == null) {
       return;
     }
+    // Read once here, not once per socket: a job's event goes to every socket that follows it.
+    EventId id = EventId.of(message);
     for (Follower follower : entry.followers()) {
-      if (!follower.send(message)) {
+      if (!follower.send(message, id)) {
         remove(channel, follower);
       }
     }

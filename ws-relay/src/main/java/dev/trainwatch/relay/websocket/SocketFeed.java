@@ -50,9 +50,8 @@ final class SocketFeed {
     this.out = out;
   }
 
-  /** An event from a followed channel. */
-  synchronized void live(String message) {
-    EventId id = EventId.of(message);
+  /** An event from a followed channel, and its id ({@link EventId#of}; null for a non-event). */
+  synchronized void live(String message, EventId id) {
     if (id == null) {
       out.accept(message);
       return;

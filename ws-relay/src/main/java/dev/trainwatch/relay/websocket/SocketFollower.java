@@ -1,6 +1,7 @@
 package dev.trainwatch.relay.websocket;
 
 import dev.trainwatch.relay.history.EventHistory;
+import dev.trainwatch.relay.history.EventId;
 import dev.trainwatch.relay.metrics.RelayMetrics;
 import dev.trainwatch.relay.subscription.Follower;
 import io.quarkus.logging.Log;
@@ -144,11 +145,11 @@ final class SocketFollower implements Follower {
   }
 
   @Override
-  public boolean send(String message) {
+  public boolean send(String message, EventId id) {
     if (!session.isOpen()) {
       return false;
     }
-    feed.live(message);
+    feed.live(message, id);
     return true;
   }
 

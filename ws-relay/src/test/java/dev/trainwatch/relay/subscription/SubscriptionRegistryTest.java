@@ -2,6 +2,7 @@ package dev.trainwatch.relay.subscription;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trainwatch.relay.history.EventId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -52,6 +53,20 @@ class SubscriptionRegistryTest {
 
     assertThat(registry.followerCount()).isEqualTo(1);
     assertThat(subscriber.calls).containsExactly("SUBSCRIBE tw:job:1");
+  }
+
+  @Test
+  void anEventsIdIsReadOnceForAllOfItsFollowers() {
+    RecordingFollower first = new RecordingFollower();
+    RecordingFollower second = new RecordingFollower();
+    registry.add("tw:job:4", first);
+    registry.add("tw:job:4", second);
+
+    subscriber.push("tw:job:4", "{\"type\":\"training_log\",\"job_id\":4,\"seq\":9,\"log\":{}}");
+    subscriber.push("tw:job:4", "{\"type\":\"not an event\"}");
+
+    assertThat(first.ids.get(0)).isEqualTo(new EventId(4, 9)).isSameAs(second.ids.get(0));
+    assertThat(first.ids.get(1)).isNull();
   }
 
   @Test
@@ -215,6 +230,7 @@ class SubscriptionRegistryTest {
 
     final List<String> received = new CopyOnWriteArrayList<>();
     final List<String> told = new CopyOnWriteArrayList<>();
+    final List<EventId> ids = new CopyOnWriteArrayList<>();
     boolean open = true;
 
     @Override
@@ -234,9 +250,10 @@ class SubscriptionRegistryTest {
     }
 
     @Override
-    public boolean send(String message) {
+    public boolean send(String message, EventId id) {
       if (open) {
         received.add(message);
+        ids.add(id);
       }
       return open;
     }

@@ -89,7 +89,8 @@ class SocketFeedPropertyTest {
               + (events.size() + 1)
               + "}";
       events.add(event); // appended to the history before it is published, as the script does
-      List.copyOf(connected).forEach(feed -> feed.live(event));
+      EventId id = EventId.of(event);
+      List.copyOf(connected).forEach(feed -> feed.live(event, id));
     }
 
     long lastSeq(long job) {

@@ -3,6 +3,7 @@ package dev.trainwatch.relay.websocket;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trainwatch.relay.history.EventHistory;
+import dev.trainwatch.relay.history.EventId;
 import dev.trainwatch.relay.history.HistoryRange;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,21 +20,21 @@ class SocketFeedTest {
 
   @Test
   void liveEventsPassOnceAndRepeatsAreDropped() {
-    feed.live(event(1, 5));
-    feed.live(event(1, 6));
-    feed.live(event(1, 6));
-    feed.live(event(1, 4));
-    feed.live("{\"type\":\"something else\"}");
+    live(event(1, 5));
+    live(event(1, 6));
+    live(event(1, 6));
+    live(event(1, 4));
+    live("{\"type\":\"something else\"}");
     assertThat(sent).containsExactly(event(1, 5), event(1, 6), "{\"type\":\"something else\"}");
   }
 
   @Test
   void aResumeReplaysTheGapThenLiveEventsHeldMeanwhileWithoutRepeats() {
     feed.resume(7, 2);
-    feed.live(event(7, 5)); // arrives while the history read is under way
-    feed.live(event(7, 6));
+    live(event(7, 5)); // arrives while the history read is under way
+    live(event(7, 6));
     history.answer(List.of(event(7, 3), event(7, 4), event(7, 5)), true);
-    feed.live(event(7, 7));
+    live(event(7, 7));
     assertThat(sent)
         .containsExactly(
             SocketFeed.resumed(7, 2, true),
@@ -48,14 +49,14 @@ class SocketFeedTest {
   void aGapOlderThanTheHistoryAnswersNotRecoveredAndReplaysNothing() {
     feed.resume(7, 2);
     history.answer(List.of(event(7, 9), event(7, 10)), false);
-    feed.live(event(7, 11));
+    live(event(7, 11));
     assertThat(sent).containsExactly(SocketFeed.resumed(7, 2, false), event(7, 11));
   }
 
   @Test
   void aLiveEventThatSkipsSeqsMakesItReplayTheGapFirst() {
-    feed.live(event(3, 1));
-    feed.live(event(3, 4)); // 2 and 3 were missed while the subscription was down
+    live(event(3, 1));
+    live(event(3, 4)); // 2 and 3 were missed while the subscription was down
     assertThat(history.asked).containsExactly("3 after 1");
     history.answer(List.of(event(3, 2), event(3, 3), event(3, 4)), true);
     assertThat(sent).containsExactly(event(3, 1), event(3, 2), event(3, 3), event(3, 4));
@@ -63,8 +64,8 @@ class SocketFeedTest {
 
   @Test
   void aResyncReplaysEveryJobsGapAndAnnouncesNothing() {
-    feed.live(event(1, 1));
-    feed.live(event(2, 8));
+    live(event(1, 1));
+    live(event(2, 8));
     feed.resync();
     assertThat(history.asked).containsExactly("1 after 1", "2 after 8");
     history.answer(List.of(event(1, 2)), true);
@@ -75,7 +76,7 @@ class SocketFeedTest {
   @Test
   void aFailedHistoryReadStillReleasesHeldEvents() {
     feed.resume(4, 0);
-    feed.live(event(4, 1));
+    live(event(4, 1));
     history.fail();
     assertThat(sent).containsExactly(SocketFeed.resumed(4, 0, false), event(4, 1));
   }
@@ -108,5 +109,9 @@ class SocketFeedTest {
     void fail() {
       pending.remove(0).completeExceptionally(new IllegalStateException("Redis is down"));
     }
+  }
+
+  private void live(String message) {
+    feed.live(message, EventId.of(message));
   }
 }
