@@ -1,7 +1,9 @@
 // Benchmark (not a test): how fast the job page shows a long history, and how smoothly it draws while points
-// stream in. Needs a running Trainwatch (relay at BASE_URL serving web/dist, functions at API_URL).
+// stream in. Needs a running Trainwatch (relay at BASE_URL serving web/dist, functions at API_URL), as
+// ./trainwatch up starts it.
 //
 //   npm run bench            POINTS=100000 METRICS=4 RATE=100 SECONDS=10 to change the load
+import { execFileSync } from 'node:child_process';
 import { chromium } from 'playwright-core';
 
 const BASE_URL = (process.env.BASE_URL ?? 'http://localhost:8080').replace(/\/$/, '');
@@ -11,12 +13,15 @@ const METRICS = Number(process.env.METRICS ?? 4);
 const RATE = Number(process.env.RATE ?? 100); // live points per second
 const SECONDS = Number(process.env.SECONDS ?? 10);
 const BATCH = 10_000;
+// An API token: TRAINWATCH_TOKEN, or a fresh one from ./trainwatch token. The page has its own (from /config.json).
+const TOKEN =
+  process.env.TRAINWATCH_TOKEN ?? execFileSync(new URL('../../trainwatch', import.meta.url).pathname, ['token']).toString().trim();
 const NAMES = ['loss', 'accuracy', 'val_loss', 'lr', 'grad_norm', 'throughput'].slice(0, METRICS);
 
 async function api(path, body) {
   const response = await fetch(`${API_URL}/api/v1/training${path}`, {
     method: body ? 'POST' : 'GET',
-    headers: body ? { 'Content-Type': 'application/json' } : {},
+    headers: { ...(body ? { 'Content-Type': 'application/json' } : {}), Authorization: `Bearer ${TOKEN}` },
     body: body ? JSON.stringify(body) : undefined,
   });
   const answer = await response.json();
