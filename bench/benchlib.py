@@ -17,6 +17,12 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 APPS = {"functions": ROOT / "functions" / "target" / "quarkus-app",
         "relay": ROOT / "ws-relay" / "target" / "quarkus-app"}
+FUNCTIONS_PORT, RELAY_PORT = 28081, 28080
+# What every benchmark runs the apps with: its own ports, database and key prefix (a system started by
+# ./trainwatch up is left alone), no timed sweep, and the per-job ingest rate limit lifted.
+ENV = {"FUNCTIONS_PORT": str(FUNCTIONS_PORT), "RELAY_PORT": str(RELAY_PORT), "POSTGRES_DB": "trainwatch_bench",
+       "TRAINWATCH_KEY_PREFIX": "twbench", "TRAINWATCH_SWEEP_SCHEDULED": "false",
+       "TRAINWATCH_LOCAL_WORKDIR": str(ROOT), "TRAINWATCH_JOB_RATE": "100000000"}
 
 
 def rss_kib(pid):
@@ -31,6 +37,18 @@ def spawn(java, app_dir, flags, env, log):
     """Starts quarkus-run.jar in app_dir (its working directory, so relative cache paths resolve)."""
     return subprocess.Popen([java, *flags, "-jar", "quarkus-run.jar"], cwd=app_dir,
                             env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT)
+
+
+def wait_ready(port, seconds=60):
+    """Waits until the app on `port` reports ready (/q/health/ready)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://localhost:{port}/q/health/ready", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"nothing ready on port {port} within {seconds} s")
 
 
 def stop(process, timeout=60):

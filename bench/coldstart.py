@@ -24,15 +24,11 @@ import time
 import urllib.error
 from pathlib import Path
 
-from benchlib import (APPS, ROOT, WebSocket, http_json, machine, median, rss_kib, spawn, stop, token,
-                      write_results)
+from benchlib import (APPS, ENV, FUNCTIONS_PORT, RELAY_PORT, ROOT, WebSocket, http_json, machine, median,
+                      rss_kib, spawn, stop, token, write_results)
 
-FUNCTIONS_PORT, RELAY_PORT = 28081, 28080
 WORK = ROOT / ".run" / "bench" / "coldstart"
 JDK25 = Path("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java")
-ENV = {"FUNCTIONS_PORT": str(FUNCTIONS_PORT), "RELAY_PORT": str(RELAY_PORT), "POSTGRES_DB": "trainwatch_bench",
-       "TRAINWATCH_KEY_PREFIX": "twbench", "TRAINWATCH_SWEEP_SCHEDULED": "false",
-       "TRAINWATCH_LOCAL_WORKDIR": str(ROOT)}
 JOBS = f"http://localhost:{FUNCTIONS_PORT}/api/v1/training/jobs"
 API = {"Authorization": "Bearer " + token()}
 RELAY_TOKEN = token("--job", "1")

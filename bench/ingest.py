@@ -18,15 +18,11 @@ import statistics
 import subprocess
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
-from benchlib import APPS, ROOT, http_json, machine, spawn, stop, token, write_results
+from benchlib import (APPS, ENV, ROOT, http_json, machine, spawn, stop, token, wait_ready, write_results)
+from benchlib import FUNCTIONS_PORT as PORT
 
-PORT = 28081
-ENV = {"FUNCTIONS_PORT": str(PORT), "POSTGRES_DB": "trainwatch_bench", "TRAINWATCH_KEY_PREFIX": "twbench",
-       "TRAINWATCH_SWEEP_SCHEDULED": "false", "TRAINWATCH_JOB_RATE": "100000000",
-       "TRAINWATCH_LOCAL_WORKDIR": str(ROOT)}
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -112,12 +108,7 @@ def main():
     with open(work / "functions.log", "w") as log:
         FUNCTIONS = spawn("java", APPS["functions"], [], ENV, log)
         try:
-            for _ in range(600):
-                try:
-                    urllib.request.urlopen(f"http://localhost:{PORT}/q/health/ready", timeout=2)
-                    break
-                except OSError:
-                    time.sleep(0.1)
+            wait_ready(PORT)
             submission = {"model_name": "ingest-bench", "framework": "bench", "dataset_path": "none",
                           "num_epochs": 1, "batch_size": 1, "executor_type": "local", "command": ["sleep", "3600"]}
             jobs = [http_json("POST", f"http://localhost:{PORT}/api/v1/training/jobs", submission, api)[1]["job_id"]

@@ -23,12 +23,9 @@ import threading
 import time
 import urllib.request
 
-from benchlib import APPS, ROOT, WebSocket, http_json, machine, rss_kib, spawn, stop, token, write_results
+from benchlib import (APPS, ENV, FUNCTIONS_PORT, RELAY_PORT, ROOT, WebSocket, http_json, machine, rss_kib, spawn,
+                      stop, token, wait_ready, write_results)
 
-FUNCTIONS_PORT, RELAY_PORT = 28081, 28080
-ENV = {"FUNCTIONS_PORT": str(FUNCTIONS_PORT), "RELAY_PORT": str(RELAY_PORT), "POSTGRES_DB": "trainwatch_bench",
-       "TRAINWATCH_KEY_PREFIX": "twbench", "TRAINWATCH_SWEEP_SCHEDULED": "false",
-       "TRAINWATCH_LOCAL_WORKDIR": str(ROOT), "TRAINWATCH_JOB_RATE": "1000000"}
 JOBS = f"http://localhost:{FUNCTIONS_PORT}/api/v1/training/jobs"
 WORK = ROOT / ".run" / "bench" / "stalled"
 
@@ -48,16 +45,6 @@ def connections():
             if line.startswith("trainwatch_relay_connections"):
                 return int(float(line.split()[-1]))
     return -1
-
-
-def wait_ready(port):
-    for _ in range(600):
-        try:
-            with urllib.request.urlopen(f"http://localhost:{port}/q/health/ready", timeout=2):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"nothing ready on {port}")
 
 
 def main():

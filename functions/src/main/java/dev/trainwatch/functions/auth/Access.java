@@ -45,21 +45,24 @@ public class Access {
 
   /** Refuses unless the token is an API token that grants {@code project}. */
   public void requireProject(String project) {
-    List<String> granted = projects();
-    if (granted != null && !granted.contains(project)) {
-      throw new AccessDeniedException("this token does not grant project '" + project + "'");
-    }
+    requireGranted(projects(), project);
   }
 
   /** The job, when the token may read and manage it; 404 when there is no such job. */
   public Uni<TrainingJob> readableJob(long jobId) {
-    projects(); // the scope is refused before the database is asked
+    List<String> granted = projects(); // the scope is refused before the database is asked
     return jobs.find(jobId)
         .map(
             job -> {
-              requireProject(job.project);
+              requireGranted(granted, job.project);
               return job;
             });
+  }
+
+  private static void requireGranted(List<String> granted, String project) {
+    if (granted != null && !granted.contains(project)) {
+      throw new AccessDeniedException("this token does not grant project '" + project + "'");
+    }
   }
 
   /**
