@@ -62,6 +62,16 @@ class SpoolTest(unittest.TestCase):
         self.assertLessEqual(os.path.getsize(self.path), line_size * 3)
         spool.close()
 
+    def test_once_a_batch_is_refused_later_ones_are_too_until_one_is_sent(self):
+        for spool in (FileSpool(self.path, len(batch(0, size=10).body) + 300), MemorySpool(len(batch(0, size=10).body) + 60)):
+            self.assertTrue(spool.append(batch(0, size=10)))
+            self.assertFalse(spool.append(batch(1, size=10)))
+            # Small enough to fit, but newer than a refused batch: taking it would leave a hole.
+            self.assertFalse(spool.append(batch(20, size=1)))
+            spool.pop()
+            self.assertTrue(spool.append(batch(21, size=1)))
+            spool.close()
+
     def test_an_empty_spool_takes_one_batch_whatever_its_size(self):
         spool = FileSpool(self.path, 10)
         self.assertTrue(spool.append(batch(0, size=50)))

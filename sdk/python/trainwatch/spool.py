@@ -14,8 +14,9 @@ same keys, so the server stores each batch once.
 A file is owned by one logger at a time (an flock on `<file>.lock`, removed by its owner on closing).
 A second logger of the same job on the same machine (another rank) gets `<name>.<pid>.jsonl`; the owner
 of the main file takes over such files whose owner is gone. `max_bytes` bounds what is waiting in the
-spool: a batch that would go past it is refused (the caller counts it as dropped), except that an empty
-spool always takes one batch. Lines are written without fsync: a crash of the process loses nothing,
+spool: a batch that would go past it is refused (the caller counts it as dropped), and so is every batch
+after it until a waiting one is sent, so what waits is always the oldest, with no holes (a small late batch
+does not slip in after larger ones were refused). An empty spool always takes one batch. Lines are written without fsync: a crash of the process loses nothing,
 a crash of the machine may lose the last writes.
 
 `MemorySpool` is the same thing kept in memory, used when no file can be written; it is not replayed by
@@ -99,6 +100,7 @@ class MemorySpool:
         self.pending_bytes = 0
         self.recovered: List[Tuple[str, int]] = []
         self.corrupt = 0
+        self._refusing = False  # a batch was refused, and none has been sent since
 
     @property
     def pending_batches(self) -> int:
@@ -109,7 +111,7 @@ class MemorySpool:
 
     def append(self, batch: Batch) -> bool:
         size = len(batch.body)
-        if self._batches and self.pending_bytes + size > self.max_bytes:
+        if self._refuses(size):
             return False
         self._batches.append(batch)
         self.pending_bytes += size
@@ -124,6 +126,11 @@ class MemorySpool:
     def pop(self) -> None:
         batch = self._batches.popleft()
         self.pending_bytes -= len(batch.body)
+        self._refusing = False
+
+    def _refuses(self, size: int) -> bool:
+        self._refusing = self._refusing or (bool(self._batches) and self.pending_bytes + size > self.max_bytes)
+        return self._refusing
 
     def close(self) -> None:
         pass
@@ -136,6 +143,7 @@ class FileSpool:
     def __init__(self, path: str, max_bytes: int) -> None:
         self.path = path
         self.max_bytes = max_bytes
+        self._refusing = False  # a batch was refused, and none has been sent since
         self._lock_fd: Optional[int] = None
         self._fd: Optional[int] = None
         self._entries: Deque[_Entry] = collections.deque()
@@ -227,7 +235,7 @@ class FileSpool:
         """Write `batch` at the end; False (nothing written) when it would take the spool past max_bytes.
         Raises OSError when the disk refuses the write."""
         line = _line(batch)
-        if self._entries and self.pending_bytes + len(line) > self.max_bytes:
+        if self._refuses(len(line)):
             return False
         written = 0
         try:
@@ -243,7 +251,7 @@ class FileSpool:
 
     def append_line(self, line: bytes, kind: str, key: str, count: int) -> bool:
         """Write a waiting line taken from another spool file as it is."""
-        if self._entries and self.pending_bytes + len(line) > self.max_bytes:
+        if self._refuses(len(line)):
             return False
         os.pwrite(self._fd, line, self._end)
         self._entries.append(_Entry(self._end, len(line), kind, key, count))
@@ -272,12 +280,17 @@ class FileSpool:
         entry = self._entries.popleft()
         self._head_cache = None
         self.pending_bytes -= entry.length
+        self._refusing = False
         os.pwrite(self._fd, b"1", entry.offset + _SENT_FLAG_OFFSET)
         if not self._entries:
             os.ftruncate(self._fd, 0)
             self._end = 0
         elif self._entries[0].offset >= COMPACT_AT and self._entries[0].offset > self.pending_bytes:
             self._compact()
+
+    def _refuses(self, size: int) -> bool:
+        self._refusing = self._refusing or (bool(self._entries) and self.pending_bytes + size > self.max_bytes)
+        return self._refusing
 
     def _compact(self) -> None:
         """Rewrite the file without its sent front (a new file renamed over the old one)."""
