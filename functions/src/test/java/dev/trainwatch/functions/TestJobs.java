@@ -3,9 +3,11 @@ package dev.trainwatch.functions;
 import static io.restassured.RestAssured.given;
 
 import io.restassured.http.ContentType;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.Awaitility;
 
 /** Submits jobs through the API for integration tests. */
 public final class TestJobs {
@@ -31,15 +33,23 @@ public final class TestJobs {
 
   /** Submits a Kubernetes job (of a session, when sessionId is not null) and returns its id. */
   public static long submit(Long sessionId) {
-    return submit(body("session_id", sessionId));
+    return submitBody(body("session_id", sessionId));
   }
 
   /** Submits a local job running {@code python3 -c script} and returns its id. */
   public static long submitLocal(String script) {
-    return submit(body("executor_type", "local", "command", List.of("python3", "-c", script)));
+    return submitBody(body("executor_type", "local", "command", List.of("python3", "-c", script)));
   }
 
-  private static long submit(Map<String, Object> body) {
+  /** Waits (at most 20 s) until job {@code id} is in {@code status}. */
+  public static void awaitStatus(long id, String status) {
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> status.equals(given().get(JOBS + "/" + id).then().extract().path("status")));
+  }
+
+  /** Submits {@code body} (see {@link #body}), expecting 201, and returns the job's id. */
+  public static long submitBody(Map<String, Object> body) {
     return given()
         .contentType(ContentType.JSON)
         .body(body)

@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -38,8 +39,14 @@ public interface TrainwatchConfig {
   /** The Kubernetes executor. */
   Kubernetes kubernetes();
 
-  /** The local executor. */
-  Local local();
+  /** The executors' settings that are not Kubernetes'. */
+  Executor executor();
+
+  /** The executors' settings that are not Kubernetes'. */
+  interface Executor {
+    /** The local executor (development only; docs/security.md). */
+    Local local();
+  }
 
   /** The status sweep. */
   Sweep sweep();
@@ -99,12 +106,58 @@ public interface TrainwatchConfig {
     @WithDefault("http://trainwatch-ingest.trainwatch.svc.cluster.local")
     String ingestUrl();
 
-    /** Service account of training pods; empty for the namespace's default. */
+    /**
+     * Service account of training pods; empty for the namespace's default. Its token is never
+     * mounted: a trainer has no business with the Kubernetes API.
+     */
     Optional<String> serviceAccount();
+
+    /**
+     * Image prefixes a submission's {@code image} must start with (end each with '/' or ':', so
+     * {@code registry.corp/ml/} does not admit {@code registry.corp.evil/}); the default image is
+     * always allowed.
+     */
+    @WithDefault("python:,docker.io/library/python:")
+    List<String> allowedImagePrefixes();
+
+    /** The most one job may request, for projects without their own line in project-limits. */
+    Limits limits();
+
+    /** The most one job of a named project may request: {@code project-limits.<project>.cpu=32}. */
+    Map<String, Limits> projectLimits();
+
+    /** The uid training containers run as, for images that would run as root. */
+    @WithDefault("65534")
+    long runAsUser();
   }
 
-  /** The local executor: a job is a child process of the functions host. */
+  /** The most one Kubernetes job may request; more is refused with 400, naming the limit. */
+  interface Limits {
+    /** CPU, a Kubernetes quantity. */
+    @WithDefault("16")
+    String cpu();
+
+    /** Memory, a Kubernetes quantity. */
+    @WithDefault("64Gi")
+    String memory();
+
+    /** GPUs (nvidia.com/gpu). */
+    @WithDefault("4")
+    int gpu();
+  }
+
+  /**
+   * The local executor: a job is a child process of the functions host. A development tool: off
+   * unless {@code enabled}, and no manifest under infra/ turns it on (docs/security.md).
+   */
   interface Local {
+    /**
+     * Whether {@code "executor_type": "local"} is accepted; when off, such a submission gets 400.
+     * ./trainwatch up and the test system turn it on.
+     */
+    @WithDefault("false")
+    boolean enabled();
+
     /** Command of jobs that name none: the bundled demo trainer. */
     @WithDefault("python3,examples/demo_train.py")
     List<String> defaultCommand();
@@ -120,6 +173,29 @@ public interface TrainwatchConfig {
     /** How long a cancelled process tree has to exit before it is killed. */
     @WithDefault("5s")
     Duration stopGrace();
+
+    /**
+     * The user a job's process runs as when the functions run as root (through util-linux's {@code
+     * setpriv}); it must not be able to read the token key pair. Ignored when the functions run as
+     * another user: the process then runs as that user.
+     */
+    @WithDefault("nobody")
+    String runAsUser();
+
+    /** The group a job's process runs as when the functions run as root. */
+    @WithDefault("nogroup")
+    String runAsGroup();
+
+    /**
+     * PATH of a job's process: its environment holds nothing of the functions' own (no keys, no
+     * database settings), only PATH, HOME, LANG and the job's TRAINWATCH_* variables.
+     */
+    @WithDefault("/usr/local/bin:/usr/bin:/bin")
+    String path();
+
+    /** Local processes one project may run at once on one functions host; more gets 429. */
+    @WithDefault("4")
+    int maxProcessesPerProject();
   }
 
   /** The status sweep: checks every active job against its executor. */

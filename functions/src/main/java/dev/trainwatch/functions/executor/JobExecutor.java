@@ -3,6 +3,7 @@ package dev.trainwatch.functions.executor;
 import dev.trainwatch.functions.domain.ExecutorType;
 import dev.trainwatch.functions.domain.JobRef;
 import dev.trainwatch.functions.domain.LogEntry;
+import dev.trainwatch.functions.domain.NewJob;
 import dev.trainwatch.functions.domain.Observation;
 import dev.trainwatch.functions.domain.TrainingJob;
 import java.util.List;
@@ -16,6 +17,15 @@ public interface JobExecutor {
 
   /** The executor type it serves. */
   ExecutorType type();
+
+  /**
+   * Checks a submission against this server's policy before it is stored, and holds what the job
+   * will take (a project's share of local processes) until it ends. Does not block.
+   *
+   * @return gives back what was held, for a submission that is not stored after all
+   * @throws SubmissionRefusedException naming the setting or limit that refuses it
+   */
+  Runnable admit(NewJob job);
 
   /**
    * Starts the job.

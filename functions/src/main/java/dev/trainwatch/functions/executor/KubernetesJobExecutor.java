@@ -4,10 +4,12 @@ import dev.trainwatch.functions.config.TrainwatchConfig;
 import dev.trainwatch.functions.domain.ExecutorType;
 import dev.trainwatch.functions.domain.JobRef;
 import dev.trainwatch.functions.domain.LogEntry;
+import dev.trainwatch.functions.domain.NewJob;
 import dev.trainwatch.functions.domain.Observation;
 import dev.trainwatch.functions.domain.TrainingJob;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -42,6 +44,57 @@ public class KubernetesJobExecutor implements JobExecutor {
   @Override
   public ExecutorType type() {
     return ExecutorType.KUBERNETES;
+  }
+
+  /**
+   * Refuses an image outside {@code allowed-image-prefixes} and a request above the project's
+   * limits (or the default ones); holds nothing, since the cluster's ResourceQuota bounds the sum.
+   */
+  @Override
+  public Runnable admit(NewJob job) {
+    if (job.image() != null
+        && config.allowedImagePrefixes().stream().noneMatch(job.image()::startsWith)) {
+      throw SubmissionRefusedException.notAllowed(
+          "image '"
+              + job.image()
+              + "' is not allowed here; images must start with one of "
+              + config.allowedImagePrefixes()
+              + " (trainwatch.kubernetes.allowed-image-prefixes)");
+    }
+    TrainwatchConfig.Limits limits =
+        config.projectLimits().getOrDefault(job.project(), config.limits());
+    String setting =
+        config.projectLimits().containsKey(job.project())
+            ? "trainwatch.kubernetes.project-limits." + job.project()
+            : "trainwatch.kubernetes.limits";
+    requireAtMost("cpu", job.cpu(), limits.cpu(), setting);
+    requireAtMost("memory", job.memory(), limits.memory(), setting);
+    requireAtMost(
+        "gpu",
+        job.gpu() == null ? null : job.gpu().toString(),
+        Integer.toString(limits.gpu()),
+        setting);
+    return () -> {};
+  }
+
+  private static void requireAtMost(String field, String asked, String most, String setting) {
+    if (asked != null
+        && Quantity.getAmountInBytes(new Quantity(asked))
+                .compareTo(Quantity.getAmountInBytes(new Quantity(most)))
+            > 0) {
+      throw SubmissionRefusedException.notAllowed(
+          "'resources."
+              + field
+              + "' is "
+              + asked
+              + "; a job may ask for at most "
+              + most
+              + " ("
+              + setting
+              + "."
+              + field
+              + ")");
+    }
   }
 
   @Override

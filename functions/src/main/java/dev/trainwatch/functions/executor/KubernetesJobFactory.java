@@ -17,7 +17,9 @@ import java.util.Map;
 /**
  * Builds the batch/v1 Job for a training job: named {@code training-job-{id}} (so the guide's
  * PromQL {@code pod=~"training-job-.*"} matches its pods), labelled with the job id, pods annotated
- * for Prometheus, and the trainer's environment. It does not talk to Kubernetes.
+ * for Prometheus, and the trainer's environment. Its pods meet Pod Security's {@code restricted}
+ * level: not root, no privilege escalation, no capabilities, the runtime's default seccomp profile,
+ * and no service-account token. It does not talk to Kubernetes.
  */
 @ApplicationScoped
 public class KubernetesJobFactory {
@@ -85,6 +87,14 @@ public class KubernetesJobFactory {
             .withNewSpec()
             .withRestartPolicy("Never")
             .withServiceAccountName(config.serviceAccount().orElse(null))
+            .withAutomountServiceAccountToken(false)
+            .withNewSecurityContext()
+            .withRunAsNonRoot(true)
+            .withRunAsUser(config.runAsUser())
+            .withNewSeccompProfile()
+            .withType("RuntimeDefault")
+            .endSeccompProfile()
+            .endSecurityContext()
             .addNewContainer()
             .withName("trainer")
             .withImage(job.image != null ? job.image : config.defaultImage())
@@ -93,6 +103,12 @@ public class KubernetesJobFactory {
             .withEnv(environment(job))
             .withResources(
                 new ResourceRequirementsBuilder().withRequests(requests).withLimits(limits).build())
+            .withNewSecurityContext()
+            .withAllowPrivilegeEscalation(false)
+            .withNewCapabilities()
+            .withDrop("ALL")
+            .endCapabilities()
+            .endSecurityContext()
             .endContainer()
             .endSpec()
             .endTemplate()

@@ -6,6 +6,7 @@ import dev.trainwatch.functions.domain.FailureReason;
 import dev.trainwatch.functions.domain.JobRef;
 import dev.trainwatch.functions.domain.JobStatus;
 import dev.trainwatch.functions.domain.LogEntry;
+import dev.trainwatch.functions.domain.NewJob;
 import dev.trainwatch.functions.domain.Observation;
 import dev.trainwatch.functions.domain.TrainingJob;
 import dev.trainwatch.functions.repository.JobStateRepository;
@@ -20,13 +21,21 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipalLookupService;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * Runs a job as a child process of the functions host: the embedded executor that lets {@code
@@ -34,6 +43,12 @@ import java.util.concurrent.TimeUnit;
  * as it is written; the process's start moves the job to running and its exit to completed or
  * failed. It serves one functions host: a process it did not start (the host restarted) is lost,
  * and the job fails as ProcessLost. Processes are stopped when the host stops.
+ *
+ * <p>A development tool, off unless {@code trainwatch.executor.local.enabled}. The process gets a
+ * clean environment (PATH, HOME, LANG and the job's TRAINWATCH_* variables, nothing of the
+ * functions'), a HOME of its own, and, when the functions run as root, an unprivileged user through
+ * {@code setpriv}, so it cannot read the token key pair. It is not a sandbox: every local job runs
+ * as the same user and can read what that user can (docs/security.md).
  */
 @ApplicationScoped
 public class LocalProcessExecutor implements JobExecutor {
@@ -48,6 +63,11 @@ public class LocalProcessExecutor implements JobExecutor {
   private final LogIngestService logs;
   private final JobStateRepository states;
   private final Map<Long, Process> processes = new ConcurrentHashMap<>();
+
+  /** Processes each project runs or is about to run (admitted, not yet ended). */
+  private final Map<String, Integer> held = new HashMap<>();
+
+  private final boolean root = "root".equals(System.getProperty("user.name"));
   private final TrainerEnvironment environment;
 
   public LocalProcessExecutor(
@@ -57,7 +77,7 @@ public class LocalProcessExecutor implements JobExecutor {
       JobStateRepository states,
       TrainerEnvironment environment) {
     this.environment = environment;
-    this.config = config.local();
+    this.config = config.executor().local();
     this.status = status;
     this.logs = logs;
     this.states = states;
@@ -69,21 +89,46 @@ public class LocalProcessExecutor implements JobExecutor {
   }
 
   @Override
-  public String start(TrainingJob job) {
-    List<String> command =
-        new ArrayList<>(job.command != null ? job.command : config.defaultCommand());
-    if (job.args != null) {
-      command.addAll(job.args);
+  public synchronized Runnable admit(NewJob job) {
+    if (!config.enabled()) {
+      throw SubmissionRefusedException.notAllowed(
+          "the local executor is off on this server (trainwatch.executor.local.enabled);"
+              + " submit with \"executor_type\": \"kubernetes\"");
     }
-    ProcessBuilder builder =
-        new ProcessBuilder(command).directory(new File(config.workDir())).redirectErrorStream(true);
-    builder.environment().putAll(environment.of(job, config.ingestUrl()));
-    builder.environment().put("PYTHONUNBUFFERED", "1"); // lines reach the log as they are printed
+    int now = held.getOrDefault(job.project(), 0);
+    if (now >= config.maxProcessesPerProject()) {
+      throw SubmissionRefusedException.busy(
+          "project '"
+              + job.project()
+              + "' already runs "
+              + now
+              + " local processes, the most it may"
+              + " (trainwatch.executor.local.max-processes-per-project); retry when one ends");
+    }
+    held.put(job.project(), now + 1);
+    return () -> release(job.project());
+  }
+
+  private synchronized void release(String project) {
+    held.computeIfPresent(project, (name, now) -> now > 1 ? now - 1 : null);
+  }
+
+  @Override
+  public String start(TrainingJob job) {
+    if (!config.enabled()) {
+      throw new ExecutorException(
+          "cannot run job " + job.id,
+          new IllegalStateException("the local executor is off on this server"));
+    }
     Process process;
+    Path home = null;
     try {
-      process = builder.start();
-    } catch (IOException e) {
-      throw new ExecutorException("cannot run " + command, e);
+      home = home(job.id);
+      process = command(job, home).start();
+    } catch (IOException | RuntimeException e) {
+      release(job.project);
+      delete(home);
+      throw new ExecutorException("cannot run job " + job.id, e);
     }
     processes.put(job.id, process);
     String pid = Long.toString(process.pid());
@@ -95,10 +140,100 @@ public class LocalProcessExecutor implements JobExecutor {
         .apply(ref, new Observation(JobStatus.RUNNING, null, "process " + pid + " started"))
         .await()
         .indefinitely();
-    Thread pump = new Thread(() -> follow(ref, process), "local-job-" + job.id);
+    Path jobHome = home;
+    Thread pump =
+        new Thread(
+            () -> {
+              try {
+                follow(ref, process);
+              } finally {
+                release(job.project);
+                delete(jobHome);
+              }
+            },
+            "local-job-" + job.id);
     pump.setDaemon(true);
     pump.start();
     return pid;
+  }
+
+  /**
+   * The job's process: its command in the work dir, with a clean environment, as the run-as user
+   * when the functions run as root.
+   */
+  private ProcessBuilder command(TrainingJob job, Path home) throws IOException {
+    List<String> trainer =
+        new ArrayList<>(job.command != null ? job.command : config.defaultCommand());
+    if (job.args != null) {
+      trainer.addAll(job.args);
+    }
+    trainer.set(0, executable(trainer.get(0)));
+    List<String> command = new ArrayList<>();
+    if (root) {
+      command.addAll(
+          List.of(
+              "setpriv",
+              "--reuid=" + config.runAsUser(),
+              "--regid=" + config.runAsGroup(),
+              "--clear-groups",
+              "--no-new-privs",
+              "--"));
+    }
+    command.addAll(trainer);
+    ProcessBuilder builder =
+        new ProcessBuilder(command).directory(new File(config.workDir())).redirectErrorStream(true);
+    Map<String, String> env = builder.environment();
+    env.clear();
+    env.put("PATH", config.path());
+    env.put("HOME", home.toString());
+    env.put("LANG", "C.UTF-8");
+    env.put("PYTHONUNBUFFERED", "1"); // lines reach the log as they are printed
+    env.putAll(environment.of(job, config.ingestUrl()));
+    return builder;
+  }
+
+  /**
+   * The program's path: as given when it has a '/' (relative to the work dir), else the first match
+   * on the job's PATH. Found here, so a program that cannot run fails the job as SubmitFailed, also
+   * when setpriv would be the one to find it missing.
+   */
+  private String executable(String program) throws IOException {
+    Stream<Path> candidates =
+        program.contains("/")
+            ? Stream.of(Path.of(config.workDir()).resolve(program))
+            : Stream.of(config.path().split(":")).map(dir -> Path.of(dir, program));
+    return candidates
+        .filter(Files::isExecutable)
+        .findFirst()
+        .map(Path::toString)
+        .orElseThrow(
+            () -> new IOException("no executable '" + program + "' (PATH " + config.path() + ")"));
+  }
+
+  /** A HOME of the job's own, readable by its user only. */
+  private Path home(long jobId) throws IOException {
+    Path home =
+        Files.createTempDirectory(
+            "trainwatch-job-" + jobId + "-",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    if (root) {
+      UserPrincipalLookupService users = home.getFileSystem().getUserPrincipalLookupService();
+      PosixFileAttributeView view = Files.getFileAttributeView(home, PosixFileAttributeView.class);
+      view.setOwner(users.lookupPrincipalByName(config.runAsUser()));
+      view.setGroup(users.lookupPrincipalByGroupName(config.runAsGroup()));
+    }
+    return home;
+  }
+
+  private static void delete(Path home) {
+    if (home == null) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(home)) {
+      files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException e) {
+      Log.debugf("%s not removed: %s", home, e.getMessage());
+    }
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.trainwatch.functions.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.trainwatch.functions.auth.AccessDeniedException;
+import dev.trainwatch.functions.executor.SubmissionRefusedException;
 import dev.trainwatch.functions.service.JobAlreadyFinishedException;
 import dev.trainwatch.functions.service.NoSuchJobException;
 import io.quarkus.logging.Log;
@@ -18,6 +19,11 @@ public class ApiErrorMapper {
 
   /** Seconds a client waits before retrying while the database is unreachable. */
   private static final long DATABASE_RETRY_SECONDS = 5;
+
+  /**
+   * Seconds a client waits before submitting again to a project at its limit of local processes.
+   */
+  private static final long BUSY_RETRY_SECONDS = 10;
 
   @ServerExceptionMapper
   public Response refused(ApiException e) {
@@ -70,6 +76,14 @@ public class ApiErrorMapper {
   @ServerExceptionMapper
   public Response forbidden(AccessDeniedException e) {
     return body(403, "forbidden", e.getMessage());
+  }
+
+  /** A submission this server's policy refuses: 400, or 429 while the project is at its limit. */
+  @ServerExceptionMapper
+  public Response submissionRefused(SubmissionRefusedException e) {
+    return e.busy()
+        ? withRetryAfter(body(429, "too_many_jobs", e.getMessage()), BUSY_RETRY_SECONDS)
+        : body(400, "not_allowed", e.getMessage());
   }
 
   @ServerExceptionMapper

@@ -8,10 +8,10 @@ import dev.trainwatch.functions.auth.TokenClaims;
 import dev.trainwatch.functions.auth.TokenIssuer;
 import dev.trainwatch.functions.domain.ExecutorType;
 import dev.trainwatch.functions.domain.JobStatus;
+import dev.trainwatch.functions.domain.NewJob;
 import dev.trainwatch.functions.domain.WireEnum;
 import dev.trainwatch.functions.service.ExecutionService;
 import dev.trainwatch.functions.service.JobService;
-import dev.trainwatch.functions.service.NewJob;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
@@ -126,8 +126,11 @@ public class JobResource {
             quantity(resources, "memory"),
             gpus(resources));
     access.requireProject(project);
+    Runnable release = execution.admit(job);
     Context context = Vertx.currentContext();
     return jobs.submit(job)
+        .onFailure()
+        .invoke(release)
         .flatMap(
             stored ->
                 execution

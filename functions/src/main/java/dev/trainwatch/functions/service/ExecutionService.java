@@ -4,6 +4,7 @@ import dev.trainwatch.functions.domain.ExecutorType;
 import dev.trainwatch.functions.domain.FailureReason;
 import dev.trainwatch.functions.domain.JobRef;
 import dev.trainwatch.functions.domain.JobStatus;
+import dev.trainwatch.functions.domain.NewJob;
 import dev.trainwatch.functions.domain.Observation;
 import dev.trainwatch.functions.domain.TrainingJob;
 import dev.trainwatch.functions.domain.WireEnum;
@@ -32,6 +33,16 @@ public class ExecutionService {
     this.executors = executors;
     this.states = states;
     this.status = status;
+  }
+
+  /**
+   * Checks a submission with its executor before it is stored (see {@link JobExecutor#admit}).
+   *
+   * @return gives back what the executor holds for it, when it is not stored after all
+   * @throws dev.trainwatch.functions.executor.SubmissionRefusedException naming what refuses it
+   */
+  public Runnable admit(NewJob job) {
+    return executors.of(job.executorType()).admit(job);
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.trainwatch.functions.service;
 
 import dev.trainwatch.functions.domain.JobStatus;
+import dev.trainwatch.functions.domain.NewJob;
 import dev.trainwatch.functions.domain.TrainingJob;
 import io.quarkus.hibernate.reactive.panache.PanacheQuery;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;

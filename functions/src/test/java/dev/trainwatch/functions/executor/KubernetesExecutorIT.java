@@ -62,7 +62,7 @@ class KubernetesExecutorIT {
                     "executor_type",
                     "kubernetes",
                     "image",
-                    "ghcr.io/acme/train:1",
+                    "registry.example/acme/train:1",
                     "command",
                     List.of("python", "train.py"),
                     "args",
@@ -93,7 +93,7 @@ class KubernetesExecutorIT {
         .containsEntry("prometheus.io/scrape", "true");
     assertThat(template.getSpec().getRestartPolicy()).isEqualTo("Never");
     var container = template.getSpec().getContainers().get(0);
-    assertThat(container.getImage()).isEqualTo("ghcr.io/acme/train:1");
+    assertThat(container.getImage()).isEqualTo("registry.example/acme/train:1");
     assertThat(container.getCommand()).containsExactly("python", "train.py");
     assertThat(container.getArgs()).containsExactly("--lr", "0.1");
     Map<String, String> env =

@@ -35,7 +35,7 @@ class LocalExecutorIT {
                 + "for e in range(1, 4):\n"
                 + "    print(f'Epoch {e}/3 loss={1/e:.3f}')\n"
                 + "print('WARNING almost done', file=sys.stderr)\n");
-    awaitStatus(id, "completed");
+    TestJobs.awaitStatus(id, "completed");
     assertThat(TestFeed.statusChanges(redis, id))
         .containsExactly("pending->running", "running->completed");
     List<String> feed = TestFeed.of(redis, id);
@@ -71,7 +71,7 @@ class LocalExecutorIT {
                 + "def step():\n"
                 + "    raise ValueError('loss is NaN')\n"
                 + "step()\n");
-    awaitStatus(id, "failed");
+    TestJobs.awaitStatus(id, "failed");
     given()
         .get("/api/v1/training/jobs/" + id)
         .then()
@@ -92,7 +92,7 @@ class LocalExecutorIT {
   @Test
   void cancellingKillsTheProcessTreeAndNothingFollowsCancelled() {
     long id = TestJobs.submitLocal("import time\nprint('started', flush=True)\ntime.sleep(60)\n");
-    awaitStatus(id, "running");
+    TestJobs.awaitStatus(id, "running");
     given()
         .post("/api/v1/training/jobs/" + id + "/cancel")
         .then()
@@ -109,7 +109,7 @@ class LocalExecutorIT {
   @Test
   void aRunningLocalJobWithoutItsProcessFailsAsProcessLost() {
     long id = TestJobs.submitLocal("print('quick')\n");
-    awaitStatus(id, "completed");
+    TestJobs.awaitStatus(id, "completed");
     // A job the functions started before they restarted: running, with a process nobody follows.
     pool.preparedQuery(
             "UPDATE training_jobs SET status = 'running', execution_id = '999999999' WHERE id = $1")
@@ -135,14 +135,5 @@ class LocalExecutorIT {
         .body("status", equalTo("failed"))
         .body("failure_reason", equalTo("SubmitFailed"))
         .body("status_message", containsString("/no/such/trainer"));
-  }
-
-  private static void awaitStatus(long id, String status) {
-    Awaitility.await()
-        .atMost(Duration.ofSeconds(20))
-        .until(
-            () ->
-                status.equals(
-                    given().get("/api/v1/training/jobs/" + id).then().extract().path("status")));
   }
 }

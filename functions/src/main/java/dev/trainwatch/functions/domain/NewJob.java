@@ -1,6 +1,5 @@
-package dev.trainwatch.functions.service;
+package dev.trainwatch.functions.domain;
 
-import dev.trainwatch.functions.domain.ExecutorType;
 import java.util.List;
 
 /**
