@@ -9,7 +9,7 @@ import { JobsPage } from './pages/JobsPage';
 import { SessionPage } from './pages/SessionPage';
 
 function Page() {
-  const { path } = useStore(currentLocation);
+  const { path, search } = useStore(currentLocation);
   const route = matchRoute(path);
   switch (route.page) {
     case 'jobs':
@@ -17,7 +17,13 @@ function Page() {
     case 'job':
       return <JobPage key={route.jobId} jobId={route.jobId} />;
     case 'session':
-      return <SessionPage key={route.sessionId} sessionId={route.sessionId} />;
+      return (
+        <SessionPage
+          key={`${route.sessionId}/${search.get('project') ?? ''}`}
+          sessionId={route.sessionId}
+          project={search.get('project') ?? undefined}
+        />
+      );
     default:
       return (
         <p>

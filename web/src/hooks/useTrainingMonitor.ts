@@ -10,6 +10,8 @@ import type { ConnectionState, JobStatus, LogEntry, LogEvent, MetricsEvent, Metr
 export interface UseTrainingMonitorOptions {
   jobId?: number;
   sessionId?: number;
+  /** The session's project (sessions are per project); without it, the token's one project or `default`. */
+  project?: string;
   onStatusChange?: (jobId: number, oldStatus: JobStatus, newStatus: JobStatus, event: StatusChangeEvent) => void;
   onMetrics?: (jobId: number, metrics: MetricsUpdate, event: MetricsEvent) => void;
   onLog?: (jobId: number, log: LogEntry, event: LogEvent) => void;
@@ -34,7 +36,7 @@ export interface UseTrainingMonitorResult {
 const LAST_MESSAGE_INTERVAL_MS = 50;
 
 export function useTrainingMonitor(options: UseTrainingMonitorOptions): UseTrainingMonitorResult {
-  const { jobId, sessionId, enabled = true } = options;
+  const { jobId, sessionId, project, enabled = true } = options;
   const latest = useRef(options);
   latest.current = options;
 
@@ -42,7 +44,7 @@ export function useTrainingMonitor(options: UseTrainingMonitorOptions): UseTrain
   const [lastMessage, setLastMessage] = useState<ServerMessage | null>(null);
 
   useEffect(() => {
-    const target = jobId !== undefined ? { jobId } : sessionId !== undefined ? { sessionId } : null;
+    const target = jobId !== undefined ? { jobId } : sessionId !== undefined ? { sessionId, project } : null;
     if (!enabled || !target) return;
     const id = Symbol('monitor');
     const since = latest.current.since;
@@ -95,7 +97,7 @@ export function useTrainingMonitor(options: UseTrainingMonitorOptions): UseTrain
       clearTimeout(timer);
       reportConnection(id, null);
     };
-  }, [jobId, sessionId, enabled]);
+  }, [jobId, sessionId, project, enabled]);
 
   return { isConnected: enabled && connectionState === 'live', lastMessage, connectionState };
 }

@@ -52,12 +52,14 @@ const query = (params: Record<string, string | number | undefined | null | (stri
 export interface JobFilters {
   status?: JobStatus | '';
   sessionId?: number | null;
+  /** Only this project's jobs (a session is one project's). */
+  project?: string;
   page?: number;
   size?: number;
 }
 
-export function listJobs({ status, sessionId, page = 0, size = 50 }: JobFilters = {}): Promise<JobList> {
-  return request(`/jobs${query({ status, session_id: sessionId, page, size })}`);
+export function listJobs({ status, sessionId, project, page = 0, size = 50 }: JobFilters = {}): Promise<JobList> {
+  return request(`/jobs${query({ status, session_id: sessionId, project, page, size })}`);
 }
 
 export const getJob = (jobId: number) => request<TrainingJob>(`/jobs/${jobId}`);
@@ -67,8 +69,11 @@ export const submitJob = (job: NewJobRequest) =>
 
 /** A short-lived token for one relay connection that follows the job or session. */
 export async function subscriptionToken(target: MonitorTarget): Promise<string> {
-  const path = 'jobId' in target ? `/jobs/${target.jobId}` : `/sessions/${target.sessionId}`;
-  const answer = await request<{ token: string }>(`${path}/subscription-token`, { method: 'POST' });
+  const path =
+    'jobId' in target
+      ? `/jobs/${target.jobId}/subscription-token`
+      : `/sessions/${target.sessionId}/subscription-token${query({ project: target.project })}`;
+  const answer = await request<{ token: string }>(path, { method: 'POST' });
   return answer.token;
 }
 

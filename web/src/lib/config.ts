@@ -40,7 +40,8 @@ export function grafanaDashboardUrl(jobId: number): string | null {
   return config.grafanaUrl ? `${config.grafanaUrl}/d/training-dashboard?var-job_id=${jobId}&kiosk` : null;
 }
 
-export type MonitorTarget = { jobId: number } | { sessionId: number };
+/** What one socket follows: a job, or a session of a project (sessions are per project; none: the token's own). */
+export type MonitorTarget = { jobId: number } | { sessionId: number; project?: string };
 
 export function socketUrl(target: MonitorTarget): string {
   const base = config.wsBaseUrl ?? `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}`;

@@ -33,3 +33,8 @@ export function matchRoute(path: string): Route {
   if (m) return { page: 'session', sessionId: Number(m[1]) };
   return { page: 'not-found' };
 }
+
+/** The page of a job's session: sessions are per project, so the address names the job's project. */
+export function sessionPath(job: { session_id: number | null; project: string }): string {
+  return `/sessions/${job.session_id}?project=${encodeURIComponent(job.project)}`;
+}

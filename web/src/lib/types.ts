@@ -12,6 +12,8 @@ export interface TrainingJob {
   batch_size: number;
   executor_type: ExecutorType;
   session_id: number | null;
+  /** The project the job belongs to; it owns the job's session. */
+  project: string;
   image: string | null;
   command: string[] | null;
   args: string[] | null;

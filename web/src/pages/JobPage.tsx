@@ -13,6 +13,7 @@ import { grafanaDashboardUrl } from '../lib/config';
 import { elapsedMs, etaMs, formatDuration, formatTime, progressFraction } from '../lib/format';
 import { LogBuffer } from '../lib/logs';
 import { isFinalStatus, laterStatus } from '../lib/protocol';
+import { sessionPath } from '../lib/router';
 import { JobSeries, pointFromEvent, type MetricSeries } from '../lib/series';
 import { announceJobEnd } from '../lib/toasts';
 import type { JobStatus, TrainingJob } from '../lib/types';
@@ -200,7 +201,7 @@ export function JobPage({ jobId }: { jobId: number }) {
         </h1>
         <StatusBadge status={job.status} />
         <span className="muted">{job.framework}</span>
-        {job.session_id !== null && <Link to={`/sessions/${job.session_id}`}>session {job.session_id}</Link>}
+        {job.session_id !== null && <Link to={sessionPath(job)}>session {job.session_id}</Link>}
         <span className="spacer" />
         {grafana && (
           <a className="button secondary" href={grafana} target="_blank" rel="noreferrer">

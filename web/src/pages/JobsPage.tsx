@@ -8,7 +8,7 @@ import { useTrainingMonitor } from '../hooks/useTrainingMonitor';
 import { fetchLatestPoint, listJobs } from '../lib/api';
 import { elapsedMs, formatDuration, formatTime, formatValue, progressFraction } from '../lib/format';
 import { isFinalStatus, laterStatus } from '../lib/protocol';
-import { currentLocation, navigate } from '../lib/router';
+import { currentLocation, navigate, sessionPath } from '../lib/router';
 import { announceJobEnd } from '../lib/toasts';
 import type { JobList, JobStatus, TrainingJob } from '../lib/types';
 
@@ -84,7 +84,7 @@ function JobRow({ initial, now, onEnded }: { initial: TrainingJob; now: number; 
         <div className="muted small">{job.started_at ? formatDuration(elapsedMs(job.started_at, job.finished_at, now)) : ''}</div>
       </td>
       <td className="num">{latest?.name ? `${latest.name} ${formatValue(latest.value)}` : '—'}</td>
-      <td>{job.session_id !== null ? <Link to={`/sessions/${job.session_id}`}>{job.session_id}</Link> : '—'}</td>
+      <td>{job.session_id !== null ? <Link to={sessionPath(job)}>{job.session_id}</Link> : '—'}</td>
     </tr>
   );
 }

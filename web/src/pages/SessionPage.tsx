@@ -39,7 +39,7 @@ class SessionData {
   }
 }
 
-export function SessionPage({ sessionId }: { sessionId: number }) {
+export function SessionPage({ sessionId, project }: { sessionId: number; project?: string }) {
   const [jobs, setJobs] = useState<TrainingJob[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [metric, setMetric] = useState<string | null>(null);
@@ -52,7 +52,7 @@ export function SessionPage({ sessionId }: { sessionId: number }) {
 
   const loadJobs = useCallback(async () => {
     try {
-      const list = await listJobs({ sessionId, size: 500 });
+      const list = await listJobs({ sessionId, project, size: 500 });
       setJobs((previous) => {
         const known = new Map(previous.map((j) => [j.job_id, j.status]));
         return list.jobs.map((j) => ({ ...j, status: laterStatus(j.status, known.get(j.job_id) ?? j.status) }));
@@ -63,10 +63,11 @@ export function SessionPage({ sessionId }: { sessionId: number }) {
       setError((e as Error).message);
       return [];
     }
-  }, [sessionId]);
+  }, [sessionId, project]);
 
   const { isConnected } = useTrainingMonitor({
     sessionId,
+    project,
     onConnected: () => setConnections((c) => c + 1),
     onStatusChange: (jobId, _old, newStatus, event) => {
       if (jobIds.current.has(jobId)) {

@@ -53,10 +53,24 @@ public final class TestTokens {
     return sign(claims("subscribe", Duration.ofHours(1)).with("job", jobId), "test-private.pem");
   }
 
-  /** A relay subscription token for one session. */
+  /** A relay subscription token for one session of project {@code default}. */
   public static String subscribeSession(long sessionId) {
+    return subscribeSession("default", sessionId);
+  }
+
+  /** A session token as minted before sessions belonged to projects: it names no project. */
+  public static String subscribeSessionWithoutProject(long sessionId) {
     return sign(
         claims("subscribe", Duration.ofHours(1)).with("session", sessionId), "test-private.pem");
+  }
+
+  /** A relay subscription token for one session of {@code project}. */
+  public static String subscribeSession(String project, long sessionId) {
+    return sign(
+        claims("subscribe", Duration.ofHours(1))
+            .with("session", sessionId)
+            .with("project", project),
+        "test-private.pem");
   }
 
   /** An API token for all projects that expired ten minutes ago (past any clock skew allowed). */

@@ -2,6 +2,7 @@ package dev.trainwatch.functions.auth;
 
 import dev.trainwatch.functions.domain.TrainingJob;
 import dev.trainwatch.functions.service.JobService;
+import dev.trainwatch.functions.service.NoSuchJobException;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.json.JsonArray;
@@ -14,8 +15,11 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
  * What the request's (already verified) token allows; see {@link TokenClaims}. Every /api resource
- * asks here before it reads or writes, and a refusal is an {@link AccessDeniedException} (403). A
- * missing, malformed, expired or foreign token never gets here: it is refused with 401 first.
+ * asks here before it reads or writes. A job or session the token may not see is answered exactly
+ * as one that does not exist (404, {@link NoSuchJobException}), so a token cannot learn which ids
+ * exist in other projects; a token of the wrong scope, or a submission to a project it does not
+ * grant, is an {@link AccessDeniedException} (403). A missing, malformed, expired or foreign token
+ * never gets here: it is refused with 401 first.
  */
 @ApplicationScoped
 public class Access {
@@ -48,16 +52,43 @@ public class Access {
     requireGranted(projects(), project);
   }
 
-  /** The job, when the token may read and manage it; 404 when there is no such job. */
+  /**
+   * The job, when the token may read and manage it; {@link NoSuchJobException} (404) when there is
+   * no such job or it is in a project the token does not grant.
+   */
   public Uni<TrainingJob> readableJob(long jobId) {
     List<String> granted = projects(); // the scope is refused before the database is asked
     return jobs.find(jobId)
         .map(
             job -> {
-              requireGranted(granted, job.project);
+              if (granted != null && !granted.contains(job.project)) {
+                throw new NoSuchJobException(jobId);
+              }
               return job;
             });
   }
+
+  /**
+   * The project that owns session {@code sessionId} for this request: {@code requested}, or the
+   * token's one project, or {@value #DEFAULT_PROJECT} (where submissions without a project go).
+   * Sessions are per project, so the answer names a session the token may follow.
+   *
+   * @throws NoSuchSessionException (404) when the token does not grant that project
+   */
+  public String sessionProject(long sessionId, String requested) {
+    List<String> granted = projects();
+    String project = requested;
+    if (project == null) {
+      project = granted != null && granted.size() == 1 ? granted.get(0) : DEFAULT_PROJECT;
+    }
+    if (granted != null && !granted.contains(project)) {
+      throw new NoSuchSessionException(sessionId, project);
+    }
+    return project;
+  }
+
+  /** The project of a submission that names none, and of jobs stored before projects existed. */
+  public static final String DEFAULT_PROJECT = "default";
 
   private static void requireGranted(List<String> granted, String project) {
     if (granted != null && !granted.contains(project)) {
@@ -73,8 +104,7 @@ public class Access {
     if (TokenClaims.INGEST.equals(scope())) {
       Long job = number(token.getClaim(TokenClaims.JOB));
       if (job == null || job != jobId) {
-        return Uni.createFrom()
-            .failure(new AccessDeniedException("this token reports for another job"));
+        return Uni.createFrom().failure(new NoSuchJobException(jobId));
       }
       return Uni.createFrom().voidItem();
     }

@@ -9,8 +9,8 @@ package dev.trainwatch.functions.auth;
  *       #PROJECTS} ({@value #ALL_PROJECTS} for all).
  *   <li>{@value #INGEST}: one job's trainer. Posts metrics and logs of job {@value #JOB} and
  *       nothing else; it reads nothing.
- *   <li>{@value #SUBSCRIBE}: one browser connection. Follows job {@value #JOB} or session {@value
- *       #SESSION} on the relay; the functions take it nowhere.
+ *   <li>{@value #SUBSCRIBE}: one browser connection. Follows job {@value #JOB}, or session {@value
+ *       #SESSION} of project {@value #PROJECT}, on the relay; the functions take it nowhere.
  * </ul>
  *
  * The relay reads the same names (docs/protocol.md, "Tokens").
@@ -25,6 +25,9 @@ public final class TokenClaims {
 
   /** The one job an ingest or subscription token is for. */
   public static final String JOB = "job";
+
+  /** The project whose session a session subscription token is for (sessions are per project). */
+  public static final String PROJECT = "project";
 
   /** The one session a subscription token is for. */
   public static final String SESSION = "session";

@@ -2,6 +2,7 @@ package dev.trainwatch.functions.auth;
 
 import dev.trainwatch.functions.config.TrainwatchConfig;
 import io.smallrye.jwt.build.Jwt;
+import io.smallrye.jwt.build.JwtClaimsBuilder;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 
@@ -25,24 +26,43 @@ public class TokenIssuer {
 
   /** The token a trainer reports with: job {@code jobId}, ingest only. */
   public String ingestToken(long jobId) {
-    return sign(TokenClaims.INGEST, TokenClaims.JOB, jobId, config.ingestTokenTtl().toSeconds())
+    return sign(
+            TokenClaims.INGEST, TokenClaims.JOB, jobId, null, config.ingestTokenTtl().toSeconds())
         .token();
   }
 
-  /** A relay subscription token for one job or one session ({@code claim} is JOB or SESSION). */
-  public IssuedToken subscriptionToken(String claim, long id) {
-    return sign(TokenClaims.SUBSCRIBE, claim, id, config.subscriptionTokenTtl().toSeconds());
+  /** A relay subscription token for following job {@code jobId}. */
+  public IssuedToken jobToken(long jobId) {
+    return sign(
+        TokenClaims.SUBSCRIBE,
+        TokenClaims.JOB,
+        jobId,
+        null,
+        config.subscriptionTokenTtl().toSeconds());
   }
 
-  private IssuedToken sign(String scope, String claim, long id, long lifetimeSeconds) {
+  /** A relay subscription token for following session {@code sessionId} of {@code project}. */
+  public IssuedToken sessionToken(String project, long sessionId) {
+    return sign(
+        TokenClaims.SUBSCRIBE,
+        TokenClaims.SESSION,
+        sessionId,
+        project,
+        config.subscriptionTokenTtl().toSeconds());
+  }
+
+  private IssuedToken sign(
+      String scope, String claim, long id, String project, long lifetimeSeconds) {
     Instant expiresAt = Instant.now().plusSeconds(lifetimeSeconds);
-    String token =
+    JwtClaimsBuilder claims =
         Jwt.issuer(config.issuer())
             .subject(claim + ":" + id)
             .claim(TokenClaims.SCOPE, scope)
             .claim(claim, id)
-            .expiresAt(expiresAt)
-            .sign();
-    return new IssuedToken(token, expiresAt);
+            .expiresAt(expiresAt);
+    if (project != null) {
+      claims.claim(TokenClaims.PROJECT, project);
+    }
+    return new IssuedToken(claims.sign(), expiresAt);
   }
 }

@@ -91,7 +91,10 @@ public class RedisEventPublisher implements EventPublisher {
     args.add("1");
     args.add(prefix + ":job:" + job.jobId() + ":history");
     args.add(prefix + ":job:" + job.jobId());
-    args.add(job.sessionId() == null ? "" : prefix + ":session:" + job.sessionId());
+    args.add(
+        job.sessionId() == null
+            ? ""
+            : prefix + ":session:" + job.project() + ":" + job.sessionId());
     args.add(Integer.toString(config.historyLength()));
     args.add(Long.toString(Math.max(1, config.historyTtl().toSeconds())));
     args.add(acrossGap ? "1" : "0");

@@ -25,10 +25,11 @@ final class BatchSql {
         job AS (
           UPDATE training_jobs SET last_seq = last_seq + $2, updated_at = now()
           WHERE id = $1 AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM claim))
-          RETURNING last_seq - $2 AS base_seq, session_id),
+          RETURNING last_seq - $2 AS base_seq, session_id, project),
         ins AS (%s)
         SELECT (SELECT base_seq + 1 FROM job) AS first_seq,
                (SELECT session_id FROM job) AS session_id,
+               (SELECT project FROM job) AS project,
                EXISTS (SELECT 1 FROM training_jobs WHERE id = $1) AS job_exists
         """
         .formatted(insert);
@@ -38,7 +39,10 @@ final class BatchSql {
   static BatchResult result(RowSet<Row> rows) {
     Row row = rows.iterator().next();
     Long first = row.getLong("first_seq");
-    StoredBatch stored = first == null ? null : new StoredBatch(first, row.getLong("session_id"));
+    StoredBatch stored =
+        first == null
+            ? null
+            : new StoredBatch(first, row.getLong("session_id"), row.getString("project"));
     return new BatchResult(stored, row.getBoolean("job_exists"));
   }
 }

@@ -34,11 +34,11 @@ public class JobStateRepository {
             started_at = CASE WHEN $3 = 'running' THEN now() ELSE started_at END,
             finished_at = CASE WHEN $3 IN ('completed', 'failed', 'cancelled') THEN now() END
         WHERE id = $1 AND status = $2
-        RETURNING last_seq, session_id, updated_at),
+        RETURNING last_seq, session_id, project, updated_at),
       ins AS (
         INSERT INTO status_changes (job_id, seq, old_status, new_status, reason, message, ts)
         SELECT $1, last_seq, $2, $3, $4, $5, updated_at FROM job)
-      SELECT last_seq, session_id, updated_at FROM job
+      SELECT last_seq, session_id, project, updated_at FROM job
       """;
 
   private static final String ACTIVE =
@@ -95,6 +95,7 @@ public class JobStateRepository {
               return new StoredTransition(
                   row.getLong("last_seq"),
                   row.getLong("session_id"),
+                  row.getString("project"),
                   row.getOffsetDateTime("updated_at").toInstant());
             });
   }

@@ -2,6 +2,7 @@ package dev.trainwatch.functions.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.trainwatch.functions.auth.AccessDeniedException;
+import dev.trainwatch.functions.auth.NoSuchSessionException;
 import dev.trainwatch.functions.executor.SubmissionRefusedException;
 import dev.trainwatch.functions.service.JobAlreadyFinishedException;
 import dev.trainwatch.functions.service.NoSuchJobException;
@@ -86,8 +87,8 @@ public class ApiErrorMapper {
         : body(400, "not_allowed", e.getMessage());
   }
 
-  @ServerExceptionMapper
-  public Response noSuchJob(NoSuchJobException e) {
+  @ServerExceptionMapper({NoSuchJobException.class, NoSuchSessionException.class})
+  public Response noSuchJob(RuntimeException e) {
     return body(404, "not_found", e.getMessage());
   }
 

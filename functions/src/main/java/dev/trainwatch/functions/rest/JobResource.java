@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.trainwatch.functions.auth.Access;
-import dev.trainwatch.functions.auth.TokenClaims;
 import dev.trainwatch.functions.auth.TokenIssuer;
 import dev.trainwatch.functions.domain.ExecutorType;
 import dev.trainwatch.functions.domain.JobStatus;
@@ -56,11 +55,6 @@ public class JobResource {
   private static final Pattern QUANTITY =
       Pattern.compile("[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?");
 
-  /** A project name: a DNS label, as Kubernetes names go. */
-  private static final Pattern PROJECT = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
-
-  private static final String DEFAULT_PROJECT = "default";
-
   private static final int MAX_ARGS = 256;
   private static final int MAX_TEXT = 1000;
   private static final int MAX_PAGE_SIZE = 500;
@@ -91,12 +85,9 @@ public class JobResource {
     access.requireApi();
     JsonNode body = json.read(raw);
     JsonFields.requireObject(body, "the job", FIELDS);
-    String project = JsonFields.optionalText(body, "project", 63);
+    String project = Params.optionalProject(JsonFields.optionalText(body, "project", 63));
     if (project == null) {
-      project = DEFAULT_PROJECT;
-    } else if (!PROJECT.matcher(project).matches()) {
-      throw ApiException.badRequest(
-          "'project' must be lower-case letters, digits and '-', as a Kubernetes name");
+      project = Access.DEFAULT_PROJECT;
     }
     String executorName = JsonFields.requireText(body, "executor_type", MAX_TEXT);
     ExecutorType executor = WireEnum.fromWireName(ExecutorType.class, executorName);
@@ -146,6 +137,7 @@ public class JobResource {
   public Uni<JobListView> list(
       @RestQuery("status") String status,
       @RestQuery("session_id") String sessionId,
+      @RestQuery("project") String project,
       @RestQuery("page") String page,
       @RestQuery("size") String size) {
     JobStatus wanted = null;
@@ -160,6 +152,10 @@ public class JobResource {
     int pageNo = (int) Params.optionalLong(page, "page", 0, Integer.MAX_VALUE, 0);
     int pageSize = (int) Params.optionalLong(size, "size", 1, MAX_PAGE_SIZE, 50);
     List<String> projects = access.projects();
+    String only = Params.optionalProject(project);
+    if (only != null) {
+      projects = projects == null || projects.contains(only) ? List.of(only) : List.of();
+    }
     return jobs.list(projects, wanted, session == 0 ? null : session, pageNo, pageSize)
         .map(
             result ->
@@ -200,9 +196,7 @@ public class JobResource {
   @Path("/{id}/subscription-token")
   public Uni<SubscriptionTokenView> subscriptionToken(@RestPath String id) {
     long jobId = Params.jobId(id);
-    return access
-        .readableJob(jobId)
-        .map(job -> SubscriptionTokenView.of(issuer.subscriptionToken(TokenClaims.JOB, jobId)));
+    return access.readableJob(jobId).map(job -> SubscriptionTokenView.of(issuer.jobToken(jobId)));
   }
 
   private static String quantity(JsonNode resources, String field) {

@@ -1,9 +1,23 @@
 package dev.trainwatch.functions.rest;
 
+import java.util.regex.Pattern;
+
 /** Reads path and query parameters, refusing a malformed one with a message that names it. */
 final class Params {
 
+  /** A project name: a DNS label, as Kubernetes names go. */
+  private static final Pattern PROJECT = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+
   private Params() {}
+
+  /** A project name, or null when absent: 400 unless it is a DNS label. */
+  static String optionalProject(String text) {
+    if (text != null && !PROJECT.matcher(text).matches()) {
+      throw ApiException.badRequest(
+          "'project' must be lower-case letters, digits and '-', as a Kubernetes name");
+    }
+    return text;
+  }
 
   /** A job id from the path: a positive integer. */
   static long jobId(String text) {

@@ -1,23 +1,21 @@
 package dev.trainwatch.functions.rest;
 
 import dev.trainwatch.functions.auth.Access;
-import dev.trainwatch.functions.auth.AccessDeniedException;
-import dev.trainwatch.functions.auth.TokenClaims;
 import dev.trainwatch.functions.auth.TokenIssuer;
-import dev.trainwatch.functions.service.JobService;
 import io.quarkus.security.Authenticated;
-import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import java.util.List;
 import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
 
 /**
- * Relay subscription tokens for sessions: a caller that may read every job of a session gets a
- * short-lived token that lets one WebSocket follow it (JobResource mints them for one job). The
- * browser asks for one before each connection, so its API token never travels to the relay.
+ * Relay subscription tokens for sessions (JobResource mints them for one job). A session belongs to
+ * a project: session 7 of project A holds A's jobs submitted with {@code "session_id": 7} and
+ * nothing of project B's session 7. {@code ?project=} names the project; without it, the token's
+ * one project, or {@code default}. The browser asks for a token before each connection, so its API
+ * token never travels to the relay.
  */
 @Path("/api/v1/training/sessions/{id}/subscription-token")
 @Authenticated
@@ -25,29 +23,19 @@ import org.jboss.resteasy.reactive.RestPath;
 public class SessionResource {
 
   private final Access access;
-  private final JobService jobs;
   private final TokenIssuer issuer;
 
-  public SessionResource(Access access, JobService jobs, TokenIssuer issuer) {
+  public SessionResource(Access access, TokenIssuer issuer) {
     this.access = access;
-    this.jobs = jobs;
     this.issuer = issuer;
   }
 
-  /** A token for following session {@code id}: every job of it must be readable. */
+  /** A token for following session {@code id} of a project the API token grants; else 404. */
   @POST
-  public Uni<SubscriptionTokenView> forSession(@RestPath String id) {
+  public SubscriptionTokenView forSession(
+      @RestPath String id, @RestQuery("project") String project) {
     long sessionId = Params.positiveId(id, "session id");
-    List<String> projects = access.projects();
-    return jobs.sessionWithin(sessionId, projects)
-        .map(
-            within -> {
-              if (!within) {
-                throw new AccessDeniedException(
-                    "session " + sessionId + " has jobs in projects this token does not grant");
-              }
-              return SubscriptionTokenView.of(
-                  issuer.subscriptionToken(TokenClaims.SESSION, sessionId));
-            });
+    String owner = access.sessionProject(sessionId, Params.optionalProject(project));
+    return SubscriptionTokenView.of(issuer.sessionToken(owner, sessionId));
   }
 }

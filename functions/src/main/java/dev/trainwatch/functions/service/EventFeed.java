@@ -42,7 +42,7 @@ public class EventFeed {
       long seq = stored.firstSeq() + i;
       events.add(new OutboundEvent(seq, render.apply(seq, items.get(i))));
     }
-    return publish(new JobAddress(jobId, stored.sessionId()), events);
+    return publish(new JobAddress(jobId, stored.sessionId(), stored.project()), events);
   }
 
   /** Publishes stored events of one job. */

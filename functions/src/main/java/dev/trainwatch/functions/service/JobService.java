@@ -89,17 +89,4 @@ public class JobService {
         .list()
         .flatMap(jobs -> query.count().map(total -> new JobPage(jobs, total)));
   }
-
-  /** Whether every job of the session is in one of the projects (null for all). */
-  @WithSession
-  public Uni<Boolean> sessionWithin(long sessionId, List<String> projects) {
-    if (projects == null) {
-      return Uni.createFrom().item(true);
-    }
-    return TrainingJob.count(
-            "sessionId = ?1 and project not in ?2",
-            sessionId,
-            projects.isEmpty() ? List.of("") : projects)
-        .map(outside -> outside == 0);
-  }
 }

@@ -112,7 +112,9 @@ public class StatusService {
                   new StatusChange(stored.seq(), from, to, reason, message, stored.at());
               OutboundEvent event =
                   new OutboundEvent(stored.seq(), EventRenderer.statusChange(job.id(), change));
-              return feed.publish(new JobAddress(job.id(), stored.sessionId()), List.of(event))
+              return feed.publish(
+                      new JobAddress(job.id(), stored.sessionId(), stored.project()),
+                      List.of(event))
                   .replaceWith(to);
             });
   }

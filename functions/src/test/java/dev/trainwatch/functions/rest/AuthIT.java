@@ -121,11 +121,12 @@ class AuthIT {
             .jsonPath()
             .getLong("job_id");
 
-    as(mine).get(TestJobs.JOBS + "/" + theirs).then().statusCode(403);
-    as(mine).get(TestJobs.JOBS + "/" + theirs + "/metrics").then().statusCode(403);
-    as(mine).get(TestJobs.JOBS + "/" + theirs + "/events").then().statusCode(403);
-    as(mine).post(TestJobs.JOBS + "/" + theirs + "/cancel").then().statusCode(403);
-    post(mine, theirs).then().statusCode(403);
+    // Another project's job is answered exactly as a job that does not exist.
+    as(mine).get(TestJobs.JOBS + "/" + theirs).then().statusCode(404);
+    as(mine).get(TestJobs.JOBS + "/" + theirs + "/metrics").then().statusCode(404);
+    as(mine).get(TestJobs.JOBS + "/" + theirs + "/events").then().statusCode(404);
+    as(mine).post(TestJobs.JOBS + "/" + theirs + "/cancel").then().statusCode(404);
+    post(mine, theirs).then().statusCode(404);
     as(mine)
         .queryParam("size", 500)
         .get(TestJobs.JOBS)
@@ -150,7 +151,7 @@ class AuthIT {
         .post(TestJobs.JOBS + "/" + job + "/logs")
         .then()
         .statusCode(200);
-    post(token, other).then().statusCode(403).body("error", equalTo("forbidden"));
+    post(token, other).then().statusCode(404).body("error", equalTo("not_found"));
     as(token).get(TestJobs.JOBS + "/" + job).then().statusCode(403);
     as(token).get(TestJobs.JOBS + "/" + job + "/metrics").then().statusCode(403);
     as(token).get(TestJobs.JOBS).then().statusCode(403);
@@ -185,11 +186,12 @@ class AuthIT {
     post(minted, job).then().statusCode(403);
 
     String nlp = TestTokens.api("nlp");
-    as(nlp).post(TestJobs.JOBS + "/" + job + "/subscription-token").then().statusCode(403);
+    as(nlp).post(TestJobs.JOBS + "/" + job + "/subscription-token").then().statusCode(404);
     as(nlp)
+        .queryParam("project", "vision")
         .post("/api/v1/training/sessions/" + session + "/subscription-token")
         .then()
-        .statusCode(403);
+        .statusCode(404);
     as(TestTokens.api("vision"))
         .post("/api/v1/training/sessions/" + session + "/subscription-token")
         .then()

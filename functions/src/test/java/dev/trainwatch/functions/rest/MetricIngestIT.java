@@ -100,7 +100,7 @@ class MetricIngestIT {
     long other = TestJobs.submit(session + 1);
     List<String> received = new CopyOnWriteArrayList<>();
     PubSubCommands.RedisSubscriber subscriber =
-        redis.pubsub(String.class).subscribe("twtest:session:" + session, received::add);
+        redis.pubsub(String.class).subscribe("twtest:session:default:" + session, received::add);
     try {
       post(a, point(1, "1")).statusCode(200);
       post(other, point(1, "1")).statusCode(200);

@@ -69,9 +69,10 @@ class LocalExecutorSecurityIT {
     assertThat(lines).doesNotContain("UID 0");
     // ./trainwatch runs local jobs as root only where nobody cannot read the checkout, and says so.
     if ("root".equals(System.getProperty("user.name"))
-        && !"root".equals(
-            ConfigProvider.getConfig()
-                .getValue("trainwatch.executor.local.run-as-user", String.class))) {
+        && !"root"
+            .equals(
+                ConfigProvider.getConfig()
+                    .getValue("trainwatch.executor.local.run-as-user", String.class))) {
       assertThat(lines).contains("KEY refused");
     }
     Files.delete(secret);

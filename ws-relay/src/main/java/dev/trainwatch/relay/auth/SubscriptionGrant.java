@@ -1,16 +1,29 @@
 package dev.trainwatch.relay.auth;
 
 /**
- * What one subscription token lets a socket follow: one job or one session (a session token covers
- * the session's channel, not its jobs' own channels).
+ * What one subscription token lets a socket follow: one job, or one session of one project (a
+ * session token covers the session's channel, not its jobs' own channels). Sessions are per
+ * project, so the channel of a session names its project: no event of project B's session 7 is
+ * published on project A's.
  *
  * @param kind {@code job} or {@code session}
  * @param id the job's or session's id
+ * @param project the session's project; null for a job
  */
-public record SubscriptionGrant(String kind, long id) {
+public record SubscriptionGrant(String kind, long id, String project) {
 
   /** Whether this grant covers following {@code kind} {@code id}. */
   public boolean covers(String kind, long id) {
     return this.kind.equals(kind) && this.id == id;
+  }
+
+  /**
+   * The Redis channel this grant's events are published on: {@code <prefix>:job:<id>} or {@code
+   * <prefix>:session:<project>:<id>}, as the functions' publisher names them.
+   */
+  public String channel(String keyPrefix) {
+    return project == null
+        ? keyPrefix + ":" + kind + ":" + id
+        : keyPrefix + ":" + kind + ":" + project + ":" + id;
   }
 }

@@ -10,7 +10,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 /**
  * Checks a relay subscription token (minted by the functions; see docs/protocol.md, "Tokens"):
  * signed by the trusted key, from the trusted issuer, not expired, of scope {@code subscribe}, for
- * one job or one session. It never logs the token.
+ * one job or one session of one project. It never logs the token.
  */
 @ApplicationScoped
 public class SubscriptionTokenVerifier {
@@ -36,8 +36,7 @@ public class SubscriptionTokenVerifier {
     } catch (ParseException e) {
       throw new TokenRefusedException("token is malformed, expired, or not signed by Trainwatch");
     }
-    Object scope = jwt.getClaim("scope");
-    String scopeName = scope instanceof JsonString text ? text.getString() : String.valueOf(scope);
+    String scopeName = text(jwt.getClaim("scope"));
     if (!"subscribe".equals(scopeName)) {
       throw new TokenRefusedException("a token of scope '" + scopeName + "' cannot subscribe");
     }
@@ -46,9 +45,18 @@ public class SubscriptionTokenVerifier {
     if ((job == null) == (session == null)) {
       throw new TokenRefusedException("a subscription token names one job or one session");
     }
-    return job != null
-        ? new SubscriptionGrant("job", job)
-        : new SubscriptionGrant("session", session);
+    if (job != null) {
+      return new SubscriptionGrant("job", job, null);
+    }
+    Object project = jwt.getClaim("project");
+    if (project == null) {
+      throw new TokenRefusedException("a session token names the session's project");
+    }
+    return new SubscriptionGrant("session", session, text(project));
+  }
+
+  private static String text(Object claim) {
+    return claim instanceof JsonString text ? text.getString() : String.valueOf(claim);
   }
 
   private static Long number(Object claim) {

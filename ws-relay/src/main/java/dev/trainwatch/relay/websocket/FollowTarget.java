@@ -45,11 +45,6 @@ record FollowTarget(String kind, long id) {
     return kind.equals("job");
   }
 
-  /** The Redis channel this target's events are published on. */
-  String channel(String keyPrefix) {
-    return keyPrefix + ":" + kind + ":" + id;
-  }
-
   private static Optional<FollowTarget> target(String kind, List<String> values) {
     if (values.size() != 1 || !DIGITS.matcher(values.get(0)).matches()) {
       return Optional.empty();

@@ -22,6 +22,7 @@ import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -142,7 +143,7 @@ public class RelayEndpoint {
       return;
     }
     grants.add(grant);
-    follow(follower, target, since);
+    follow(follower, grant, target, since);
   }
 
   @OnMessage
@@ -164,8 +165,9 @@ public class RelayEndpoint {
     if (frame instanceof ClientFrame.Ping) {
       follower.write(frames.pong());
     } else if (frame instanceof ClientFrame.Subscribe subscribe) {
-      if (covered(grants, subscribe)) {
-        follow(follower, subscribe.target(), subscribe.since());
+      Optional<SubscriptionGrant> grant = covering(grants, subscribe);
+      if (grant.isPresent()) {
+        follow(follower, grant.get(), subscribe.target(), subscribe.since());
       } else {
         follower.write(
             frames.error(
@@ -178,11 +180,15 @@ public class RelayEndpoint {
     } else if (frame instanceof ClientFrame.Auth) {
       follower.write(frames.error("this socket has a token; send more with subscribe frames"));
     } else if (frame instanceof ClientFrame.Unsubscribe unsubscribe) {
-      String channel = unsubscribe.target().channel(config.keyPrefix());
-      if (follower.follows(channel)) {
-        follower.unfollow(channel);
-        registry.remove(channel, follower);
-      }
+      grants
+          .covering(unsubscribe.target())
+          .map(grant -> grant.channel(config.keyPrefix()))
+          .filter(follower::follows)
+          .ifPresent(
+              channel -> {
+                follower.unfollow(channel);
+                registry.remove(channel, follower);
+              });
       follower.write(frames.unsubscribed(unsubscribe.target()));
     } else if (frame instanceof ClientFrame.Invalid invalid) {
       follower.write(frames.error(invalid.message()));
@@ -209,8 +215,9 @@ public class RelayEndpoint {
     open.forEach(session -> Sockets.close(session, RESTARTING));
   }
 
-  private void follow(SocketFollower follower, FollowTarget target, Long since) {
-    String channel = target.channel(config.keyPrefix());
+  private void follow(
+      SocketFollower follower, SubscriptionGrant grant, FollowTarget target, Long since) {
+    String channel = grant.channel(config.keyPrefix());
     if (follower.follows(channel)) {
       if (since != null) {
         follower.resume(target.id(), since);
@@ -229,16 +236,17 @@ public class RelayEndpoint {
     registry.add(channel, follower);
   }
 
-  /** Whether the socket's grants cover the frame's target, counting a valid token it carries. */
-  private boolean covered(SocketGrants grants, ClientFrame.Subscribe subscribe) {
-    if (!grants.covers(subscribe.target()) && subscribe.token() != null) {
+  /** The socket's grant that covers the frame's target, counting a valid token it carries. */
+  private Optional<SubscriptionGrant> covering(
+      SocketGrants grants, ClientFrame.Subscribe subscribe) {
+    if (grants.covering(subscribe.target()).isEmpty() && subscribe.token() != null) {
       try {
         grants.add(tokens.verify(subscribe.token()));
       } catch (TokenRefusedException e) {
-        return false;
+        return Optional.empty();
       }
     }
-    return grants.covers(subscribe.target());
+    return grants.covering(subscribe.target());
   }
 
   private void refuse(Session session, int code, String reason) {

@@ -2,6 +2,7 @@ package dev.trainwatch.relay.websocket;
 
 import dev.trainwatch.relay.auth.SubscriptionGrant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -39,8 +40,8 @@ final class SocketGrants {
     waitingTarget = null;
   }
 
-  /** Whether some grant of this socket covers {@code target}. */
-  boolean covers(FollowTarget target) {
-    return grants.stream().anyMatch(grant -> grant.covers(target.kind(), target.id()));
+  /** The first grant of this socket that covers {@code target}, if any. */
+  Optional<SubscriptionGrant> covering(FollowTarget target) {
+    return grants.stream().filter(grant -> grant.covers(target.kind(), target.id())).findFirst();
   }
 }

@@ -14,7 +14,6 @@ class FollowTargetTest {
         .contains(new FollowTarget("job", 42));
     assertThat(FollowTarget.parse(Map.of("session_id", List.of("7"))))
         .contains(new FollowTarget("session", 7));
-    assertThat(new FollowTarget("session", 7).channel("tw")).isEqualTo("tw:session:7");
   }
 
   @Test

@@ -46,11 +46,11 @@ class RelayFanOutIT {
     long other = TestSocket.randomId();
     TestSocket socket = open("session_id=" + mine);
     TestSocket otherSocket = open("session_id=" + other);
-    awaitSubscribers("twtest:session:" + mine, 1);
-    awaitSubscribers("twtest:session:" + other, 1);
+    awaitSubscribers("twtest:session:default:" + mine, 1);
+    awaitSubscribers("twtest:session:default:" + other, 1);
 
-    publish("twtest:session:" + other, "{\"for\":\"other\"}");
-    publish("twtest:session:" + mine, "{\"for\":\"mine\"}");
+    publish("twtest:session:default:" + other, "{\"for\":\"other\"}");
+    publish("twtest:session:default:" + mine, "{\"for\":\"mine\"}");
 
     // Redis delivers in publish order, so an event of the other session would come first.
     assertThat(socket.next()).isEqualTo("{\"for\":\"mine\"}");
