@@ -5,11 +5,6 @@ import dev.trainwatch.functions.service.JobService;
 import dev.trainwatch.functions.service.NoSuchJobException;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.json.JsonArray;
-import jakarta.json.JsonNumber;
-import jakarta.json.JsonString;
-import jakarta.json.JsonValue;
-import java.util.Collection;
 import java.util.List;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
@@ -43,7 +38,7 @@ public class Access {
   /** The projects the token grants, or null for all; refuses tokens that are not API tokens. */
   public List<String> projects() {
     requireApi();
-    List<String> projects = strings(token.getClaim(TokenClaims.PROJECTS));
+    List<String> projects = TokenClaims.strings(token.getClaim(TokenClaims.PROJECTS));
     return projects.contains(TokenClaims.ALL_PROJECTS) ? null : projects;
   }
 
@@ -102,7 +97,7 @@ public class Access {
    */
   public Uni<Void> requireIngest(long jobId) {
     if (TokenClaims.INGEST.equals(scope())) {
-      Long job = number(token.getClaim(TokenClaims.JOB));
+      Long job = TokenClaims.number(token.getClaim(TokenClaims.JOB));
       if (job == null || job != jobId) {
         return Uni.createFrom().failure(new NoSuchJobException(jobId));
       }
@@ -112,27 +107,6 @@ public class Access {
   }
 
   private String scope() {
-    Object scope = token.getClaim(TokenClaims.SCOPE);
-    return scope instanceof JsonString text ? text.getString() : String.valueOf(scope);
-  }
-
-  private static Long number(Object claim) {
-    if (claim instanceof JsonNumber number) {
-      return number.longValue();
-    }
-    return claim instanceof Number number ? number.longValue() : null;
-  }
-
-  private static List<String> strings(Object claim) {
-    if (claim instanceof JsonArray array) {
-      return array.stream()
-          .filter(value -> value.getValueType() == JsonValue.ValueType.STRING)
-          .map(value -> ((JsonString) value).getString())
-          .toList();
-    }
-    if (claim instanceof Collection<?> values) {
-      return values.stream().map(String::valueOf).toList();
-    }
-    return List.of();
+    return TokenClaims.text(token.getClaim(TokenClaims.SCOPE));
   }
 }

@@ -198,6 +198,14 @@ public interface TrainwatchConfig {
     int maxProcessesPerProject();
   }
 
+  /** Who may call the CloudEvent routes without a token. */
+  enum SweepCallers {
+    /** Loopback callers, or an API token that grants every project. */
+    LOOPBACK,
+    /** Any caller: the cluster's network keeps the rest out. */
+    CLUSTER
+  }
+
   /** The status sweep: checks every active job against its executor. */
   interface Sweep {
     /** Whether the functions run the sweep on a timer (outside a cluster); Knative triggers it. */
@@ -207,6 +215,14 @@ public interface TrainwatchConfig {
     /** Time between scheduled sweeps (MONITOR_POLL_INTERVAL seconds, as in the guide). */
     @WithDefault("10s")
     Duration interval();
+
+    /**
+     * Who may call the CloudEvent routes (/, /sweep, the Job events): {@code loopback} (loopback
+     * callers, or an API token that grants every project) or {@code cluster} (any caller: set where
+     * only the cluster reaches them and Knative's Broker, which sends no token, calls them).
+     */
+    @WithDefault("loopback")
+    SweepCallers callers();
   }
 
   /** Log collection. */
