@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
@@ -75,19 +76,47 @@ public final class TestTokens {
 
   /** An API token for all projects that expired ten minutes ago (past any clock skew allowed). */
   public static String expiredApi() {
-    return sign(claims("api", Duration.ofMinutes(-10)).with("projects", "*"), "test-private.pem");
+    return sign(
+        claims("api", Duration.ofMinutes(-10)).with("projects", new String[] {"*"}),
+        "test-private.pem");
   }
 
   /** An API token for all projects from an issuer the applications do not trust. */
   public static String foreignIssuerApi() {
-    Claims claims = claims("api", Duration.ofHours(1)).with("projects", "*");
+    Claims claims = claims("api", Duration.ofHours(1)).with("projects", new String[] {"*"});
     claims.values.put("iss", "someone-else");
     return sign(claims, "test-private.pem");
   }
 
   /** An API token for all projects signed with a key the applications do not know. */
   public static String wrongKeyApi() {
-    return sign(claims("api", Duration.ofHours(1)).with("projects", "*"), "other-private.pem");
+    return sign(
+        claims("api", Duration.ofHours(1)).with("projects", new String[] {"*"}),
+        "other-private.pem");
+  }
+
+  /** An API token for all projects that lives {@code lifetime} (issued two minutes ago). */
+  public static String apiLiving(Duration lifetime) {
+    return sign(claims("api", lifetime).with("projects", new String[] {"*"}), "test-private.pem");
+  }
+
+  /** An API token for all projects without a jti, so nothing could revoke it. */
+  public static String apiWithoutId() {
+    Claims claims = claims("api", Duration.ofHours(1)).with("projects", new String[] {"*"});
+    claims.values.remove("jti");
+    return sign(claims, "test-private.pem");
+  }
+
+  /**
+   * An API token for all projects signed with key {@code keyName} ({@code test}, {@code next} or
+   * {@code other}) and naming {@code keyId} in its header, for key rotation: test-keys.jwks holds
+   * test (kid test-1) and next (kid test-2).
+   */
+  public static String apiSignedBy(String keyName, String keyId) {
+    return sign(
+        claims("api", Duration.ofHours(1)).with("projects", new String[] {"*"}),
+        keyName + "-private.pem",
+        keyId);
   }
 
   /** The test public key as a file, for applications started as processes. */
@@ -110,19 +139,29 @@ public final class TestTokens {
     }
   }
 
+  /** Claims of a token issued two minutes ago (past any clock skew) that lives {@code lifetime}. */
   private static Claims claims(String scope, Duration lifetime) {
-    Instant now = Instant.now();
+    Instant issued = Instant.now().minusSeconds(120);
     Claims claims = new Claims();
     claims.values.put("iss", ISSUER);
     claims.values.put("sub", "test");
-    claims.values.put("iat", now.minusSeconds(120).getEpochSecond());
-    claims.values.put("exp", now.plus(lifetime).getEpochSecond());
+    claims.values.put("iat", issued.getEpochSecond());
+    claims.values.put("exp", issued.plus(lifetime).getEpochSecond());
     claims.values.put("scope", scope);
+    claims.values.put("jti", UUID.randomUUID().toString());
     return claims;
   }
 
   private static String sign(Claims claims, String keyName) {
-    String header = encode("{\"alg\":\"RS256\",\"typ\":\"JWT\"}");
+    return sign(claims, keyName, null);
+  }
+
+  private static String sign(Claims claims, String keyName, String keyId) {
+    String header =
+        encode(
+            keyId == null
+                ? "{\"alg\":\"RS256\",\"typ\":\"JWT\"}"
+                : "{\"alg\":\"RS256\",\"typ\":\"JWT\",\"kid\":\"" + keyId + "\"}");
     String payload = encode(json(claims.values));
     try {
       Signature signature = Signature.getInstance("SHA256withRSA");

@@ -21,10 +21,12 @@ public class Access {
 
   private final JsonWebToken token;
   private final JobService jobs;
+  private final IngestWindow window;
 
-  public Access(JsonWebToken token, JobService jobs) {
+  public Access(JsonWebToken token, JobService jobs, IngestWindow window) {
     this.token = token;
     this.jobs = jobs;
+    this.window = window;
   }
 
   /** Refuses tokens that are not API tokens (a job's or a browser connection's). */
@@ -93,7 +95,8 @@ public class Access {
 
   /**
    * Passes when the token may report metrics and logs for {@code jobId}: that job's own ingest
-   * token (no database round trip), or an API token that grants the job's project.
+   * token while the job runs and for its grace after ({@link IngestWindow}; 403 later), or an API
+   * token that grants the job's project.
    */
   public Uni<Void> requireIngest(long jobId) {
     if (TokenClaims.INGEST.equals(scope())) {
@@ -101,7 +104,19 @@ public class Access {
       if (job == null || job != jobId) {
         return Uni.createFrom().failure(new NoSuchJobException(jobId));
       }
-      return Uni.createFrom().voidItem();
+      return window
+          .open(jobId)
+          .invoke(
+              open -> {
+                if (!open) {
+                  throw new AccessDeniedException(
+                      "job "
+                          + jobId
+                          + " has ended; its ingest token no longer writes"
+                          + " (trainwatch.auth.ingest-grace after the end)");
+                }
+              })
+          .replaceWithVoid();
     }
     return readableJob(jobId).replaceWithVoid();
   }

@@ -3,14 +3,19 @@ package dev.trainwatch.functions.auth;
 import dev.trainwatch.functions.config.TrainwatchConfig;
 import io.smallrye.jwt.build.Jwt;
 import io.smallrye.jwt.build.JwtClaimsBuilder;
+import io.smallrye.jwt.build.JwtSignatureBuilder;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.util.UUID;
+import org.eclipse.microprofile.jwt.Claims;
 
 /**
  * Mints the tokens the functions hand out, signed with the key at {@code
  * smallrye.jwt.sign.key.location}: a job's ingest token at launch, and short-lived relay
- * subscription tokens for callers that may read the job or session. API tokens are not minted here:
- * an identity provider (or {@code ./trainwatch token}) issues them.
+ * subscription tokens for callers that may read the job or session. Every token has an id (jti, so
+ * it can be revoked), an issue time, and the signing key's kid when {@code
+ * trainwatch.auth.signing-key-id} is set. API tokens are not minted here: an identity provider (or
+ * {@code ./trainwatch token}) issues them.
  */
 @ApplicationScoped
 public class TokenIssuer {
@@ -57,12 +62,16 @@ public class TokenIssuer {
     JwtClaimsBuilder claims =
         Jwt.issuer(config.issuer())
             .subject(claim + ":" + id)
+            .claim(Claims.jti.name(), UUID.randomUUID().toString())
+            .issuedAt(Instant.now())
             .claim(TokenClaims.SCOPE, scope)
             .claim(claim, id)
             .expiresAt(expiresAt);
     if (project != null) {
       claims.claim(TokenClaims.PROJECT, project);
     }
-    return new IssuedToken(claims.sign(), expiresAt);
+    JwtSignatureBuilder signature = claims.jws();
+    config.signingKeyId().ifPresent(signature::keyId);
+    return new IssuedToken(signature.sign(), expiresAt);
   }
 }

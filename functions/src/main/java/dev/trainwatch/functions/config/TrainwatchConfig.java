@@ -57,19 +57,44 @@ public interface TrainwatchConfig {
   /** Tokens the functions mint. */
   Auth auth();
 
-  /** Tokens the functions mint (they verify with mp.jwt.verify.*, in application.properties). */
+  /**
+   * Tokens: what the functions mint, and how long a token of each scope may live (they verify with
+   * mp.jwt.verify.*, in application.properties; docs/security.md).
+   */
   interface Auth {
     /** The iss claim of minted tokens; the same issuer the functions and the relay trust. */
     @WithDefault("trainwatch")
     String issuer();
 
-    /** How long a job's ingest token lasts: longer than any job may run (see active-deadline). */
+    /**
+     * How long a job's ingest token lasts, and the longest an ingest token may be issued for:
+     * longer than any job may run (see active-deadline). It stops writing earlier, once its job has
+     * ended and {@code ingest-grace} has passed.
+     */
     @WithDefault("8d")
     Duration ingestTokenTtl();
 
-    /** How long a relay subscription token is accepted; a socket opened with it stays open. */
+    /** How long after its job ended an ingest token may still write (the trainer's last flush). */
+    @WithDefault("10m")
+    Duration ingestGrace();
+
+    /**
+     * How long a relay subscription token is accepted, and the longest one may be issued for; the
+     * relay closes a socket whose token expired unless it sent a fresh one in an auth frame.
+     */
     @WithDefault("1h")
     Duration subscriptionTokenTtl();
+
+    /** The longest an API token may be issued for (exp minus iat); a longer one is refused. */
+    @WithDefault("30d")
+    Duration apiTokenMaxLifetime();
+
+    /**
+     * The kid header of minted tokens: the key they are signed with, among several in a JWK set at
+     * mp.jwt.verify.publickey.location, so a new key can take over while the old one still verifies
+     * the tokens it signed. None: no kid (a single PEM key).
+     */
+    Optional<String> signingKeyId();
   }
 
   /** The Kubernetes executor: how a submitted job becomes a batch/v1 Job. */

@@ -11,10 +11,13 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A job's status and execution, changed only by conditional SQL: a status moves from an expected
@@ -117,6 +120,23 @@ public class JobStateRepository {
     return pool.preparedQuery(ONE)
         .execute(Tuple.of(jobId))
         .map(rows -> rows.size() == 0 ? null : toRef(rows.iterator().next()));
+  }
+
+  /**
+   * When the job ended (its final status), or empty while it is pending or running; null when there
+   * is no such job.
+   */
+  public Uni<Optional<Instant>> finishedAt(long jobId) {
+    return pool.preparedQuery("SELECT finished_at FROM training_jobs WHERE id = $1")
+        .execute(Tuple.of(jobId))
+        .map(
+            rows -> {
+              if (rows.size() == 0) {
+                return null;
+              }
+              OffsetDateTime at = rows.iterator().next().getOffsetDateTime("finished_at");
+              return Optional.ofNullable(at == null ? null : at.toInstant());
+            });
   }
 
   /** Records where the job runs. */

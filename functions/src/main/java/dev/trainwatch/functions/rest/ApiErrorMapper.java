@@ -60,7 +60,10 @@ public class ApiErrorMapper {
     return Response.fromResponse(response).header("Retry-After", Long.toString(seconds)).build();
   }
 
-  /** No token, or one that is malformed, expired, from another issuer or signed by another key. */
+  /**
+   * No token, or one that is malformed, expired, revoked, issued for longer than its scope allows,
+   * from another issuer or signed by another key.
+   */
   @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
   public Response unauthenticated(RuntimeException e) {
     return Response.fromResponse(
@@ -68,7 +71,8 @@ public class ApiErrorMapper {
                 401,
                 "unauthorized",
                 "send a valid bearer token (Authorization: Bearer ...); this one is missing,"
-                    + " malformed, expired or not ours"))
+                    + " malformed, expired, revoked, longer-lived than its scope allows, or not"
+                    + " ours"))
         .header("WWW-Authenticate", "Bearer")
         .build();
   }

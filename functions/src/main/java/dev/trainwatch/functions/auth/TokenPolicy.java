@@ -1,0 +1,63 @@
+package dev.trainwatch.functions.auth;
+
+import dev.trainwatch.functions.config.TrainwatchConfig;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.identity.AuthenticationRequestContext;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.security.identity.SecurityIdentityAugmentor;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+/**
+ * What a valid signature does not settle: every token carries an id (jti) and an issue time, lives
+ * no longer than its scope allows (exp minus iat: API {@code api-token-max-lifetime}, 30 days;
+ * subscribe {@code subscription-token-ttl}, 1 hour; ingest {@code ingest-token-ttl}), and has not
+ * been revoked ({@link RevokedTokens}). A token that fails is refused like a bad one (401). Runs
+ * for every authenticated request, after smallrye-jwt checked the signature, issuer and exp.
+ */
+@ApplicationScoped
+public class TokenPolicy implements SecurityIdentityAugmentor {
+
+  private final TrainwatchConfig.Auth config;
+  private final RevokedTokens revoked;
+
+  public TokenPolicy(TrainwatchConfig config, RevokedTokens revoked) {
+    this.config = config.auth();
+    this.revoked = revoked;
+  }
+
+  @Override
+  public Uni<SecurityIdentity> augment(
+      SecurityIdentity identity, AuthenticationRequestContext context) {
+    if (identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken token)) {
+      return Uni.createFrom().item(identity);
+    }
+    String jti = token.getTokenID();
+    if (jti == null || jti.isBlank() || token.getIssuedAtTime() <= 0) {
+      return refused();
+    }
+    Duration lifetime = Duration.ofSeconds(token.getExpirationTime() - token.getIssuedAtTime());
+    if (lifetime.compareTo(maxLifetime(TokenClaims.text(token.getClaim(TokenClaims.SCOPE)))) > 0) {
+      return refused();
+    }
+    return revoked
+        .isRevoked(jti)
+        .flatMap(gone -> gone ? refused() : Uni.createFrom().item(identity));
+  }
+
+  /** The longest a token of {@code scope} may be issued for; zero for an unknown scope. */
+  Duration maxLifetime(String scope) {
+    return switch (scope) {
+      case TokenClaims.API -> config.apiTokenMaxLifetime();
+      case TokenClaims.SUBSCRIBE -> config.subscriptionTokenTtl();
+      case TokenClaims.INGEST -> config.ingestTokenTtl();
+      default -> Duration.ZERO;
+    };
+  }
+
+  private static Uni<SecurityIdentity> refused() {
+    return Uni.createFrom().failure(new AuthenticationFailedException());
+  }
+}
