@@ -77,7 +77,9 @@ final class RunningSystem {
                 "TRAINWATCH_LOCAL_WORKDIR",
                 root.toString(),
                 "MONITOR_POLL_INTERVAL",
-                "1"));
+                "1",
+                "TRAINWATCH_EXECUTOR_LOCAL_ENABLED",
+                "true"));
     Process relay = launch(root, "ws-relay", Map.of("RELAY_PORT", Integer.toString(relayPort)));
     Runtime.getRuntime()
         .addShutdownHook(

@@ -6,6 +6,7 @@ import dev.trainwatch.testing.TestSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -44,6 +45,30 @@ class TokenE2ETest {
     }
     for (String log : new String[] {"functions.log", "ws-relay.log"}) {
       assertThat(Files.readString(Path.of("target", log))).as(log).doesNotContain(JWT_START);
+    }
+  }
+
+  @Test
+  void aTokenRevokedThroughTheFunctionsClosesItsSocketOnTheRelay() throws Exception {
+    long job = api.submitKubernetes(null);
+    String token =
+        Api.given()
+            .post(system.functions("/api/v1/training/jobs/" + job + "/subscription-token"))
+            .then()
+            .statusCode(200)
+            .extract()
+            .path("token");
+    try (TestSocket socket =
+        Api.open(
+            TestSocket.withoutToken(
+                system.relay("/api/v1/ws/training"), "job_id=" + job + "&token=" + token))) {
+      Api.given()
+          .contentType("application/json")
+          .body(Map.of("token", token))
+          .post(system.functions("/api/v1/auth/revoke"))
+          .then()
+          .statusCode(200);
+      assertThat(socket.closed().code()).isEqualTo(4401);
     }
   }
 }

@@ -54,6 +54,22 @@ public final class TestTokens {
     return sign(claims("subscribe", Duration.ofHours(1)).with("job", jobId), "test-private.pem");
   }
 
+  /**
+   * A relay subscription token for one job that expires {@code remaining} from now, or lives {@code
+   * remaining} in all when that is longer than its scope allows.
+   */
+  public static String subscribeJobFor(long jobId, Duration remaining) {
+    return sign(
+        claims("subscribe", remaining.plusSeconds(120)).with("job", jobId), "test-private.pem");
+  }
+
+  /** The jti claim of a token signed here. */
+  public static String idOf(String token) {
+    String claims =
+        new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8);
+    return claims.replaceAll(".*\"jti\":\"([^\"]+)\".*", "$1");
+  }
+
   /** A relay subscription token for one session of project {@code default}. */
   public static String subscribeSession(long sessionId) {
     return subscribeSession("default", sessionId);

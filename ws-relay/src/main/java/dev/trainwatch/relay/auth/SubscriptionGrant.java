@@ -1,16 +1,18 @@
 package dev.trainwatch.relay.auth;
 
 /**
- * What one subscription token lets a socket follow: one job, or one session of one project (a
- * session token covers the session's channel, not its jobs' own channels). Sessions are per
- * project, so the channel of a session names its project: no event of project B's session 7 is
+ * What one subscription token lets a socket follow, and until when: one job, or one session of one
+ * project (a session token covers the session's channel, not its jobs' own channels). Sessions are
+ * per project, so the channel of a session names its project: no event of project B's session 7 is
  * published on project A's.
  *
  * @param kind {@code job} or {@code session}
  * @param id the job's or session's id
  * @param project the session's project; null for a job
+ * @param jti the token's id, by which it is revoked
+ * @param expiresAt the token's exp, epoch seconds
  */
-public record SubscriptionGrant(String kind, long id, String project) {
+public record SubscriptionGrant(String kind, long id, String project, String jti, long expiresAt) {
 
   /** Whether this grant covers following {@code kind} {@code id}. */
   public boolean covers(String kind, long id) {

@@ -1,5 +1,6 @@
 package dev.trainwatch.relay.auth;
 
+import dev.trainwatch.relay.config.RelayConfig;
 import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,16 +10,22 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
  * Checks a relay subscription token (minted by the functions; see docs/protocol.md, "Tokens"):
- * signed by the trusted key, from the trusted issuer, not expired, of scope {@code subscribe}, for
- * one job or one session of one project. It never logs the token.
+ * signed by a trusted key (by kid, when the key location is a JWK set), from the trusted issuer,
+ * not expired, with an id (jti) that is not revoked, issued for no longer than {@code
+ * trainwatch.relay.max-token-lifetime} (1 hour), of scope {@code subscribe}, for one job or one
+ * session of one project. It never logs the token.
  */
 @ApplicationScoped
 public class SubscriptionTokenVerifier {
 
   private final JWTParser parser;
+  private final RevokedTokens revoked;
+  private final long maxLifetimeSeconds;
 
-  public SubscriptionTokenVerifier(JWTParser parser) {
+  public SubscriptionTokenVerifier(JWTParser parser, RevokedTokens revoked, RelayConfig config) {
     this.parser = parser;
+    this.revoked = revoked;
+    this.maxLifetimeSeconds = config.maxTokenLifetime().toSeconds();
   }
 
   /**
@@ -36,6 +43,16 @@ public class SubscriptionTokenVerifier {
     } catch (ParseException e) {
       throw new TokenRefusedException("token is malformed, expired, or not signed by Trainwatch");
     }
+    if (jwt.getTokenID() == null || jwt.getIssuedAtTime() <= 0) {
+      throw new TokenRefusedException("a token needs a jti and an iat");
+    }
+    if (jwt.getExpirationTime() - jwt.getIssuedAtTime() > maxLifetimeSeconds) {
+      throw new TokenRefusedException(
+          "a subscription token may be issued for " + maxLifetimeSeconds + " s at most");
+    }
+    if (revoked.isRevoked(jwt.getTokenID())) {
+      throw new TokenRefusedException("the token was revoked");
+    }
     String scopeName = text(jwt.getClaim("scope"));
     if (!"subscribe".equals(scopeName)) {
       throw new TokenRefusedException("a token of scope '" + scopeName + "' cannot subscribe");
@@ -46,13 +63,14 @@ public class SubscriptionTokenVerifier {
       throw new TokenRefusedException("a subscription token names one job or one session");
     }
     if (job != null) {
-      return new SubscriptionGrant("job", job, null);
+      return new SubscriptionGrant("job", job, null, jwt.getTokenID(), jwt.getExpirationTime());
     }
     Object project = jwt.getClaim("project");
     if (project == null) {
       throw new TokenRefusedException("a session token names the session's project");
     }
-    return new SubscriptionGrant("session", session, text(project));
+    return new SubscriptionGrant(
+        "session", session, text(project), jwt.getTokenID(), jwt.getExpirationTime());
   }
 
   private static String text(Object claim) {

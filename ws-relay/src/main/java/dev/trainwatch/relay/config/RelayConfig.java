@@ -42,6 +42,13 @@ public interface RelayConfig {
   @WithDefault("5s")
   Duration slowCloseGrace();
 
+  /**
+   * The longest a subscription token may be issued for (exp minus iat); a longer one is refused.
+   * The functions mint them for trainwatch.auth.subscription-token-ttl, the same hour.
+   */
+  @WithDefault("1h")
+  Duration maxTokenLifetime();
+
   /** How long a socket opened without a token may wait before its auth frame; then it is closed. */
   @WithDefault("10s")
   Duration authTimeout();

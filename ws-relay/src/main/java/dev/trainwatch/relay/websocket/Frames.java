@@ -51,6 +51,11 @@ public class Frames {
     return object("unsubscribed").put(target.kind() + "_id", target.id()).toString();
   }
 
+  /** The answer to an auth frame on an admitted socket: its fresh token holds until then. */
+  String tokenRenewed(Instant expiresAt) {
+    return object("token_renewed").put("expires_at", expiresAt.toString()).toString();
+  }
+
   String error(String message) {
     return object("error").put("message", message).toString();
   }

@@ -1,5 +1,6 @@
 package dev.trainwatch.relay.websocket;
 
+import dev.trainwatch.relay.auth.RevokedTokens;
 import dev.trainwatch.relay.auth.SubscriptionGrant;
 import dev.trainwatch.relay.auth.SubscriptionTokenVerifier;
 import dev.trainwatch.relay.auth.TokenRefusedException;
@@ -37,7 +38,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code auth} frame as the socket's first frame, or a {@code token} in a subscribe frame. A socket
  * whose first token is missing (within {@code trainwatch.relay.auth-timeout}) or refused is closed
  * with {@value #UNAUTHORIZED}; one whose token does not cover its query's target, with {@value
- * #FORBIDDEN}. A later subscribe that no token covers gets an error frame.
+ * #FORBIDDEN}. A later subscribe that no token covers gets an error frame. An auth frame on an
+ * admitted socket renews its token (answered {@code token_renewed}); a socket whose tokens have all
+ * expired, or that follows a channel no unexpired token covers, is closed with {@value
+ * #TOKEN_EXPIRED} within a second; one whose token is revoked, with {@value #UNAUTHORIZED}.
  */
 @ServerEndpoint("/api/v1/ws/training")
 @ApplicationScoped
@@ -52,6 +56,12 @@ public class RelayEndpoint {
 
   /** Close code of a socket whose token does not cover what its query asks to follow. */
   static final int FORBIDDEN = 4403;
+
+  /**
+   * Close code of a socket whose token expired while it followed something, and that sent no fresh
+   * one in an auth frame before: it reconnects with a new token and resumes by seq.
+   */
+  static final int TOKEN_EXPIRED = 4408;
 
   private static final String GRANTS = SocketGrants.class.getName();
   private static final CloseReason RESTARTING =
@@ -74,6 +84,7 @@ public class RelayEndpoint {
       EventHistory history,
       RelayConfig config,
       SubscriptionTokenVerifier tokens,
+      RevokedTokens revoked,
       Vertx vertx,
       SlowSocketCutter cutter) {
     this.cutter = cutter;
@@ -84,6 +95,42 @@ public class RelayEndpoint {
     this.metrics = metrics;
     this.history = history;
     this.config = config;
+    revoked.onRevoked(this::closeHolders);
+    vertx.setPeriodic(EXPIRY_CHECK_MILLIS, timer -> closeExpired());
+  }
+
+  /** How often sockets are checked for expired tokens. */
+  private static final long EXPIRY_CHECK_MILLIS = 1000;
+
+  /** Closes every socket that holds the revoked token {@code jti}. */
+  private void closeHolders(String jti) {
+    for (Session session : open) {
+      if (session.getUserProperties().get(GRANTS) instanceof SocketGrants grants
+          && grants.holds(jti)) {
+        refuse(session, UNAUTHORIZED, "the token was revoked");
+      }
+    }
+  }
+
+  /** Closes the admitted sockets whose tokens expired and were not renewed. */
+  private void closeExpired() {
+    long now = Instant.now().getEpochSecond();
+    for (Session session : open) {
+      if (!(session.getUserProperties().get(GRANTS) instanceof SocketGrants grants)
+          || !(session.getUserProperties().get(FOLLOWER) instanceof SocketFollower follower)
+          || grants.waiting()) {
+        continue;
+      }
+      grants.dropExpired(now);
+      if (grants.isEmpty()
+          || follower.channels().stream()
+              .anyMatch(channel -> !grants.coversChannel(channel, config.keyPrefix()))) {
+        refuse(
+            session,
+            TOKEN_EXPIRED,
+            "the token expired: send a fresh one in an auth frame before it does, or reconnect");
+      }
+    }
   }
 
   @OnOpen
@@ -177,8 +224,8 @@ public class RelayEndpoint {
                     + subscribe.target().id()
                     + "; send one in the subscribe frame's 'token'"));
       }
-    } else if (frame instanceof ClientFrame.Auth) {
-      follower.write(frames.error("this socket has a token; send more with subscribe frames"));
+    } else if (frame instanceof ClientFrame.Auth auth) {
+      renew(follower, grants, auth.token());
     } else if (frame instanceof ClientFrame.Unsubscribe unsubscribe) {
       grants
           .covering(unsubscribe.target())
@@ -234,6 +281,17 @@ public class RelayEndpoint {
     }
     follower.expect(channel, target, since);
     registry.add(channel, follower);
+  }
+
+  /** A fresh token for an admitted socket: it keeps the socket open past the old one's expiry. */
+  private void renew(SocketFollower follower, SocketGrants grants, String token) {
+    try {
+      SubscriptionGrant grant = tokens.verify(token);
+      grants.add(grant);
+      follower.write(frames.tokenRenewed(Instant.ofEpochSecond(grant.expiresAt())));
+    } catch (TokenRefusedException e) {
+      follower.write(frames.error("token refused: " + e.getMessage()));
+    }
   }
 
   /** The socket's grant that covers the frame's target, counting a valid token it carries. */

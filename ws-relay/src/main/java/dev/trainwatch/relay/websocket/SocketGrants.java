@@ -40,6 +40,26 @@ final class SocketGrants {
     waitingTarget = null;
   }
 
+  /** Whether the socket holds no grant (it may still wait for its first). */
+  boolean isEmpty() {
+    return grants.isEmpty();
+  }
+
+  /** Drops the grants whose token expired before {@code epochSecond}. */
+  void dropExpired(long epochSecond) {
+    grants.removeIf(grant -> grant.expiresAt() < epochSecond);
+  }
+
+  /** Whether some grant of this socket came from the token with id {@code jti}. */
+  boolean holds(String jti) {
+    return grants.stream().anyMatch(grant -> grant.jti().equals(jti));
+  }
+
+  /** Whether some grant publishes on {@code channel} (keys prefixed with {@code keyPrefix}). */
+  boolean coversChannel(String channel, String keyPrefix) {
+    return grants.stream().anyMatch(grant -> grant.channel(keyPrefix).equals(channel));
+  }
+
   /** The first grant of this socket that covers {@code target}, if any. */
   Optional<SubscriptionGrant> covering(FollowTarget target) {
     return grants.stream().filter(grant -> grant.covers(target.kind(), target.id())).findFirst();
