@@ -269,6 +269,20 @@ public interface TrainwatchConfig {
     /** Largest request body accepted, in bytes; a larger one gets 413 and is not read. */
     @WithDefault("4194304")
     long maxBodyBytes();
+
+    /**
+     * Host headers answered (a name or address, or *.suffix), others get 421: loopback names by
+     * default, the public and in-cluster names in a deployment. Set from TRAINWATCH_ALLOWED_HOSTS
+     * in application.properties, which both apps read.
+     */
+    List<String> allowedHosts();
+
+    /**
+     * Refused tokens (401) one client address may cause per minute; past it, every /api request
+     * from there gets 429 until the minute ends.
+     */
+    @WithDefault("30")
+    int maxTokenFailuresPerMinute();
   }
 
   /** Ingest limits. */

@@ -46,11 +46,11 @@ public class CloudEventRouteFilter {
   void install(@Observes Router router) {
     router
         .routeWithRegex("^/(?!api/|q/|health).*")
-        .order(Integer.MIN_VALUE + 1)
+        .order(Integer.MIN_VALUE + 3)
         .handler(this::gate);
     router
         .routeWithRegex("^/(?!api/|q/|health).*")
-        .order(Integer.MIN_VALUE + 1)
+        .order(Integer.MIN_VALUE + 3)
         .failureHandler(this::unreadable);
   }
 

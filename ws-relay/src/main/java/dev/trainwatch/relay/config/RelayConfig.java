@@ -3,6 +3,7 @@ package dev.trainwatch.relay.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** The relay's own settings; connection settings live in application.properties. */
@@ -52,6 +53,26 @@ public interface RelayConfig {
   /** How long a socket opened without a token may wait before its auth frame; then it is closed. */
   @WithDefault("10s")
   Duration authTimeout();
+
+  /**
+   * Host headers answered (a name or address, or *.suffix), others get 421: loopback names by
+   * default. Set from TRAINWATCH_ALLOWED_HOSTS in application.properties, as the functions'.
+   */
+  List<String> allowedHosts();
+
+  /**
+   * Refused tokens one client address may present per minute (at open, in auth and subscribe
+   * frames); past it, its new sockets are refused until the minute ends.
+   */
+  @WithDefault("30")
+  int maxTokenFailuresPerMinute();
+
+  /**
+   * Sockets one client address may hold open without a token yet (waiting for their auth frame);
+   * one more is closed at once with 4429.
+   */
+  @WithDefault("16")
+  int maxUnauthenticatedSocketsPerAddress();
 
   /** The web UI the relay serves at /. */
   Web web();

@@ -1,20 +1,26 @@
 package dev.trainwatch.relay.web;
 
 import dev.trainwatch.relay.config.RelayConfig;
+import io.quarkus.logging.Log;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Serves the built web UI at / from the relay, so page and WebSocket share an origin, and the UI's
- * runtime settings at /config.json (nothing is baked into the bundle). A path that names no file
- * and has no extension (/training/42, /sessions/7) gets index.html, where the UI routes it. It does
- * not touch /api/ (the WebSocket) or /q/ (health, metrics), and serves nothing outside its root.
+ * runtime settings at /config.json (nothing is baked into the bundle). The development API token
+ * (TRAINWATCH_UI_TOKEN) is in /config.json only for a loopback client of a relay that listens on
+ * loopback; anyone else brings their own token. A path that names no file and has no extension
+ * (/training/42, /sessions/7) gets index.html, where the UI routes it. It does not touch /api/ (the
+ * WebSocket) or /q/ (health, metrics), and serves nothing outside its root.
  */
 @ApplicationScoped
 public class WebUiRoutes {
@@ -22,14 +28,26 @@ public class WebUiRoutes {
   private static final String NOT_BUILT =
       "The web UI is not built here: run ./trainwatch up (it builds web/), or set TRAINWATCH_WEB_ROOT.";
 
-  void install(@Observes Router router, RelayConfig config) {
+  void install(
+      @Observes Router router,
+      RelayConfig config,
+      @ConfigProperty(name = "quarkus.http.host") String listenHost) {
     RelayConfig.Web web = config.web();
     JsonObject settings =
         new JsonObject()
             .put("apiBaseUrl", web.apiUrl())
             .put("grafanaUrl", web.grafanaUrl().orElse(null));
-    web.apiToken().ifPresent(token -> settings.put("apiToken", token));
     String answer = settings.encode();
+    // The development token goes only to a loopback client of a relay that listens on loopback:
+    // what is convenient on a developer's machine never reaches a network.
+    boolean loopbackOnly = isLoopback(listenHost);
+    if (web.apiToken().isPresent() && !loopbackOnly) {
+      Log.warnf(
+          "TRAINWATCH_UI_TOKEN is set but the relay listens on %s, not on loopback: /config.json"
+              + " will not hand it out",
+          listenHost);
+    }
+    String withToken = settings.copy().put("apiToken", web.apiToken().orElse(null)).encode();
     router
         .get("/config.json")
         .handler(
@@ -37,9 +55,26 @@ public class WebUiRoutes {
                 ctx.response()
                     .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                     .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-                    .end(answer));
+                    .end(
+                        web.apiToken().isPresent() && loopbackOnly && fromLoopback(ctx)
+                            ? withToken
+                            : answer));
     Path root = web.root().map(r -> Path.of(r).toAbsolutePath().normalize()).orElse(null);
     router.getWithRegex("^/(?!api/|q/).*").handler(ctx -> serve(ctx, root));
+  }
+
+  private static boolean fromLoopback(RoutingContext ctx) {
+    return ctx.request().remoteAddress() != null
+        && isLoopback(ctx.request().remoteAddress().hostAddress());
+  }
+
+  /** Whether {@code host} (a name or an address) can only be reached from this machine. */
+  private static boolean isLoopback(String host) {
+    try {
+      return host != null && !host.isBlank() && InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
   }
 
   private static void serve(RoutingContext ctx, Path root) {

@@ -63,6 +63,18 @@ public class RelayEndpoint {
    */
   static final int TOKEN_EXPIRED = 4408;
 
+  /**
+   * Close code of a socket its client address may not open now: too many sockets of that address
+   * wait for their token ({@link SocketGate}).
+   */
+  static final int LIMITED = 4429;
+
+  /** User property: the address whose place for a socket without a token this socket holds. */
+  private static final String WAITING_ADDRESS = "trainwatch.waiting-address";
+
+  /** User property: the socket's client address. */
+  private static final String ADDRESS = "trainwatch.address";
+
   private static final String GRANTS = SocketGrants.class.getName();
   private static final CloseReason RESTARTING =
       new CloseReason(CloseCodes.SERVICE_RESTART, "relay restarting; reconnect and resume");
@@ -75,6 +87,7 @@ public class RelayEndpoint {
   private final SubscriptionTokenVerifier tokens;
   private final Vertx vertx;
   private final SlowSocketCutter cutter;
+  private final SocketGate gate;
   private final Set<Session> open = ConcurrentHashMap.newKeySet();
 
   public RelayEndpoint(
@@ -85,8 +98,10 @@ public class RelayEndpoint {
       RelayConfig config,
       SubscriptionTokenVerifier tokens,
       RevokedTokens revoked,
+      SocketGate gate,
       Vertx vertx,
       SlowSocketCutter cutter) {
+    this.gate = gate;
     this.cutter = cutter;
     this.tokens = tokens;
     this.vertx = vertx;
@@ -152,11 +167,18 @@ public class RelayEndpoint {
             config.maxPendingBytes(),
             cutter);
     SocketGrants grants = new SocketGrants();
+    String address = gate.addressOf(session);
+    String token = single(session, "token");
+    if (token == null && !gate.holdWaiting(address)) {
+      refuse(session, LIMITED, "too many sockets without a token from this address");
+      return;
+    }
+    session.getUserProperties().put(ADDRESS, address);
     session.getUserProperties().put(FOLLOWER, follower);
     session.getUserProperties().put(GRANTS, grants);
     open.add(session);
-    String token = single(session, "token");
     if (token == null) {
+      session.getUserProperties().put(WAITING_ADDRESS, address);
       grants.await(target, since);
       vertx.setTimer(
           config.authTimeout().toMillis(),
@@ -178,10 +200,12 @@ public class RelayEndpoint {
       String token,
       FollowTarget target,
       Long since) {
+    releaseWaiting(session);
     SubscriptionGrant grant;
     try {
       grant = tokens.verify(token);
     } catch (TokenRefusedException e) {
+      gate.tokenRefused(addressOf(session));
       refuse(session, UNAUTHORIZED, e.getMessage());
       return;
     }
@@ -212,7 +236,7 @@ public class RelayEndpoint {
     if (frame instanceof ClientFrame.Ping) {
       follower.write(frames.pong());
     } else if (frame instanceof ClientFrame.Subscribe subscribe) {
-      Optional<SubscriptionGrant> grant = covering(grants, subscribe);
+      Optional<SubscriptionGrant> grant = covering(session, grants, subscribe);
       if (grant.isPresent()) {
         follow(follower, grant.get(), subscribe.target(), subscribe.since());
       } else {
@@ -225,7 +249,7 @@ public class RelayEndpoint {
                     + "; send one in the subscribe frame's 'token'"));
       }
     } else if (frame instanceof ClientFrame.Auth auth) {
-      renew(follower, grants, auth.token());
+      renew(session, follower, grants, auth.token());
     } else if (frame instanceof ClientFrame.Unsubscribe unsubscribe) {
       grants
           .covering(unsubscribe.target())
@@ -245,6 +269,7 @@ public class RelayEndpoint {
   @OnClose
   public void onClose(Session session) {
     open.remove(session);
+    releaseWaiting(session);
     if (session.getUserProperties().get(FOLLOWER) instanceof SocketFollower follower) {
       for (String channel : follower.channels()) {
         follower.unfollow(channel);
@@ -284,23 +309,36 @@ public class RelayEndpoint {
   }
 
   /** A fresh token for an admitted socket: it keeps the socket open past the old one's expiry. */
-  private void renew(SocketFollower follower, SocketGrants grants, String token) {
+  private void renew(Session session, SocketFollower follower, SocketGrants grants, String token) {
     try {
       SubscriptionGrant grant = tokens.verify(token);
       grants.add(grant);
       follower.write(frames.tokenRenewed(Instant.ofEpochSecond(grant.expiresAt())));
     } catch (TokenRefusedException e) {
+      gate.tokenRefused(addressOf(session));
       follower.write(frames.error("token refused: " + e.getMessage()));
     }
   }
 
+  /** Gives back the place this socket held while it waited for its first token, once. */
+  private void releaseWaiting(Session session) {
+    if (session.getUserProperties().remove(WAITING_ADDRESS) instanceof String address) {
+      gate.releaseWaiting(address);
+    }
+  }
+
+  private static String addressOf(Session session) {
+    return session.getUserProperties().get(ADDRESS) instanceof String address ? address : "";
+  }
+
   /** The socket's grant that covers the frame's target, counting a valid token it carries. */
   private Optional<SubscriptionGrant> covering(
-      SocketGrants grants, ClientFrame.Subscribe subscribe) {
+      Session session, SocketGrants grants, ClientFrame.Subscribe subscribe) {
     if (grants.covering(subscribe.target()).isEmpty() && subscribe.token() != null) {
       try {
         grants.add(tokens.verify(subscribe.token()));
       } catch (TokenRefusedException e) {
+        gate.tokenRefused(addressOf(session));
         return Optional.empty();
       }
     }

@@ -1,0 +1,50 @@
+package dev.trainwatch.guard;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Counts refused tokens per client address in fixed one-minute windows, so an address that keeps
+ * guessing is turned away (429 on the API, a closed socket on the relay) until its window ends. It
+ * holds no more than {@value #MOST_ADDRESSES} addresses: past that, every count starts again (a
+ * flood of addresses then costs the attacker its counts too).
+ */
+public final class FailedAttempts {
+
+  private static final int MOST_ADDRESSES = 100_000;
+  private static final long WINDOW_MILLIS = 60_000;
+
+  private record Window(long start, int failures) {}
+
+  private final int perMinute;
+  private final Map<String, Window> windows = new ConcurrentHashMap<>();
+
+  /** Allows {@code perMinute} refused tokens per address and minute. */
+  public FailedAttempts(int perMinute) {
+    this.perMinute = perMinute;
+  }
+
+  /** Records a refused token from {@code address}. */
+  public void record(String address, long nowMillis) {
+    if (windows.size() > MOST_ADDRESSES) {
+      windows.clear();
+    }
+    windows.merge(
+        address,
+        new Window(nowMillis, 1),
+        (old, one) ->
+            nowMillis - old.start() >= WINDOW_MILLIS
+                ? one
+                : new Window(old.start(), old.failures() + 1));
+  }
+
+  /** Seconds {@code address} must wait before it may try again, or 0 when it may now. */
+  public long waitSeconds(String address, long nowMillis) {
+    Window window = windows.get(address);
+    if (window == null || window.failures() < perMinute) {
+      return 0;
+    }
+    long left = window.start() + WINDOW_MILLIS - nowMillis;
+    return left <= 0 ? 0 : (left + 999) / 1000;
+  }
+}
