@@ -19,10 +19,12 @@ APPS = {"functions": ROOT / "functions" / "target" / "quarkus-app",
         "relay": ROOT / "ws-relay" / "target" / "quarkus-app"}
 FUNCTIONS_PORT, RELAY_PORT = 28081, 28080
 # What every benchmark runs the apps with: its own ports, database and key prefix (a system started by
-# ./trainwatch up is left alone), no timed sweep, and the per-job ingest rate limit lifted.
+# ./trainwatch up is left alone), no timed sweep, the per-job ingest rate limit lifted, and the local executor on
+# for the benchmarks' stand-in jobs (`sleep`), as many as they start.
 ENV = {"FUNCTIONS_PORT": str(FUNCTIONS_PORT), "RELAY_PORT": str(RELAY_PORT), "POSTGRES_DB": "trainwatch_bench",
        "TRAINWATCH_KEY_PREFIX": "twbench", "TRAINWATCH_SWEEP_SCHEDULED": "false",
-       "TRAINWATCH_LOCAL_WORKDIR": str(ROOT), "TRAINWATCH_JOB_RATE": "100000000"}
+       "TRAINWATCH_LOCAL_WORKDIR": str(ROOT), "TRAINWATCH_JOB_RATE": "100000000",
+       "TRAINWATCH_EXECUTOR_LOCAL_ENABLED": "true", "TRAINWATCH_EXECUTOR_LOCAL_MAX_PROCESSES_PER_PROJECT": "100000"}
 
 
 def rss_kib(pid):

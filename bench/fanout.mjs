@@ -36,6 +36,9 @@ const ENV = {
   TRAINWATCH_SWEEP_SCHEDULED: 'false',
   TRAINWATCH_JOB_RATE: '100000000',
   TRAINWATCH_LOCAL_WORKDIR: ROOT,
+  // The stand-in jobs (`sleep`) run on the local executor, as many as the benchmark starts.
+  TRAINWATCH_EXECUTOR_LOCAL_ENABLED: 'true',
+  TRAINWATCH_EXECUTOR_LOCAL_MAX_PROCESSES_PER_PROJECT: '100000',
 };
 const WORK = `${ROOT}/.run/bench/fanout`;
 mkdirSync(WORK, { recursive: true });
