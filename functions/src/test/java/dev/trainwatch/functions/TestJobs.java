@@ -3,6 +3,8 @@ package dev.trainwatch.functions;
 import static io.restassured.RestAssured.given;
 
 import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -39,6 +41,19 @@ public final class TestJobs {
   /** Submits a local job running {@code python3 -c script} and returns its id. */
   public static long submitLocal(String script) {
     return submitBody(body("executor_type", "local", "command", List.of("python3", "-c", script)));
+  }
+
+  /** A request that carries {@code token} instead of the tests' all-projects API token. */
+  public static RequestSpecification as(String token) {
+    return given().header("Authorization", "Bearer " + token);
+  }
+
+  /** Posts one point ({@code loss} 0.5 at epoch 1) to job {@code job} with {@code token}. */
+  public static Response postPoint(String token, long job) {
+    return as(token)
+        .contentType(ContentType.JSON)
+        .body("{\"epoch\":1,\"metrics\":{\"loss\":0.5}}")
+        .post(JOBS + "/" + job + "/metrics");
   }
 
   /** Waits (at most 20 s) until job {@code id} is in {@code status}. */

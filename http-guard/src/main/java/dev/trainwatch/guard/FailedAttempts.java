@@ -1,5 +1,7 @@
 package dev.trainwatch.guard;
 
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -36,6 +38,34 @@ public final class FailedAttempts {
             nowMillis - old.start() >= WINDOW_MILLIS
                 ? one
                 : new Window(old.start(), old.failures() + 1));
+  }
+
+  /**
+   * Answers 429 with Retry-After and the JSON error {@code too_many_failures} when the request's
+   * address must wait; otherwise does nothing.
+   *
+   * @return whether it answered
+   */
+  public boolean turnAway(RoutingContext ctx, String address) {
+    long wait = waitSeconds(address, System.currentTimeMillis());
+    if (wait == 0) {
+      return false;
+    }
+    ctx.response()
+        .setStatusCode(429)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .putHeader("Retry-After", Long.toString(wait))
+        .end(
+            "{\"error\":\"too_many_failures\",\"message\":\"too many refused tokens from this"
+                + " address; retry after "
+                + wait
+                + " s\"}");
+    return true;
+  }
+
+  /** The request's client address (forwarded, where quarkus.http.proxy trusts the proxy). */
+  public static String addressOf(RoutingContext ctx) {
+    return ctx.request().remoteAddress() == null ? "" : ctx.request().remoteAddress().hostAddress();
   }
 
   /** Seconds {@code address} must wait before it may try again, or 0 when it may now. */

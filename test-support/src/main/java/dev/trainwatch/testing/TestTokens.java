@@ -63,11 +63,19 @@ public final class TestTokens {
         claims("subscribe", remaining.plusSeconds(120)).with("job", jobId), "test-private.pem");
   }
 
-  /** The jti claim of a token signed here. */
+  /** The claims of a token (its payload, decoded, unverified), as JSON text. */
+  public static String claimsOf(String token) {
+    return new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8);
+  }
+
+  /** The header of a token, decoded, as JSON text. */
+  public static String headerOf(String token) {
+    return new String(Base64.getUrlDecoder().decode(token.split("\\.")[0]), StandardCharsets.UTF_8);
+  }
+
+  /** The jti claim of a token. */
   public static String idOf(String token) {
-    String claims =
-        new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8);
-    return claims.replaceAll(".*\"jti\":\"([^\"]+)\".*", "$1");
+    return claimsOf(token).replaceAll(".*\"jti\":\"([^\"]+)\".*", "$1");
   }
 
   /** A relay subscription token for one session of project {@code default}. */

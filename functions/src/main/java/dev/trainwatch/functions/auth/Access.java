@@ -3,6 +3,7 @@ package dev.trainwatch.functions.auth;
 import dev.trainwatch.functions.domain.TrainingJob;
 import dev.trainwatch.functions.service.JobService;
 import dev.trainwatch.functions.service.NoSuchJobException;
+import dev.trainwatch.guard.ClaimValues;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
@@ -40,7 +41,7 @@ public class Access {
   /** The projects the token grants, or null for all; refuses tokens that are not API tokens. */
   public List<String> projects() {
     requireApi();
-    List<String> projects = TokenClaims.strings(token.getClaim(TokenClaims.PROJECTS));
+    List<String> projects = ClaimValues.strings(token.getClaim(TokenClaims.PROJECTS));
     return projects.contains(TokenClaims.ALL_PROJECTS) ? null : projects;
   }
 
@@ -100,7 +101,7 @@ public class Access {
    */
   public Uni<Void> requireIngest(long jobId) {
     if (TokenClaims.INGEST.equals(scope())) {
-      Long job = TokenClaims.number(token.getClaim(TokenClaims.JOB));
+      Long job = ClaimValues.number(token.getClaim(TokenClaims.JOB));
       if (job == null || job != jobId) {
         return Uni.createFrom().failure(new NoSuchJobException(jobId));
       }
@@ -122,6 +123,6 @@ public class Access {
   }
 
   private String scope() {
-    return TokenClaims.text(token.getClaim(TokenClaims.SCOPE));
+    return ClaimValues.text(token.getClaim(TokenClaims.SCOPE));
   }
 }

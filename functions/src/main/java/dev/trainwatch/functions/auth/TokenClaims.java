@@ -1,11 +1,6 @@
 package dev.trainwatch.functions.auth;
 
-import jakarta.json.JsonArray;
-import jakarta.json.JsonNumber;
-import jakarta.json.JsonString;
-import jakarta.json.JsonValue;
-import java.util.Collection;
-import java.util.List;
+import dev.trainwatch.guard.ClaimValues;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
@@ -54,36 +49,9 @@ public final class TokenClaims {
 
   private TokenClaims() {}
 
-  /** A claim as text, as smallrye-jwt gives it (a JSON string, or a plain value). */
-  public static String text(Object claim) {
-    return claim instanceof JsonString text ? text.getString() : String.valueOf(claim);
-  }
-
-  /** A claim as a whole number, or null when it is none. */
-  public static Long number(Object claim) {
-    if (claim instanceof JsonNumber number) {
-      return number.longValue();
-    }
-    return claim instanceof Number number ? number.longValue() : null;
-  }
-
-  /** A claim as a list of strings (non-strings left out), or an empty list. */
-  public static List<String> strings(Object claim) {
-    if (claim instanceof JsonArray array) {
-      return array.stream()
-          .filter(value -> value.getValueType() == JsonValue.ValueType.STRING)
-          .map(value -> ((JsonString) value).getString())
-          .toList();
-    }
-    if (claim instanceof Collection<?> values) {
-      return values.stream().map(String::valueOf).toList();
-    }
-    return List.of();
-  }
-
   /** Whether {@code token} is an API token that grants every project. */
   public static boolean grantsEveryProject(JsonWebToken token) {
-    return API.equals(text(token.getClaim(SCOPE)))
-        && strings(token.getClaim(PROJECTS)).contains(ALL_PROJECTS);
+    return API.equals(ClaimValues.text(token.getClaim(SCOPE)))
+        && ClaimValues.strings(token.getClaim(PROJECTS)).contains(ALL_PROJECTS);
   }
 }

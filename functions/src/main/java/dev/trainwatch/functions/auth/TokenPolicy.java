@@ -1,6 +1,7 @@
 package dev.trainwatch.functions.auth;
 
 import dev.trainwatch.functions.config.TrainwatchConfig;
+import dev.trainwatch.guard.ClaimValues;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -39,7 +40,7 @@ public class TokenPolicy implements SecurityIdentityAugmentor {
       return refused();
     }
     Duration lifetime = Duration.ofSeconds(token.getExpirationTime() - token.getIssuedAtTime());
-    if (lifetime.compareTo(maxLifetime(TokenClaims.text(token.getClaim(TokenClaims.SCOPE)))) > 0) {
+    if (lifetime.compareTo(maxLifetime(ClaimValues.text(token.getClaim(TokenClaims.SCOPE)))) > 0) {
       return refused();
     }
     return revoked

@@ -19,7 +19,7 @@ public class BodyLimitFilter {
     long limit = config.http().maxBodyBytes();
     router
         .route()
-        .order(Integer.MIN_VALUE + 2)
+        .order(Integer.MIN_VALUE)
         .handler(
             ctx -> {
               String declared = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);

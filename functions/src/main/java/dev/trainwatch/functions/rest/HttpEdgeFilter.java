@@ -6,7 +6,6 @@ import dev.trainwatch.guard.HostAllowList;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -41,27 +40,15 @@ public class HttpEdgeFilter {
   }
 
   void install(@Observes Router router) {
+    // Before Quarkus's body handler (Integer.MIN_VALUE + 1): nothing of a refused request is read.
     router.route().order(Integer.MIN_VALUE).handler(hosts);
-    router.route("/api/*").order(Integer.MIN_VALUE + 1).handler(this::limitFailures);
+    router.route("/api/*").order(Integer.MIN_VALUE).handler(this::limitFailures);
   }
 
   private void limitFailures(RoutingContext ctx) {
-    String address =
-        ctx.request().remoteAddress() == null ? "" : ctx.request().remoteAddress().hostAddress();
-    long wait = attempts.waitSeconds(address, System.currentTimeMillis());
-    if (wait > 0) {
+    String address = FailedAttempts.addressOf(ctx);
+    if (attempts.turnAway(ctx, address)) {
       turnedAway.increment();
-      ctx.response()
-          .setStatusCode(429)
-          .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-          .putHeader("Retry-After", Long.toString(wait))
-          .end(
-              new JsonObject()
-                  .put("error", "too_many_failures")
-                  .put(
-                      "message",
-                      "too many refused tokens from this address; retry after " + wait + " s")
-                  .encode());
       return;
     }
     boolean triesAToken = ctx.request().getHeader(HttpHeaders.AUTHORIZATION) != null;

@@ -15,7 +15,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
-import io.restassured.specification.RequestSpecification;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -79,7 +78,7 @@ class AuthIT {
             "signed with another key", TestTokens.wrongKeyApi());
     bad.forEach(
         (what, token) ->
-            as(token)
+            TestJobs.as(token)
                 .get(TestJobs.JOBS)
                 .then()
                 .statusCode(401)
@@ -122,12 +121,12 @@ class AuthIT {
             .getLong("job_id");
 
     // Another project's job is answered exactly as a job that does not exist.
-    as(mine).get(TestJobs.JOBS + "/" + theirs).then().statusCode(404);
-    as(mine).get(TestJobs.JOBS + "/" + theirs + "/metrics").then().statusCode(404);
-    as(mine).get(TestJobs.JOBS + "/" + theirs + "/events").then().statusCode(404);
-    as(mine).post(TestJobs.JOBS + "/" + theirs + "/cancel").then().statusCode(404);
-    post(mine, theirs).then().statusCode(404);
-    as(mine)
+    TestJobs.as(mine).get(TestJobs.JOBS + "/" + theirs).then().statusCode(404);
+    TestJobs.as(mine).get(TestJobs.JOBS + "/" + theirs + "/metrics").then().statusCode(404);
+    TestJobs.as(mine).get(TestJobs.JOBS + "/" + theirs + "/events").then().statusCode(404);
+    TestJobs.as(mine).post(TestJobs.JOBS + "/" + theirs + "/cancel").then().statusCode(404);
+    TestJobs.postPoint(mine, theirs).then().statusCode(404);
+    TestJobs.as(mine)
         .queryParam("size", 500)
         .get(TestJobs.JOBS)
         .then()
@@ -135,7 +134,7 @@ class AuthIT {
         .body("jobs.project", everyItem(equalTo("nlp")))
         .body("jobs.job_id", hasItem((int) own))
         .body("jobs.job_id", not(hasItem((int) theirs)));
-    as(mine).get(TestJobs.JOBS + "/" + own).then().statusCode(200);
+    TestJobs.as(mine).get(TestJobs.JOBS + "/" + own).then().statusCode(200);
   }
 
   @Test
@@ -144,19 +143,22 @@ class AuthIT {
     long other = TestJobs.submit(null);
     String token = ingestTokenHandedTo(job);
 
-    post(token, job).then().statusCode(200);
-    as(token)
+    TestJobs.postPoint(token, job).then().statusCode(200);
+    TestJobs.as(token)
         .contentType(ContentType.JSON)
         .body("{\"message\":\"hello\"}")
         .post(TestJobs.JOBS + "/" + job + "/logs")
         .then()
         .statusCode(200);
-    post(token, other).then().statusCode(404).body("error", equalTo("not_found"));
-    as(token).get(TestJobs.JOBS + "/" + job).then().statusCode(403);
-    as(token).get(TestJobs.JOBS + "/" + job + "/metrics").then().statusCode(403);
-    as(token).get(TestJobs.JOBS).then().statusCode(403);
-    as(token).post(TestJobs.JOBS + "/" + job + "/cancel").then().statusCode(403);
-    as(token).post(TestJobs.JOBS + "/" + job + "/subscription-token").then().statusCode(403);
+    TestJobs.postPoint(token, other).then().statusCode(404).body("error", equalTo("not_found"));
+    TestJobs.as(token).get(TestJobs.JOBS + "/" + job).then().statusCode(403);
+    TestJobs.as(token).get(TestJobs.JOBS + "/" + job + "/metrics").then().statusCode(403);
+    TestJobs.as(token).get(TestJobs.JOBS).then().statusCode(403);
+    TestJobs.as(token).post(TestJobs.JOBS + "/" + job + "/cancel").then().statusCode(403);
+    TestJobs.as(token)
+        .post(TestJobs.JOBS + "/" + job + "/subscription-token")
+        .then()
+        .statusCode(403);
     submit(token, "default").then().statusCode(403);
   }
 
@@ -182,17 +184,17 @@ class AuthIT {
             .extract()
             .jsonPath()
             .getString("token");
-    as(minted).get(TestJobs.JOBS + "/" + job).then().statusCode(403);
-    post(minted, job).then().statusCode(403);
+    TestJobs.as(minted).get(TestJobs.JOBS + "/" + job).then().statusCode(403);
+    TestJobs.postPoint(minted, job).then().statusCode(403);
 
     String nlp = TestTokens.api("nlp");
-    as(nlp).post(TestJobs.JOBS + "/" + job + "/subscription-token").then().statusCode(404);
-    as(nlp)
+    TestJobs.as(nlp).post(TestJobs.JOBS + "/" + job + "/subscription-token").then().statusCode(404);
+    TestJobs.as(nlp)
         .queryParam("project", "vision")
         .post("/api/v1/training/sessions/" + session + "/subscription-token")
         .then()
         .statusCode(404);
-    as(TestTokens.api("vision"))
+    TestJobs.as(TestTokens.api("vision"))
         .post("/api/v1/training/sessions/" + session + "/subscription-token")
         .then()
         .statusCode(200)
@@ -222,21 +224,10 @@ class AuthIT {
         .orElseThrow();
   }
 
-  private static RequestSpecification as(String token) {
-    return given().header("Authorization", "Bearer " + token);
-  }
-
   private static Response submit(String token, String project) {
-    return as(token)
+    return TestJobs.as(token)
         .contentType(ContentType.JSON)
         .body(TestJobs.body("project", project))
         .post(TestJobs.JOBS);
-  }
-
-  private static Response post(String token, long job) {
-    return as(token)
-        .contentType(ContentType.JSON)
-        .body(POINT)
-        .post(TestJobs.JOBS + "/" + job + "/metrics");
   }
 }

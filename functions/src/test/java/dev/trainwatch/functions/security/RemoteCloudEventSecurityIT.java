@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.hamcrest.Matchers.equalTo;
 
+import dev.trainwatch.testing.TestNetwork;
 import dev.trainwatch.testing.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -11,10 +12,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
-import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.net.NetworkInterface;
-import java.net.SocketException;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -39,7 +37,7 @@ class RemoteCloudEventSecurityIT {
 
   @Test
   void aRemoteCallerNeedsATokenForEveryProject() throws Exception {
-    Optional<InetAddress> own = ownAddress();
+    Optional<InetAddress> own = TestNetwork.ownAddress();
     assumeThat(own).as("a non-loopback IPv4 address on this machine").isPresent();
     String base = "http://" + own.get().getHostAddress();
     sweep(base, null).then().statusCode(403).body("error", equalTo("forbidden"));
@@ -52,6 +50,7 @@ class RemoteCloudEventSecurityIT {
         given()
             .baseUri(base)
             .port(RestAssured.port)
+            .header("Host", "localhost")
             .header("Authorization", token == null ? "None" : "Bearer " + token)
             .header("ce-specversion", "1.0")
             .header("ce-id", "remote-1")
@@ -60,21 +59,5 @@ class RemoteCloudEventSecurityIT {
             .contentType("application/json")
             .body("{}");
     return request.post("/");
-  }
-
-  private static Optional<InetAddress> ownAddress() throws SocketException {
-    return NetworkInterface.networkInterfaces()
-        .filter(nic -> !isLoopback(nic))
-        .flatMap(NetworkInterface::inetAddresses)
-        .filter(address -> address instanceof Inet4Address && !address.isLoopbackAddress())
-        .findFirst();
-  }
-
-  private static boolean isLoopback(NetworkInterface nic) {
-    try {
-      return nic.isLoopback() || !nic.isUp();
-    } catch (SocketException e) {
-      return true;
-    }
   }
 }

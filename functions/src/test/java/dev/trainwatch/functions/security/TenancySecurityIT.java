@@ -10,11 +10,8 @@ import io.quarkus.redis.datasource.pubsub.PubSubCommands;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
-import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -44,14 +41,14 @@ class TenancySecurityIT {
     try {
       long own = submit(alice, "team-a", session);
       long intruder = submit(mallory, "team-b", session);
-      metric(alice, own).then().statusCode(200);
-      metric(mallory, intruder).then().statusCode(200);
+      TestJobs.postPoint(alice, own).then().statusCode(200);
+      TestJobs.postPoint(mallory, intruder).then().statusCode(200);
       given()
           .header("Authorization", "Bearer " + mallory)
           .post(TestJobs.JOBS + "/" + intruder + "/cancel")
           .then()
           .statusCode(200);
-      metric(alice, own).then().statusCode(200);
+      TestJobs.postPoint(alice, own).then().statusCode(200);
       Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> aliceChannel.size() >= 3);
       assertThat(aliceChannel)
           .allSatisfy(m -> assertThat(m).contains("\"job_id\":" + own + ","))
@@ -60,21 +57,23 @@ class TenancySecurityIT {
       // Mallory's job did not make Alice's session hers: Alice still gets a token for it, and the
       // token names Alice's project, which is what the relay follows.
       String token =
-          as(alice)
+          TestJobs.as(alice)
               .post("/api/v1/training/sessions/" + session + "/subscription-token")
               .then()
               .statusCode(200)
               .extract()
               .path("token");
-      assertThat(claims(token)).contains("\"project\":\"team-a\"").contains("" + session);
-      as(mallory)
+      assertThat(TestTokens.claimsOf(token))
+          .contains("\"project\":\"team-a\"")
+          .contains("" + session);
+      TestJobs.as(mallory)
           .queryParam("project", "team-a")
           .post("/api/v1/training/sessions/" + session + "/subscription-token")
           .then()
           .statusCode(404);
       // Listing a session shows only the caller's projects' jobs.
       List<Long> listed =
-          as(alice)
+          TestJobs.as(alice)
               .queryParam("session_id", session)
               .get(TestJobs.JOBS)
               .then()
@@ -93,8 +92,8 @@ class TenancySecurityIT {
     long missing = Long.MAX_VALUE - ThreadLocalRandom.current().nextLong(1000);
     String mine = TestTokens.api("team-a");
     for (String path : List.of("", "/metrics", "/logs", "/events")) {
-      Response foreign = as(mine).get(TestJobs.JOBS + "/" + theirs + path);
-      Response absent = as(mine).get(TestJobs.JOBS + "/" + missing + path);
+      Response foreign = TestJobs.as(mine).get(TestJobs.JOBS + "/" + theirs + path);
+      Response absent = TestJobs.as(mine).get(TestJobs.JOBS + "/" + missing + path);
       assertThat(foreign.statusCode()).as(path).isEqualTo(404).isEqualTo(absent.statusCode());
       assertThat(foreign.asString().replace(Long.toString(theirs), "N"))
           .as(path)
@@ -110,7 +109,7 @@ class TenancySecurityIT {
     writes.forEach(
         (path, body) -> {
           Response foreign =
-              as(mine)
+              TestJobs.as(mine)
                   .contentType(ContentType.JSON)
                   .body(body)
                   .post(TestJobs.JOBS + "/" + theirs + path);
@@ -120,16 +119,12 @@ class TenancySecurityIT {
     // A job's own ingest token cannot tell other jobs from missing ones either.
     long own = submit(mine, "team-a", null);
     String ingest = TestTokens.ingest(own);
-    metric(ingest, theirs).then().statusCode(404);
-    metric(ingest, missing).then().statusCode(404);
-  }
-
-  private static RequestSpecification as(String token) {
-    return given().header("Authorization", "Bearer " + token);
+    TestJobs.postPoint(ingest, theirs).then().statusCode(404);
+    TestJobs.postPoint(ingest, missing).then().statusCode(404);
   }
 
   private static long submit(String token, String project, Long session) {
-    return as(token)
+    return TestJobs.as(token)
         .contentType(ContentType.JSON)
         .body(TestJobs.body("project", project, "session_id", session))
         .post(TestJobs.JOBS)
@@ -138,16 +133,5 @@ class TenancySecurityIT {
         .extract()
         .jsonPath()
         .getLong("job_id");
-  }
-
-  private static Response metric(String token, long job) {
-    return as(token)
-        .contentType(ContentType.JSON)
-        .body("{\"epoch\":1,\"metrics\":{\"loss\":0.5}}")
-        .post(TestJobs.JOBS + "/" + job + "/metrics");
-  }
-
-  private static String claims(String token) {
-    return new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8);
   }
 }

@@ -1,11 +1,10 @@
 package dev.trainwatch.relay.auth;
 
+import dev.trainwatch.guard.ClaimValues;
 import dev.trainwatch.relay.config.RelayConfig;
 import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.json.JsonNumber;
-import jakarta.json.JsonString;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
@@ -53,12 +52,12 @@ public class SubscriptionTokenVerifier {
     if (revoked.isRevoked(jwt.getTokenID())) {
       throw new TokenRefusedException("the token was revoked");
     }
-    String scopeName = text(jwt.getClaim("scope"));
+    String scopeName = ClaimValues.text(jwt.getClaim("scope"));
     if (!"subscribe".equals(scopeName)) {
       throw new TokenRefusedException("a token of scope '" + scopeName + "' cannot subscribe");
     }
-    Long job = number(jwt.getClaim("job"));
-    Long session = number(jwt.getClaim("session"));
+    Long job = ClaimValues.number(jwt.getClaim("job"));
+    Long session = ClaimValues.number(jwt.getClaim("session"));
     if ((job == null) == (session == null)) {
       throw new TokenRefusedException("a subscription token names one job or one session");
     }
@@ -70,17 +69,6 @@ public class SubscriptionTokenVerifier {
       throw new TokenRefusedException("a session token names the session's project");
     }
     return new SubscriptionGrant(
-        "session", session, text(project), jwt.getTokenID(), jwt.getExpirationTime());
-  }
-
-  private static String text(Object claim) {
-    return claim instanceof JsonString text ? text.getString() : String.valueOf(claim);
-  }
-
-  private static Long number(Object claim) {
-    if (claim instanceof JsonNumber number) {
-      return number.longValue();
-    }
-    return claim instanceof Number number ? number.longValue() : null;
+        "session", session, ClaimValues.text(project), jwt.getTokenID(), jwt.getExpirationTime());
   }
 }

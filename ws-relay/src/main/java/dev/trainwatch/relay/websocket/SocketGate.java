@@ -8,7 +8,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
 import io.undertow.websockets.UndertowSession;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -61,20 +60,9 @@ public class SocketGate {
   }
 
   private void handshake(RoutingContext ctx) {
-    String address =
-        ctx.request().remoteAddress() == null ? "" : ctx.request().remoteAddress().hostAddress();
-    long wait = attempts.waitSeconds(address, System.currentTimeMillis());
-    if (wait > 0) {
+    String address = FailedAttempts.addressOf(ctx);
+    if (attempts.turnAway(ctx, address)) {
       failedTokens.increment();
-      ctx.response()
-          .setStatusCode(429)
-          .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-          .putHeader("Retry-After", Long.toString(wait))
-          .end(
-              "{\"error\":\"too_many_failures\",\"message\":\"too many refused tokens from this"
-                  + " address; retry after "
-                  + wait
-                  + " s\"}");
       return;
     }
     if (ctx.request().connection() instanceof ConnectionBase connection) {

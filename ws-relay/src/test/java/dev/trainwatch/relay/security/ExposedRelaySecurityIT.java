@@ -4,14 +4,12 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import dev.trainwatch.testing.TestNetwork;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
-import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.net.NetworkInterface;
-import java.net.SocketException;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -40,7 +38,7 @@ class ExposedRelaySecurityIT {
     assertThat(given().get("/config.json").then().statusCode(200).extract().asString())
         .doesNotContain("dev-token")
         .doesNotContain("apiToken");
-    Optional<InetAddress> own = ownAddress();
+    Optional<InetAddress> own = TestNetwork.ownAddress();
     assumeThat(own).as("a non-loopback IPv4 address on this machine").isPresent();
     String remote =
         given()
@@ -53,21 +51,5 @@ class ExposedRelaySecurityIT {
             .extract()
             .asString();
     assertThat(remote).doesNotContain("dev-token");
-  }
-
-  private static Optional<InetAddress> ownAddress() throws SocketException {
-    return NetworkInterface.networkInterfaces()
-        .filter(nic -> !isLoopback(nic))
-        .flatMap(NetworkInterface::inetAddresses)
-        .filter(address -> address instanceof Inet4Address && !address.isLoopbackAddress())
-        .findFirst();
-  }
-
-  private static boolean isLoopback(NetworkInterface nic) {
-    try {
-      return nic.isLoopback() || !nic.isUp();
-    } catch (SocketException e) {
-      return true;
-    }
   }
 }
