@@ -136,6 +136,23 @@ class FunctionZipE2ETest {
   }
 
   @Test
+  void theSecurityEdgeHoldsInTheZip() throws Exception {
+    JsonNode rebound = call("GET", JOBS, null, Map.of("host", "rebound.attacker.example"));
+    assertThat(rebound.get("statusCode").asInt()).isEqualTo(421);
+    JsonNode forever =
+        call(
+            "GET",
+            JOBS,
+            null,
+            Map.of("authorization", "Bearer " + TestTokens.apiLiving(Duration.ofDays(36_500))));
+    assertThat(forever.get("statusCode").asInt()).isEqualTo(401);
+    JsonNode local =
+        call("POST", JOBS, submission(1).replace("\"kubernetes\"", "\"local\""), Map.of());
+    assertThat(local.get("statusCode").asInt()).isEqualTo(400);
+    assertThat(body(local).get("message").asText()).contains("trainwatch.executor.local.enabled");
+  }
+
+  @Test
   void theScheduledSweepEventOfTheSamTemplateRunsTheSweep() throws Exception {
     JsonNode done =
         JSON.readTree(runtimeApi.invoke(sweepInputOfTheTemplate(), Duration.ofSeconds(60)));
@@ -167,6 +184,12 @@ class FunctionZipE2ETest {
   }
 
   private static JsonNode call(String method, String target, String body) throws Exception {
+    return call(method, target, body, Map.of());
+  }
+
+  /** An API Gateway v2 event for the request, with {@code headers} over the default ones. */
+  private static JsonNode call(
+      String method, String target, String body, Map<String, String> headers) throws Exception {
     int query = target.indexOf('?');
     String path = query < 0 ? target : target.substring(0, query);
     ObjectNode event = JSON.createObjectNode();
@@ -174,10 +197,12 @@ class FunctionZipE2ETest {
     event.put("routeKey", "$default");
     event.put("rawPath", path);
     event.put("rawQueryString", query < 0 ? "" : target.substring(query + 1));
-    event
-        .putObject("headers")
-        .put("content-type", "application/json")
-        .put("authorization", "Bearer " + TestTokens.api());
+    ObjectNode sent =
+        event
+            .putObject("headers")
+            .put("content-type", "application/json")
+            .put("authorization", "Bearer " + TestTokens.api());
+    headers.forEach(sent::put);
     ObjectNode context = event.putObject("requestContext");
     context.put("routeKey", "$default").put("stage", "$default").put("requestId", "test");
     context
