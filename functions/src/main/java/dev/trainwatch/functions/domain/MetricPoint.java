@@ -1,6 +1,7 @@
 package dev.trainwatch.functions.domain;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -10,6 +11,16 @@ import java.util.Map;
  * @param epoch the epoch the trainer was in
  * @param step the global step, or null when the trainer reports per epoch only
  * @param timestamp when the trainer measured it
- * @param metrics metric name to value, in the order the trainer sent them
+ * @param metrics metric name to value, in the order the trainer sent them; U+0000 and lone
+ *     surrogates in a name become U+FFFD ({@link StoredText})
  */
-public record MetricPoint(int epoch, Long step, Instant timestamp, Map<String, Double> metrics) {}
+public record MetricPoint(int epoch, Long step, Instant timestamp, Map<String, Double> metrics) {
+
+  public MetricPoint {
+    if (metrics.keySet().stream().anyMatch(StoredText::needsReplacing)) {
+      Map<String, Double> stored = new LinkedHashMap<>();
+      metrics.forEach((name, value) -> stored.put(StoredText.of(name), value));
+      metrics = stored;
+    }
+  }
+}

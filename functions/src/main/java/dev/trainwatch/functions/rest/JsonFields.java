@@ -1,6 +1,7 @@
 package dev.trainwatch.functions.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.trainwatch.functions.domain.StoredText;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -47,7 +48,7 @@ final class JsonFields {
     if (value.asText().length() > maxLength) {
       throw ApiException.badRequest("'" + field + "' is longer than " + maxLength + " characters");
     }
-    return value.asText();
+    return StoredText.of(value.asText());
   }
 
   /** An optional non-blank string of at most {@code maxLength} characters; null when absent. */
@@ -71,7 +72,7 @@ final class JsonFields {
       if (!item.isTextual()) {
         throw ApiException.badRequest("'" + field + "' must hold strings only, not " + item);
       }
-      items.add(item.asText());
+      items.add(StoredText.of(item.asText()));
     }
     return items;
   }
