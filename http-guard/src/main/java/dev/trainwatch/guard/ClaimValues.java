@@ -20,12 +20,12 @@ public final class ClaimValues {
     return claim instanceof JsonString text ? text.getString() : String.valueOf(claim);
   }
 
-  /** A claim as a whole number, or null when it is none. */
+  /** A claim as a whole number, or null when it is none (1.9 is none, not 1). */
   public static Long number(Object claim) {
     if (claim instanceof JsonNumber number) {
-      return number.longValue();
+      return number.isIntegral() ? number.longValue() : null;
     }
-    return claim instanceof Number number ? number.longValue() : null;
+    return claim instanceof Long || claim instanceof Integer ? ((Number) claim).longValue() : null;
   }
 
   /** A claim as a list of strings (non-strings left out), or an empty list. */

@@ -2,6 +2,9 @@ package dev.trainwatch.guard;
 
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -63,9 +66,35 @@ public final class FailedAttempts {
     return true;
   }
 
-  /** The request's client address (forwarded, where quarkus.http.proxy trusts the proxy). */
+  /**
+   * The request's client, as counted: its address (forwarded, where quarkus.http.proxy trusts the
+   * proxy), with every loopback address as one, and an IPv6 address by its /64, so a caller cannot
+   * spread its attempts over the addresses it owns anyway.
+   */
   public static String addressOf(RoutingContext ctx) {
-    return ctx.request().remoteAddress() == null ? "" : ctx.request().remoteAddress().hostAddress();
+    if (ctx.request().remoteAddress() == null) {
+      return "";
+    }
+    return counted(ctx.request().remoteAddress().hostAddress());
+  }
+
+  /** What {@code address} is counted as (see {@link #addressOf}). */
+  static String counted(String address) {
+    try {
+      InetAddress parsed = InetAddress.getByName(address);
+      if (parsed.isLoopbackAddress()) {
+        return "loopback";
+      }
+      if (parsed instanceof Inet6Address) {
+        byte[] bytes = parsed.getAddress();
+        return String.format(
+            "%02x%02x:%02x%02x:%02x%02x:%02x%02x::/64",
+            bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7]);
+      }
+      return parsed.getHostAddress();
+    } catch (UnknownHostException e) {
+      return address;
+    }
   }
 
   /** Seconds {@code address} must wait before it may try again, or 0 when it may now. */

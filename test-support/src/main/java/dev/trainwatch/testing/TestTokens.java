@@ -124,6 +124,15 @@ public final class TestTokens {
     return sign(claims("api", lifetime).with("projects", new String[] {"*"}), "test-private.pem");
   }
 
+  /** An API token for all projects that claims to be issued {@code ahead} from now, for a day. */
+  public static String apiIssuedAhead(Duration ahead) {
+    Claims claims = claims("api", Duration.ofDays(1)).with("projects", new String[] {"*"});
+    long issued = Instant.now().plus(ahead).getEpochSecond();
+    claims.values.put("iat", issued);
+    claims.values.put("exp", issued + Duration.ofDays(1).toSeconds());
+    return sign(claims, "test-private.pem");
+  }
+
   /** An API token for all projects without a jti, so nothing could revoke it. */
   public static String apiWithoutId() {
     Claims claims = claims("api", Duration.ofHours(1)).with("projects", new String[] {"*"});

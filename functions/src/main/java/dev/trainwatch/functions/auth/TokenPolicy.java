@@ -9,6 +9,7 @@ import io.quarkus.security.identity.SecurityIdentityAugmentor;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.time.Instant;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
@@ -20,6 +21,9 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
  */
 @ApplicationScoped
 public class TokenPolicy implements SecurityIdentityAugmentor {
+
+  /** How far ahead of this clock a token's iat may be (mp.jwt.verify.clock.skew). */
+  static final long CLOCK_SKEW_SECONDS = 5;
 
   private final TrainwatchConfig.Auth config;
   private final RevokedTokens revoked;
@@ -36,7 +40,12 @@ public class TokenPolicy implements SecurityIdentityAugmentor {
       return Uni.createFrom().item(identity);
     }
     String jti = token.getTokenID();
-    if (jti == null || jti.isBlank() || token.getIssuedAtTime() <= 0) {
+    long now = Instant.now().getEpochSecond();
+    // An iat ahead of the clock would stretch exp - iat past the scope's limit from now on.
+    if (jti == null
+        || jti.isBlank()
+        || token.getIssuedAtTime() <= 0
+        || token.getIssuedAtTime() > now + CLOCK_SKEW_SECONDS) {
       return refused();
     }
     Duration lifetime = Duration.ofSeconds(token.getExpirationTime() - token.getIssuedAtTime());

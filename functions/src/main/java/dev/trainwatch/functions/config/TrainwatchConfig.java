@@ -200,16 +200,18 @@ public interface TrainwatchConfig {
     Duration stopGrace();
 
     /**
-     * The user a job's process runs as when the functions run as root (through util-linux's {@code
-     * setpriv}); it must not be able to read the token key pair. Ignored when the functions run as
-     * another user: the process then runs as that user.
+     * Whether, when the functions run as root, each job runs as a user of its own (through
+     * util-linux's {@code setpriv}): uid and gid {@code uid-base} + job id mod 100,000, with no
+     * passwd entry. It cannot read the key pair (mode 600), another job's environment or the
+     * functions'; it cannot signal another job; and what it leaves running is killed when it ends.
+     * Ignored when the functions run as another user: jobs then run as that user.
      */
-    @WithDefault("nobody")
-    String runAsUser();
+    @WithDefault("true")
+    boolean separateUsers();
 
-    /** The group a job's process runs as when the functions run as root. */
-    @WithDefault("nogroup")
-    String runAsGroup();
+    /** The first uid of the jobs' users (see separate-users). */
+    @WithDefault("200000")
+    int uidBase();
 
     /**
      * PATH of a job's process: its environment holds nothing of the functions' own (no keys, no

@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Runs a job as a batch/v1 Job in the training namespace (see {@link KubernetesJobFactory}) and
@@ -53,7 +54,8 @@ public class KubernetesJobExecutor implements JobExecutor {
   @Override
   public Runnable admit(NewJob job) {
     if (job.image() != null
-        && config.allowedImagePrefixes().stream().noneMatch(job.image()::startsWith)) {
+        && config.allowedImagePrefixes().stream()
+            .noneMatch(prefix -> allows(prefix, job.image()))) {
       throw SubmissionRefusedException.notAllowed(
           "image '"
               + job.image()
@@ -75,6 +77,29 @@ public class KubernetesJobExecutor implements JobExecutor {
         Integer.toString(limits.gpu()),
         setting);
     return () -> {};
+  }
+
+  /** An image tag: what may follow a prefix that ends in ':' (no '/', so no registry port). */
+  private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
+
+  /**
+   * Whether {@code prefix} admits {@code image}: one ending in '/' admits every image below that
+   * path; one ending in ':' admits that repository with any tag ({@code python:} admits {@code
+   * python:3.11}, not {@code python:5000/evil/x}, where {@code python:5000} is a registry); any
+   * other prefix admits only the image it names.
+   */
+  static boolean allows(String prefix, String image) {
+    if (!image.startsWith(prefix)) {
+      return false;
+    }
+    String rest = image.substring(prefix.length());
+    if (prefix.endsWith("/")) {
+      return !rest.isEmpty() && !rest.contains("..");
+    }
+    if (prefix.endsWith(":")) {
+      return TAG.matcher(rest).matches();
+    }
+    return rest.isEmpty();
   }
 
   private static void requireAtMost(String field, String asked, String most, String setting) {

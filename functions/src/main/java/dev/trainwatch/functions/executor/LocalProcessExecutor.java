@@ -23,9 +23,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.file.attribute.UserPrincipalLookupService;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -46,9 +44,10 @@ import java.util.stream.Stream;
  *
  * <p>A development tool, off unless {@code trainwatch.executor.local.enabled}. The process gets a
  * clean environment (PATH, HOME, LANG and the job's TRAINWATCH_* variables, nothing of the
- * functions'), a HOME of its own, and, when the functions run as root, an unprivileged user through
- * {@code setpriv}, so it cannot read the token key pair. It is not a sandbox: every local job runs
- * as the same user and can read what that user can (docs/security.md).
+ * functions'), a HOME of its own, and, when the functions run as root, an unprivileged user of its
+ * own through {@code setpriv}, so it cannot read the token key pair nor reach another job; whatever
+ * it leaves running is killed when it ends. It is not a sandbox: it reads what any user may and
+ * reaches the network, including this machine's services (docs/security.md).
  */
 @ApplicationScoped
 public class LocalProcessExecutor implements JobExecutor {
@@ -67,7 +66,9 @@ public class LocalProcessExecutor implements JobExecutor {
   /** Processes each project runs or is about to run (admitted, not yet ended). */
   private final Map<String, Integer> held = new HashMap<>();
 
-  private final boolean root = "root".equals(System.getProperty("user.name"));
+  /** Whether each job runs as a user of its own: the functions run as root, and it is not off. */
+  private final boolean separateUsers;
+
   private final TrainerEnvironment environment;
 
   public LocalProcessExecutor(
@@ -78,6 +79,8 @@ public class LocalProcessExecutor implements JobExecutor {
       TrainerEnvironment environment) {
     this.environment = environment;
     this.config = config.executor().local();
+    this.separateUsers =
+        this.config.separateUsers() && "root".equals(System.getProperty("user.name"));
     this.status = status;
     this.logs = logs;
     this.states = states;
@@ -147,6 +150,7 @@ public class LocalProcessExecutor implements JobExecutor {
               try {
                 follow(ref, process);
               } finally {
+                killLeftovers(job.id);
                 release(job.project);
                 delete(jobHome);
               }
@@ -169,12 +173,13 @@ public class LocalProcessExecutor implements JobExecutor {
     }
     trainer.set(0, executable(trainer.get(0)));
     List<String> command = new ArrayList<>();
-    if (root) {
+    if (separateUsers) {
+      String uid = Integer.toString(uid(job.id));
       command.addAll(
           List.of(
               "setpriv",
-              "--reuid=" + config.runAsUser(),
-              "--regid=" + config.runAsGroup(),
+              "--reuid=" + uid,
+              "--regid=" + uid,
               "--clear-groups",
               "--no-new-privs",
               "--"));
@@ -186,6 +191,8 @@ public class LocalProcessExecutor implements JobExecutor {
     env.clear();
     env.put("PATH", config.path());
     env.put("HOME", home.toString());
+    env.put("USER", "trainwatch-job-" + job.id);
+    env.put("LOGNAME", "trainwatch-job-" + job.id);
     env.put("LANG", "C.UTF-8");
     env.put("PYTHONUNBUFFERED", "1"); // lines reach the log as they are printed
     env.putAll(environment.of(job, config.ingestUrl()));
@@ -216,13 +223,36 @@ public class LocalProcessExecutor implements JobExecutor {
         Files.createTempDirectory(
             "trainwatch-job-" + jobId + "-",
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    if (root) {
-      UserPrincipalLookupService users = home.getFileSystem().getUserPrincipalLookupService();
-      PosixFileAttributeView view = Files.getFileAttributeView(home, PosixFileAttributeView.class);
-      view.setOwner(users.lookupPrincipalByName(config.runAsUser()));
-      view.setGroup(users.lookupPrincipalByGroupName(config.runAsGroup()));
+    if (separateUsers) {
+      Files.setAttribute(home, "unix:uid", uid(jobId));
+      Files.setAttribute(home, "unix:gid", uid(jobId));
     }
     return home;
+  }
+
+  /** The uid (and gid) job {@code jobId} runs as when jobs run as users of their own. */
+  private int uid(long jobId) {
+    return config.uidBase() + (int) (jobId % 100_000);
+  }
+
+  /**
+   * Kills whatever the job's user still runs (a daemon it forked and left), so a job's share of its
+   * project's processes ends with it.
+   */
+  private void killLeftovers(long jobId) {
+    if (!separateUsers) {
+      return;
+    }
+    try {
+      new ProcessBuilder("pkill", "-KILL", "-U", Integer.toString(uid(jobId)))
+          .redirectErrorStream(true)
+          .start()
+          .waitFor(config.stopGrace().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (IOException e) {
+      Log.warnf("Job %d: what it left running was not killed: %s", jobId, e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static void delete(Path home) {

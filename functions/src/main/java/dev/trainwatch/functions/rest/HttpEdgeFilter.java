@@ -13,10 +13,10 @@ import jakarta.enterprise.event.Observes;
 
 /**
  * The first handlers of every request: the Host allow-list ({@link HostAllowList}, 421), then, on
- * /api paths, the limit of refused tokens per client address ({@link FailedAttempts}, 429 with
- * Retry-After). Every 401 to a request that sent a token counts against its address (one that sent
- * none is only asked for one). The client address is the connection's, or the forwarded one where
- * quarkus.http.proxy trusts the proxy in front.
+ * every path but /q/, the limit of refused tokens per client address ({@link FailedAttempts}, 429
+ * with Retry-After). Every 401 to a request that sent a token counts against its address (one that
+ * sent none is only asked for one). The client address is the connection's, or the forwarded one
+ * where quarkus.http.proxy trusts the proxy in front.
  */
 @ApplicationScoped
 public class HttpEdgeFilter {
@@ -42,7 +42,9 @@ public class HttpEdgeFilter {
   void install(@Observes Router router) {
     // Before Quarkus's body handler (Integer.MIN_VALUE + 1): nothing of a refused request is read.
     router.route().order(Integer.MIN_VALUE).handler(hosts);
-    router.route("/api/*").order(Integer.MIN_VALUE).handler(this::limitFailures);
+    // Every path but /q/: RESTEasy also routes spellings such as /api;x/v1/... that "/api/*"
+    // misses.
+    router.routeWithRegex("^/(?!q/).*").order(Integer.MIN_VALUE).handler(this::limitFailures);
   }
 
   private void limitFailures(RoutingContext ctx) {

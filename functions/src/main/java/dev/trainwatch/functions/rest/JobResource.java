@@ -149,8 +149,9 @@ public class JobResource {
       }
     }
     long session = Params.optionalLong(sessionId, "session_id", 1, Long.MAX_VALUE, 0);
-    int pageNo = (int) Params.optionalLong(page, "page", 0, Integer.MAX_VALUE, 0);
     int pageSize = (int) Params.optionalLong(size, "size", 1, MAX_PAGE_SIZE, 50);
+    // page * size is the query's offset, an int: no page may start past it.
+    int pageNo = (int) Params.optionalLong(page, "page", 0, Integer.MAX_VALUE / pageSize - 1, 0);
     List<String> projects = access.projects();
     String only = Params.optionalProject(project);
     if (only != null) {

@@ -111,6 +111,13 @@ class JobResourceIT {
     given().queryParam("status", "done").get(TestJobs.JOBS).then().statusCode(400);
     given().queryParam("size", 100000).get(TestJobs.JOBS).then().statusCode(400);
     given().queryParam("session_id", "abc").get(TestJobs.JOBS).then().statusCode(400);
+    // A page that would start past the largest offset is a 400, not a 500.
+    given()
+        .queryParam("page", Integer.MAX_VALUE)
+        .queryParam("size", 500)
+        .get(TestJobs.JOBS)
+        .then()
+        .statusCode(400);
     given()
         .get(TestJobs.JOBS + "/" + Long.MAX_VALUE)
         .then()

@@ -32,7 +32,12 @@ class KubernetesPolicySecurityIT {
     long before = total();
     for (String image :
         new String[] {
-          "registry.example/miner:latest", "registry.example/acme-evil/x:1", "pythonic:1"
+          "registry.example/miner:latest",
+          "registry.example/acme-evil/x:1",
+          "pythonic:1",
+          "python:5000/evil/trainer",
+          "python:3.11/../x",
+          "registry.example/acme/"
         }) {
       given()
           .contentType(ContentType.JSON)

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.trainwatch.functions.TestFeed;
 import dev.trainwatch.functions.TestJobs;
@@ -23,9 +24,10 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 /**
- * Security: a local job cannot reach what the functions hold. Its process sees none of the
- * functions' environment, runs as an unprivileged user when the functions run as root (so it cannot
- * read a key file only root may read), and one project runs at most
+ * Security: a local job cannot reach what the functions or other jobs hold. Its process sees none
+ * of the functions' environment; when the functions run as root it runs as a user of its own, so it
+ * cannot read a key file only root may read, nor another job's environment, nor signal it, and what
+ * it leaves running dies with it; one project runs at most
  * trainwatch.executor.local.max-processes-per-project (4) at once.
  */
 @QuarkusTest
@@ -64,15 +66,12 @@ class LocalExecutorSecurityIT {
     // with.
     assertThat(names)
         .contains("HOME", "PATH")
-        .isSubsetOf("HOME", "LANG", "PATH", "PYTHONUNBUFFERED", "LC_CTYPE");
+        .isSubsetOf("HOME", "LANG", "PATH", "PYTHONUNBUFFERED", "LC_CTYPE", "USER", "LOGNAME");
     assertThat(env).contains("TRAINWATCH_TOKEN").doesNotContain("TRAINWATCH_JWT");
     assertThat(lines).doesNotContain("UID 0");
-    // ./trainwatch runs local jobs as root only where nobody cannot read the checkout, and says so.
-    if ("root".equals(System.getProperty("user.name"))
-        && !"root"
-            .equals(
-                ConfigProvider.getConfig()
-                    .getValue("trainwatch.executor.local.run-as-user", String.class))) {
+    // ./trainwatch runs local jobs as root only where other users cannot read the checkout, and
+    // says so.
+    if (separateUsers()) {
       assertThat(lines).contains("KEY refused");
     }
     Files.delete(secret);
@@ -118,6 +117,57 @@ class LocalExecutorSecurityIT {
         .getList("jobs.job_id", Long.class)
         .forEach(job -> given().post(TestJobs.JOBS + "/" + job + "/cancel"));
     assertThat(other).isPositive();
+  }
+
+  @Test
+  void aJobCannotReadOrSignalAnotherProjectsJobAndItsLeftoversDieWithIt() {
+    assumeTrue(
+        separateUsers(), "jobs run as users of their own only when the functions run as root");
+    long victim = TestJobs.submitBody(sleeper("victim-" + System.nanoTime() % 100000));
+    TestJobs.awaitStatus(victim, "running");
+    String pid = given().get(TestJobs.JOBS + "/" + victim).then().extract().path("execution_id");
+    long attacker =
+        TestJobs.submitLocal(
+            "import os, signal, subprocess\n"
+                + "try:\n"
+                + "    open('/proc/"
+                + pid
+                + "/environ').read(); print('ENVIRON read')\n"
+                + "except PermissionError:\n"
+                + "    print('ENVIRON refused')\n"
+                + "try:\n"
+                + "    os.kill("
+                + pid
+                + ", signal.SIGKILL); print('KILL sent')\n"
+                + "except PermissionError:\n"
+                + "    print('KILL refused')\n"
+                + "daemon = subprocess.Popen(['sleep', '300'], start_new_session=True,"
+                + " stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+                + "print('DAEMON', daemon.pid, flush=True)\n");
+    TestJobs.awaitStatus(attacker, "completed");
+    List<String> lines =
+        TestFeed.ofType(redis, attacker, "training_log").stream()
+            .map(m -> TestFeed.field(m, "message"))
+            .toList();
+    assertThat(lines).contains("ENVIRON refused", "KILL refused");
+    given().get(TestJobs.JOBS + "/" + victim).then().body("status", equalTo("running"));
+    long daemon =
+        Long.parseLong(
+            lines.stream()
+                .filter(l -> l.startsWith("DAEMON "))
+                .findFirst()
+                .orElseThrow()
+                .substring(7));
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> ProcessHandle.of(daemon).map(p -> !p.isAlive()).orElse(true));
+    given().post(TestJobs.JOBS + "/" + victim + "/cancel").then().statusCode(200);
+  }
+
+  private static boolean separateUsers() {
+    return "root".equals(System.getProperty("user.name"))
+        && ConfigProvider.getConfig()
+            .getValue("trainwatch.executor.local.separate-users", Boolean.class);
   }
 
   private static Map<String, Object> sleeper(String project) {

@@ -41,6 +41,11 @@ class TokenLifetimeSecurityIT {
         .then()
         .statusCode(200);
     TestJobs.as(TestTokens.apiWithoutId()).get(TestJobs.JOBS).then().statusCode(401);
+    // An iat in the future would stretch the lifetime: ten years ahead, for a day, is refused.
+    TestJobs.as(TestTokens.apiIssuedAhead(Duration.ofDays(3650)))
+        .get(TestJobs.JOBS)
+        .then()
+        .statusCode(401);
   }
 
   @Test

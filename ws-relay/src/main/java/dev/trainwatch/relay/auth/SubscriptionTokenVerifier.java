@@ -5,6 +5,7 @@ import dev.trainwatch.relay.config.RelayConfig;
 import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
@@ -16,6 +17,9 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
  */
 @ApplicationScoped
 public class SubscriptionTokenVerifier {
+
+  /** How far ahead of this clock a token's iat may be (mp.jwt.verify.clock.skew). */
+  private static final long CLOCK_SKEW_SECONDS = 5;
 
   private final JWTParser parser;
   private final RevokedTokens revoked;
@@ -42,8 +46,11 @@ public class SubscriptionTokenVerifier {
     } catch (ParseException e) {
       throw new TokenRefusedException("token is malformed, expired, or not signed by Trainwatch");
     }
-    if (jwt.getTokenID() == null || jwt.getIssuedAtTime() <= 0) {
+    if (jwt.getTokenID() == null || jwt.getTokenID().isBlank() || jwt.getIssuedAtTime() <= 0) {
       throw new TokenRefusedException("a token needs a jti and an iat");
+    }
+    if (jwt.getIssuedAtTime() > Instant.now().getEpochSecond() + CLOCK_SKEW_SECONDS) {
+      throw new TokenRefusedException("the token's iat is in the future");
     }
     if (jwt.getExpirationTime() - jwt.getIssuedAtTime() > maxLifetimeSeconds) {
       throw new TokenRefusedException(

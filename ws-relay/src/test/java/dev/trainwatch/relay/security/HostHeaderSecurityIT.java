@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Security: the relay answers only for its configured hosts (loopback names by default), so a page
  * that rebinds its own name to 127.0.0.1 can neither read /config.json nor open a socket through it
- * (421); /q/ answers any Host, for probes by pod IP.
+ * (421); /q/ also answers a Host that is an IP address, for probes by pod IP.
  */
 @QuarkusTest
 class HostHeaderSecurityIT {
@@ -25,6 +25,7 @@ class HostHeaderSecurityIT {
           .body("error", equalTo("unknown_host"));
     }
     given().header("Host", "localhost:8080").get("/config.json").then().statusCode(200);
-    given().header("Host", "rebound.attacker.example").get("/q/health/live").then().statusCode(200);
+    given().header("Host", "10.1.2.3").get("/q/health/live").then().statusCode(200);
+    given().header("Host", "rebound.attacker.example").get("/q/metrics").then().statusCode(421);
   }
 }
