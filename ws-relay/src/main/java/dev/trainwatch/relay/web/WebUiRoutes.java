@@ -18,7 +18,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * Serves the built web UI at / from the relay, so page and WebSocket share an origin, and the UI's
  * runtime settings at /config.json (nothing is baked into the bundle). The development API token
  * (TRAINWATCH_UI_TOKEN) is in /config.json only for a loopback client of a relay that listens on
- * loopback; anyone else brings their own token. A path that names no file and has no extension
+ * loopback, whose process is the relay's own OS user's (so not a local job, which runs as a user of
+ * its own); anyone else brings their own token. A path that names no file and has no extension
  * (/training/42, /sessions/7) gets index.html, where the UI routes it. It does not touch /api/ (the
  * WebSocket) or /q/ (health, metrics), and serves nothing outside its root.
  */
@@ -38,8 +39,8 @@ public class WebUiRoutes {
             .put("apiBaseUrl", web.apiUrl())
             .put("grafanaUrl", web.grafanaUrl().orElse(null));
     String answer = settings.encode();
-    // The development token goes only to a loopback client of a relay that listens on loopback:
-    // what is convenient on a developer's machine never reaches a network.
+    // The development token goes only to this user's loopback clients of a relay that listens on
+    // loopback: what is convenient on a developer's machine never reaches a network or a job.
     boolean loopbackOnly = isLoopback(listenHost);
     if (web.apiToken().isPresent() && !loopbackOnly) {
       Log.warnf(
@@ -56,16 +57,20 @@ public class WebUiRoutes {
                     .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                     .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
                     .end(
-                        web.apiToken().isPresent() && loopbackOnly && fromLoopback(ctx)
+                        web.apiToken().isPresent() && loopbackOnly && fromThisUser(ctx)
                             ? withToken
                             : answer));
     Path root = web.root().map(r -> Path.of(r).toAbsolutePath().normalize()).orElse(null);
     router.getWithRegex("^/(?!api/|q/).*").handler(ctx -> serve(ctx, root));
   }
 
-  private static boolean fromLoopback(RoutingContext ctx) {
+  /** A loopback client whose process is this relay's OS user's: the developer, not a local job. */
+  private static boolean fromThisUser(RoutingContext ctx) {
     return ctx.request().remoteAddress() != null
-        && isLoopback(ctx.request().remoteAddress().hostAddress());
+        && ctx.request().localAddress() != null
+        && isLoopback(ctx.request().remoteAddress().hostAddress())
+        && LocalPeers.sameUser(
+            ctx.request().remoteAddress().port(), ctx.request().localAddress().port());
   }
 
   /** Whether {@code host} (a name or an address) can only be reached from this machine. */

@@ -1,14 +1,18 @@
 package dev.trainwatch.relay.web;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -73,5 +77,25 @@ class WebUiRoutesIT {
         .body("grafanaUrl", nullValue())
         .body("apiToken", equalTo("dev-token"));
     given().get("/q/health/ready").then().statusCode(200);
+  }
+
+  @Test
+  void anotherUserOnThisMachineDoesNotGetTheDevelopmentToken() throws Exception {
+    // A local job runs as a user of its own; as root, the test can be one.
+    assumeTrue("root".equals(System.getProperty("user.name")), "switching users needs root");
+    Process curl =
+        new ProcessBuilder(
+                "setpriv",
+                "--reuid=200999",
+                "--regid=200999",
+                "--clear-groups",
+                "curl",
+                "-s",
+                "http://127.0.0.1:" + RestAssured.port + "/config.json")
+            .redirectErrorStream(true)
+            .start();
+    String answer = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(curl.waitFor()).isZero();
+    assertThat(answer).contains("apiBaseUrl").doesNotContain("dev-token");
   }
 }
