@@ -3,6 +3,8 @@ package dev.trainwatch.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trainwatch.testing.TestSocket;
+import dev.trainwatch.testing.TestTokens;
+import io.restassured.RestAssured;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,24 +53,49 @@ class TokenE2ETest {
   @Test
   void aTokenRevokedThroughTheFunctionsClosesItsSocketOnTheRelay() throws Exception {
     long job = api.submitKubernetes(null);
-    String token =
-        Api.given()
-            .post(system.functions("/api/v1/training/jobs/" + job + "/subscription-token"))
-            .then()
-            .statusCode(200)
-            .extract()
-            .path("token");
-    try (TestSocket socket =
-        Api.open(
-            TestSocket.withoutToken(
-                system.relay("/api/v1/ws/training"), "job_id=" + job + "&token=" + token))) {
-      Api.given()
-          .contentType("application/json")
-          .body(Map.of("token", token))
-          .post(system.functions("/api/v1/auth/revoke"))
-          .then()
-          .statusCode(200);
+    String minter = TestTokens.api();
+    String token = subscriptionToken(minter, job);
+    try (TestSocket socket = follow(job, token)) {
+      revoke(token);
       assertThat(socket.closed().code()).isEqualTo(4401);
     }
+    // Revoking the API token that minted a subscription token ends that one too.
+    String child = subscriptionToken(minter, job);
+    try (TestSocket socket = follow(job, child)) {
+      revoke(minter);
+      assertThat(socket.closed().code()).isEqualTo(4401);
+    }
+    assertThat(
+            TestSocket.open(
+                    TestSocket.withoutToken(
+                        system.relay("/api/v1/ws/training"), "job_id=" + job + "&token=" + child))
+                .closed()
+                .code())
+        .isEqualTo(4401);
+  }
+
+  private String subscriptionToken(String minter, long job) {
+    return RestAssured.given()
+        .header("Authorization", "Bearer " + minter)
+        .post(system.functions("/api/v1/training/jobs/" + job + "/subscription-token"))
+        .then()
+        .statusCode(200)
+        .extract()
+        .path("token");
+  }
+
+  private TestSocket follow(long job, String token) throws InterruptedException {
+    return Api.open(
+        TestSocket.withoutToken(
+            system.relay("/api/v1/ws/training"), "job_id=" + job + "&token=" + token));
+  }
+
+  private void revoke(String token) {
+    Api.given()
+        .contentType("application/json")
+        .body(Map.of("token", token))
+        .post(system.functions("/api/v1/auth/revoke"))
+        .then()
+        .statusCode(200);
   }
 }

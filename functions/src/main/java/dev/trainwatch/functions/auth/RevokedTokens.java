@@ -28,9 +28,10 @@ public class RevokedTokens {
     this.prefix = config.events().keyPrefix();
   }
 
-  /** Whether the token with id {@code jti} was revoked. */
-  public Uni<Boolean> isRevoked(String jti) {
-    return redis.exists(List.of(key(jti))).map(reply -> reply.toInteger() > 0);
+  /** Whether the token with id {@code jti}, or its parent (null for none), was revoked. */
+  public Uni<Boolean> isRevoked(String jti, String parent) {
+    List<String> keys = parent == null ? List.of(key(jti)) : List.of(key(jti), key(parent));
+    return redis.exists(keys).map(reply -> reply.toInteger() > 0);
   }
 
   /** Revokes the token {@code jti} that expires at {@code expiresAt}. */

@@ -32,6 +32,12 @@ public final class TokenClaims {
   /** The project whose session a session subscription token is for (sessions are per project). */
   public static final String PROJECT = "project";
 
+  /**
+   * In a subscription token: the jti of the API token that minted it, so revoking that token ends
+   * what it minted too.
+   */
+  public static final String PARENT = "parent";
+
   /** The one session a subscription token is for. */
   public static final String SESSION = "session";
 

@@ -6,6 +6,7 @@ import io.smallrye.jwt.build.JwtClaimsBuilder;
 import io.smallrye.jwt.build.JwtSignatureBuilder;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.jwt.Claims;
 
@@ -32,32 +33,39 @@ public class TokenIssuer {
   /** The token a trainer reports with: job {@code jobId}, ingest only. */
   public String ingestToken(long jobId) {
     return sign(
-            TokenClaims.INGEST, TokenClaims.JOB, jobId, null, config.ingestTokenTtl().toSeconds())
+            TokenClaims.INGEST,
+            TokenClaims.JOB,
+            jobId,
+            Map.of(),
+            config.ingestTokenTtl().toSeconds())
         .token();
   }
 
-  /** A relay subscription token for following job {@code jobId}. */
-  public IssuedToken jobToken(long jobId) {
+  /**
+   * A relay subscription token for following job {@code jobId}, minted by the API token {@code
+   * parent} (its jti): revoking that token ends this one too.
+   */
+  public IssuedToken jobToken(long jobId, String parent) {
     return sign(
         TokenClaims.SUBSCRIBE,
         TokenClaims.JOB,
         jobId,
-        null,
+        Map.of(TokenClaims.PARENT, parent),
         config.subscriptionTokenTtl().toSeconds());
   }
 
   /** A relay subscription token for following session {@code sessionId} of {@code project}. */
-  public IssuedToken sessionToken(String project, long sessionId) {
+  public IssuedToken sessionToken(String project, long sessionId, String parent) {
     return sign(
         TokenClaims.SUBSCRIBE,
         TokenClaims.SESSION,
         sessionId,
-        project,
+        Map.of(TokenClaims.PROJECT, project, TokenClaims.PARENT, parent),
         config.subscriptionTokenTtl().toSeconds());
   }
 
   private IssuedToken sign(
-      String scope, String claim, long id, String project, long lifetimeSeconds) {
+      String scope, String claim, long id, Map<String, String> more, long lifetimeSeconds) {
     Instant expiresAt = Instant.now().plusSeconds(lifetimeSeconds);
     JwtClaimsBuilder claims =
         Jwt.issuer(config.issuer())
@@ -67,9 +75,7 @@ public class TokenIssuer {
             .claim(TokenClaims.SCOPE, scope)
             .claim(claim, id)
             .expiresAt(expiresAt);
-    if (project != null) {
-      claims.claim(TokenClaims.PROJECT, project);
-    }
+    more.forEach(claims::claim);
     JwtSignatureBuilder signature = claims.jws();
     config.signingKeyId().ifPresent(signature::keyId);
     return new IssuedToken(signature.sign(), expiresAt);

@@ -39,6 +39,15 @@ public class TokenPolicy implements SecurityIdentityAugmentor {
     if (identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken token)) {
       return Uni.createFrom().item(identity);
     }
+    return accepts(token).flatMap(ok -> ok ? Uni.createFrom().item(identity) : refused());
+  }
+
+  /**
+   * Whether a token whose signature, issuer and exp smallrye-jwt accepted passes the rest: an id,
+   * an iat not ahead of the clock, a lifetime its scope allows, and neither it nor the API token
+   * that minted it ({@value TokenClaims#PARENT}) revoked.
+   */
+  public Uni<Boolean> accepts(JsonWebToken token) {
     String jti = token.getTokenID();
     long now = Instant.now().getEpochSecond();
     // An iat ahead of the clock would stretch exp - iat past the scope's limit from now on.
@@ -46,15 +55,16 @@ public class TokenPolicy implements SecurityIdentityAugmentor {
         || jti.isBlank()
         || token.getIssuedAtTime() <= 0
         || token.getIssuedAtTime() > now + CLOCK_SKEW_SECONDS) {
-      return refused();
+      return Uni.createFrom().item(false);
     }
     Duration lifetime = Duration.ofSeconds(token.getExpirationTime() - token.getIssuedAtTime());
     if (lifetime.compareTo(maxLifetime(ClaimValues.text(token.getClaim(TokenClaims.SCOPE)))) > 0) {
-      return refused();
+      return Uni.createFrom().item(false);
     }
+    Object parent = token.getClaim(TokenClaims.PARENT);
     return revoked
-        .isRevoked(jti)
-        .flatMap(gone -> gone ? refused() : Uni.createFrom().item(identity));
+        .isRevoked(jti, parent == null ? null : ClaimValues.text(parent))
+        .map(gone -> !gone);
   }
 
   /** The longest a token of {@code scope} may be issued for; zero for an unknown scope. */

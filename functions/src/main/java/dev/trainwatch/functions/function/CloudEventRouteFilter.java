@@ -1,6 +1,7 @@
 package dev.trainwatch.functions.function;
 
 import dev.trainwatch.functions.auth.TokenClaims;
+import dev.trainwatch.functions.auth.TokenPolicy;
 import dev.trainwatch.functions.config.TrainwatchConfig;
 import dev.trainwatch.functions.config.TrainwatchConfig.SweepCallers;
 import io.quarkus.logging.Log;
@@ -15,6 +16,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
  * Guards the CloudEvent routes (Funqy's {@code /} and {@code /<function>}, everything outside
@@ -25,7 +27,7 @@ import java.net.UnknownHostException;
  *   <li>only CloudEvents, binary ({@code ce-specversion} header) or structured ({@code
  *       application/cloudevents+json}); anything else is 400 with one log line;
  *   <li>with {@code trainwatch.sweep.callers=loopback} (the default), only loopback callers or a
- *       bearer API token that grants every project (403 otherwise).
+ *       bearer API token that grants every project and passes {@link TokenPolicy} (403 otherwise).
  * </ul>
  *
  * A structured event Funqy cannot read is answered 400 too, not 500. It does not authenticate
@@ -37,10 +39,12 @@ public class CloudEventRouteFilter {
 
   private final SweepCallers callers;
   private final JWTParser tokens;
+  private final TokenPolicy policy;
 
-  public CloudEventRouteFilter(TrainwatchConfig config, JWTParser tokens) {
+  public CloudEventRouteFilter(TrainwatchConfig config, JWTParser tokens, TokenPolicy policy) {
     this.callers = config.sweep().callers();
     this.tokens = tokens;
+    this.policy = policy;
   }
 
   void install(@Observes Router router) {
@@ -69,16 +73,36 @@ public class CloudEventRouteFilter {
               + " structured mode (Content-Type: application/cloudevents+json)");
       return;
     }
-    if (callers == SweepCallers.LOOPBACK && !fromLoopback(ctx) && !allProjectsToken(ctx)) {
-      refuse(
-          ctx,
-          403,
-          "forbidden",
-          "CloudEvent routes take loopback callers or an API token for every project here"
-              + " (trainwatch.sweep.callers)");
+    if (callers == SweepCallers.CLUSTER || fromLoopback(ctx)) {
+      ctx.next();
       return;
     }
-    ctx.next();
+    JsonWebToken token = allProjectsToken(ctx);
+    if (token == null) {
+      refuseCaller(ctx);
+      return;
+    }
+    policy
+        .accepts(token)
+        .subscribe()
+        .with(
+            ok -> {
+              if (ok) {
+                ctx.next();
+              } else {
+                refuseCaller(ctx);
+              }
+            },
+            ctx::fail);
+  }
+
+  private static void refuseCaller(RoutingContext ctx) {
+    refuse(
+        ctx,
+        403,
+        "forbidden",
+        "CloudEvent routes take loopback callers or an API token for every project here"
+            + " (trainwatch.sweep.callers)");
   }
 
   /** An event Funqy failed to read: its fault is the body's, so 400 and one line, no trace. */
@@ -112,16 +136,17 @@ public class CloudEventRouteFilter {
     }
   }
 
-  private boolean allProjectsToken(RoutingContext ctx) {
+  /** The request's bearer token when it is a valid API token for every project, else null. */
+  private JsonWebToken allProjectsToken(RoutingContext ctx) {
     String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
     if (header == null || !header.startsWith("Bearer ")) {
-      return false;
+      return null;
     }
     try {
-      return TokenClaims.grantsEveryProject(
-          tokens.parse(header.substring("Bearer ".length()).trim()));
+      JsonWebToken token = tokens.parse(header.substring("Bearer ".length()).trim());
+      return TokenClaims.grantsEveryProject(token) ? token : null;
     } catch (ParseException e) {
-      return false;
+      return null;
     }
   }
 

@@ -25,6 +25,7 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.resteasy.reactive.ResponseStatus;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
@@ -64,18 +65,21 @@ public class JobResource {
   private final JsonBodyReader json;
   private final Access access;
   private final TokenIssuer issuer;
+  private final JsonWebToken caller;
 
   public JobResource(
       JobService jobs,
       ExecutionService execution,
       JsonBodyReader json,
       Access access,
-      TokenIssuer issuer) {
+      TokenIssuer issuer,
+      JsonWebToken caller) {
     this.jobs = jobs;
     this.execution = execution;
     this.json = json;
     this.access = access;
     this.issuer = issuer;
+    this.caller = caller;
   }
 
   @POST
@@ -197,7 +201,9 @@ public class JobResource {
   @Path("/{id}/subscription-token")
   public Uni<SubscriptionTokenView> subscriptionToken(@RestPath String id) {
     long jobId = Params.jobId(id);
-    return access.readableJob(jobId).map(job -> SubscriptionTokenView.of(issuer.jobToken(jobId)));
+    return access
+        .readableJob(jobId)
+        .map(job -> SubscriptionTokenView.of(issuer.jobToken(jobId, caller.getTokenID())));
   }
 
   private static String quantity(JsonNode resources, String field) {

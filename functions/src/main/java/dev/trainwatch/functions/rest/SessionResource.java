@@ -7,6 +7,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 
@@ -24,10 +25,12 @@ public class SessionResource {
 
   private final Access access;
   private final TokenIssuer issuer;
+  private final JsonWebToken caller;
 
-  public SessionResource(Access access, TokenIssuer issuer) {
+  public SessionResource(Access access, TokenIssuer issuer, JsonWebToken caller) {
     this.access = access;
     this.issuer = issuer;
+    this.caller = caller;
   }
 
   /** A token for following session {@code id} of a project the API token grants; else 404. */
@@ -36,6 +39,6 @@ public class SessionResource {
       @RestPath String id, @RestQuery("project") String project) {
     long sessionId = Params.positiveId(id, "session id");
     String owner = access.sessionProject(sessionId, Params.optionalProject(project));
-    return SubscriptionTokenView.of(issuer.sessionToken(owner, sessionId));
+    return SubscriptionTokenView.of(issuer.sessionToken(owner, sessionId, caller.getTokenID()));
   }
 }

@@ -10,9 +10,18 @@ package dev.trainwatch.relay.auth;
  * @param id the job's or session's id
  * @param project the session's project; null for a job
  * @param jti the token's id, by which it is revoked
+ * @param parent the id of the API token that minted it (revoking that one ends this one), or null
  * @param expiresAt the token's exp, epoch seconds
  */
-public record SubscriptionGrant(String kind, long id, String project, String jti, long expiresAt) {
+public record SubscriptionGrant(
+    String kind, long id, String project, String jti, String parent, long expiresAt) {
+
+  /**
+   * Whether revoking the token {@code revokedJti} ends this grant: it is this one or its parent.
+   */
+  public boolean endedBy(String revokedJti) {
+    return revokedJti.equals(jti) || revokedJti.equals(parent);
+  }
 
   /** Whether this grant covers following {@code kind} {@code id}. */
   public boolean covers(String kind, long id) {

@@ -56,8 +56,10 @@ public class SubscriptionTokenVerifier {
       throw new TokenRefusedException(
           "a subscription token may be issued for " + maxLifetimeSeconds + " s at most");
     }
-    if (revoked.isRevoked(jwt.getTokenID())) {
-      throw new TokenRefusedException("the token was revoked");
+    Object parentClaim = jwt.getClaim("parent");
+    String parent = parentClaim == null ? null : ClaimValues.text(parentClaim);
+    if (revoked.isRevoked(jwt.getTokenID()) || revoked.isRevoked(parent)) {
+      throw new TokenRefusedException("the token, or the API token that minted it, was revoked");
     }
     String scopeName = ClaimValues.text(jwt.getClaim("scope"));
     if (!"subscribe".equals(scopeName)) {
@@ -69,13 +71,19 @@ public class SubscriptionTokenVerifier {
       throw new TokenRefusedException("a subscription token names one job or one session");
     }
     if (job != null) {
-      return new SubscriptionGrant("job", job, null, jwt.getTokenID(), jwt.getExpirationTime());
+      return new SubscriptionGrant(
+          "job", job, null, jwt.getTokenID(), parent, jwt.getExpirationTime());
     }
     Object project = jwt.getClaim("project");
     if (project == null) {
       throw new TokenRefusedException("a session token names the session's project");
     }
     return new SubscriptionGrant(
-        "session", session, ClaimValues.text(project), jwt.getTokenID(), jwt.getExpirationTime());
+        "session",
+        session,
+        ClaimValues.text(project),
+        jwt.getTokenID(),
+        parent,
+        jwt.getExpirationTime());
   }
 }

@@ -121,7 +121,7 @@ public class RelayEndpoint {
   private void closeHolders(String jti) {
     for (Session session : open) {
       if (session.getUserProperties().get(GRANTS) instanceof SocketGrants grants
-          && grants.holds(jti)) {
+          && grants.endedBy(jti)) {
         refuse(session, UNAUTHORIZED, "the token was revoked");
       }
     }

@@ -50,9 +50,9 @@ final class SocketGrants {
     grants.removeIf(grant -> grant.expiresAt() < epochSecond);
   }
 
-  /** Whether some grant of this socket came from the token with id {@code jti}. */
-  boolean holds(String jti) {
-    return grants.stream().anyMatch(grant -> grant.jti().equals(jti));
+  /** Whether revoking the token {@code jti} ends some grant of this socket. */
+  boolean endedBy(String jti) {
+    return grants.stream().anyMatch(grant -> grant.endedBy(jti));
   }
 
   /** Whether some grant publishes on {@code channel} (keys prefixed with {@code keyPrefix}). */
