@@ -48,4 +48,9 @@ public final class TestFeed {
     int start = at + key.length();
     return message.substring(start, message.indexOf('"', start));
   }
+
+  /** The messages of the job's training_log events, in seq order. */
+  public static List<String> logMessages(RedisDataSource redis, long jobId) {
+    return ofType(redis, jobId, "training_log").stream().map(m -> field(m, "message")).toList();
+  }
 }

@@ -55,10 +55,7 @@ class LocalExecutorSecurityIT {
                 + "except PermissionError:\n"
                 + "    print('KEY refused')\n");
     TestJobs.awaitStatus(id, "completed");
-    List<String> lines =
-        TestFeed.ofType(redis, id, "training_log").stream()
-            .map(m -> TestFeed.field(m, "message"))
-            .toList();
+    List<String> lines = TestFeed.logMessages(redis, id);
     String env = lines.stream().filter(l -> l.startsWith("ENV ")).findFirst().orElseThrow();
     List<String> names = new ArrayList<>(List.of(env.substring(4).split(" ")));
     names.removeIf(name -> name.startsWith("TRAINWATCH_"));
@@ -145,10 +142,7 @@ class LocalExecutorSecurityIT {
                 + " stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
                 + "print('DAEMON', daemon.pid, flush=True)\n");
     TestJobs.awaitStatus(attacker, "completed");
-    List<String> lines =
-        TestFeed.ofType(redis, attacker, "training_log").stream()
-            .map(m -> TestFeed.field(m, "message"))
-            .toList();
+    List<String> lines = TestFeed.logMessages(redis, attacker);
     assertThat(lines).contains("ENVIRON refused", "KILL refused");
     given().get(TestJobs.JOBS + "/" + victim).then().body("status", equalTo("running"));
     long daemon =

@@ -133,13 +133,13 @@ public class RelayEndpoint {
     for (Session session : open) {
       if (!(session.getUserProperties().get(GRANTS) instanceof SocketGrants grants)
           || !(session.getUserProperties().get(FOLLOWER) instanceof SocketFollower follower)
-          || grants.waiting()) {
-        continue;
+          || !grants.admitted()) {
+        continue; // its first token is still being checked, or awaited
       }
-      grants.dropExpired(now);
-      if (grants.isEmpty()
-          || follower.channels().stream()
-              .anyMatch(channel -> !grants.coversChannel(channel, config.keyPrefix()))) {
+      if (grants.dropExpired(now)
+          && (grants.isEmpty()
+              || follower.channels().stream()
+                  .anyMatch(channel -> !grants.coversChannel(channel, config.keyPrefix())))) {
         refuse(
             session,
             TOKEN_EXPIRED,

@@ -14,6 +14,7 @@ final class SocketGrants {
   private final List<SubscriptionGrant> grants = new CopyOnWriteArrayList<>();
   private volatile FollowTarget waitingTarget;
   private volatile Long waitingSince;
+  private volatile boolean admitted;
 
   /** A socket opened without a token: it follows {@code target} once an auth frame covers it. */
   void await(FollowTarget target, Long since) {
@@ -38,6 +39,15 @@ final class SocketGrants {
   void add(SubscriptionGrant grant) {
     grants.add(grant);
     waitingTarget = null;
+    admitted = true;
+  }
+
+  /**
+   * Whether the socket's first token was accepted. Before that its grants are empty because none
+   * has been checked yet, not because they expired.
+   */
+  boolean admitted() {
+    return admitted;
   }
 
   /** Whether the socket holds no grant (it may still wait for its first). */
@@ -45,9 +55,13 @@ final class SocketGrants {
     return grants.isEmpty();
   }
 
-  /** Drops the grants whose token expired before {@code epochSecond}. */
-  void dropExpired(long epochSecond) {
-    grants.removeIf(grant -> grant.expiresAt() < epochSecond);
+  /**
+   * Drops the grants whose token expired before {@code epochSecond}.
+   *
+   * @return whether it dropped one: only then can the socket have lost what it follows
+   */
+  boolean dropExpired(long epochSecond) {
+    return grants.removeIf(grant -> grant.expiresAt() < epochSecond);
   }
 
   /** Whether revoking the token {@code jti} ends some grant of this socket. */
