@@ -65,7 +65,16 @@ public final class TestJobs {
 
   /** Submits {@code body} (see {@link #body}), expecting 201, and returns the job's id. */
   public static long submitBody(Map<String, Object> body) {
-    return given()
+    return created(given(), body);
+  }
+
+  /** Submits {@code body} with {@code token}, expecting 201, and returns the job's id. */
+  public static long submitAs(String token, Map<String, Object> body) {
+    return created(as(token), body);
+  }
+
+  private static long created(RequestSpecification request, Map<String, Object> body) {
+    return request
         .contentType(ContentType.JSON)
         .body(body)
         .post(JOBS)

@@ -40,17 +40,7 @@ class KeyRotationSecurityIT {
     call(TestTokens.apiSignedBy("test", "test-2")).then().statusCode(401);
     call(TestTokens.apiSignedBy("next", "retired")).then().statusCode(401);
     // What the functions mint now is signed by the new key and verifies.
-    long job =
-        given()
-            .header("Authorization", "Bearer " + TestTokens.apiSignedBy("test", "test-1"))
-            .contentType("application/json")
-            .body(TestJobs.body())
-            .post(TestJobs.JOBS)
-            .then()
-            .statusCode(201)
-            .extract()
-            .jsonPath()
-            .getLong("job_id");
+    long job = TestJobs.submitAs(TestTokens.apiSignedBy("test", "test-1"), TestJobs.body());
     String minted =
         given()
             .header("Authorization", "Bearer " + TestTokens.apiSignedBy("next", "test-2"))

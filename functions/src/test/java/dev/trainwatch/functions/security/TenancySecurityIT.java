@@ -124,14 +124,6 @@ class TenancySecurityIT {
   }
 
   private static long submit(String token, String project, Long session) {
-    return TestJobs.as(token)
-        .contentType(ContentType.JSON)
-        .body(TestJobs.body("project", project, "session_id", session))
-        .post(TestJobs.JOBS)
-        .then()
-        .statusCode(201)
-        .extract()
-        .jsonPath()
-        .getLong("job_id");
+    return TestJobs.submitAs(token, TestJobs.body("project", project, "session_id", session));
   }
 }
