@@ -26,8 +26,9 @@ public interface RelayConfig {
   Duration subscriberCheck();
 
   /**
-   * Bytes a socket may have queued and not yet written; a browser that reads slower is closed with
-   * 4001 and resumes, so stalled sockets cannot grow the heap without bound.
+   * Characters a socket may have queued behind the frame being written; a browser whose backlog
+   * passes it is closed with 4001 and resumes, so stalled sockets cannot grow the heap without
+   * bound. One large frame alone never passes it.
    */
   @WithDefault("262144")
   long maxPendingBytes();

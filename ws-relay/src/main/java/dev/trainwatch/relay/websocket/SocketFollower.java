@@ -8,17 +8,25 @@ import io.quarkus.logging.Log;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.CloseReason.CloseCodes;
 import jakarta.websocket.Session;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A browser socket as a follower of its channels. Its first confirmed subscription sends the
- * greeting (so "connected" means every later event arrives); later ones answer "subscribed". Every
- * event passes through its {@link SocketFeed}, which drops repeats and replays gaps. Sends are
- * asynchronous; bytes queued and not yet written are counted, and a socket over {@code
- * maxPendingBytes} is closed with 4001 so a browser that stops reading cannot grow the heap.
+ * greeting (so "connected" means every later event arrives); later ones answer "subscribed". The
+ * greeting is always the socket's first frame: what is written before it (a pong, an error, an
+ * event) waits and follows it in order. Every event passes through its {@link SocketFeed}, which
+ * drops repeats and replays gaps.
+ *
+ * <p>Sends are asynchronous and complete in order. The slow-consumer rule judges a backlog, not a
+ * message: the bytes queued behind the frame being written. When they are over {@code
+ * maxPendingBytes} as another frame comes, the socket is closed with 4001, so a browser that stops
+ * reading cannot grow the heap (it holds at most the budget, the frame being written and one more),
+ * while one large event to a browser that reads never closes it.
  */
 final class SocketFollower implements Follower {
 
@@ -40,8 +48,15 @@ final class SocketFollower implements Follower {
   private final RelayMetrics metrics;
   private final long maxPendingBytes;
   private final SocketFeed feed;
-  private final AtomicLong pendingBytes = new AtomicLong();
   private final SlowSocketCutter cutter;
+
+  /** Sizes of the frames queued and not yet written, oldest (the one being written) first. */
+  private final Deque<Integer> queued = new ArrayDeque<>();
+
+  private long queuedSize;
+
+  /** Frames written before the greeting, sent right after it; null once greeted. */
+  private List<String> beforeGreeting = new ArrayList<>();
 
   /**
    * Followed channels and their targets; a target waiting for confirmation maps to its resume
@@ -50,7 +65,6 @@ final class SocketFollower implements Follower {
   private final Map<String, FollowTarget> channels = new ConcurrentHashMap<>();
 
   private final Map<String, Long> resumeOnConfirm = new ConcurrentHashMap<>();
-  private volatile boolean greeted;
 
   SocketFollower(
       Session session,
@@ -114,10 +128,7 @@ final class SocketFollower implements Follower {
     if (target == null) {
       return; // unfollowed while subscribing
     }
-    if (!greeted) {
-      greeted = true;
-      write(greeting);
-    } else {
+    if (!greet()) {
       write(frames.subscribed(target));
     }
     Long since = resumeOnConfirm.remove(channel);
@@ -130,7 +141,7 @@ final class SocketFollower implements Follower {
   public void failed(String channel, Throwable cause) {
     Log.debugf(cause, "Socket %s: channel %s could not be subscribed", session.getId(), channel);
     FollowTarget target = channels.remove(channel);
-    if (!greeted) {
+    if (!greeted()) {
       Sockets.close(session, FEED_DOWN);
     } else if (target != null) {
       write(
@@ -159,24 +170,53 @@ final class SocketFollower implements Follower {
     }
   }
 
-  /** Queues {@code text} on the socket; false when it is closed or over its byte budget. */
-  boolean write(String text) {
+  private synchronized boolean greeted() {
+    return beforeGreeting == null;
+  }
+
+  /** Sends the greeting and what waited for it; false when it was sent before. */
+  private synchronized boolean greet() {
+    if (beforeGreeting == null) {
+      return false;
+    }
+    List<String> waiting = beforeGreeting;
+    beforeGreeting = null;
+    send(greeting);
+    waiting.forEach(this::send);
+    return true;
+  }
+
+  /**
+   * Queues {@code text} on the socket, after the greeting; false when the socket is closed or too
+   * slow.
+   */
+  synchronized boolean write(String text) {
+    if (beforeGreeting != null) {
+      beforeGreeting.add(text);
+      return session.isOpen();
+    }
+    return send(text);
+  }
+
+  private synchronized boolean send(String text) {
     if (!session.isOpen()) {
       return false;
     }
-    long size = text.length();
-    if (pendingBytes.addAndGet(size) > maxPendingBytes) {
-      pendingBytes.addAndGet(-size);
+    int size = text.length();
+    long behindHead = queued.isEmpty() ? 0 : queuedSize - queued.peekFirst();
+    if (behindHead > maxPendingBytes) {
       cutter.close(session, TOO_SLOW);
       return false;
     }
+    queued.addLast(size);
+    queuedSize += size;
     try {
       session
           .getAsyncRemote()
           .sendText(
               text,
               result -> {
-                pendingBytes.addAndGet(-size);
+                written();
                 if (!result.isOK()) {
                   Log.debugf(result.getException(), "Send to socket %s failed", session.getId());
                   Sockets.close(session, SEND_FAILED);
@@ -184,8 +224,17 @@ final class SocketFollower implements Follower {
               });
       return true;
     } catch (IllegalStateException e) {
-      pendingBytes.addAndGet(-size);
+      queued.pollLast();
+      queuedSize -= size;
       return false; // closed between the check above and the send
+    }
+  }
+
+  /** The oldest queued frame is written (or dropped). */
+  private synchronized void written() {
+    Integer size = queued.pollFirst();
+    if (size != null) {
+      queuedSize -= size;
     }
   }
 }

@@ -6,7 +6,12 @@ import dev.trainwatch.testing.TestSocket;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The socket protocol: greeting, pings, refused queries and malformed frames. */
@@ -40,6 +45,37 @@ class RelayEndpointIT {
     socket.send("{\"type\":\"ping\"}");
     assertThat(socket.next()).isEqualTo("{\"type\":\"pong\"}");
     socket.close();
+  }
+
+  @Test
+  void connectedIsTheFirstFrameEvenWhenAPingIsSentAtOnce() {
+    for (int attempt = 0; attempt < 20; attempt++) {
+      CompletableFuture<String> first = new CompletableFuture<>();
+      WebSocket socket =
+          HttpClient.newHttpClient()
+              .newWebSocketBuilder()
+              .buildAsync(
+                  TestSocket.uri(endpoint, "job_id=" + TestSocket.randomId()),
+                  new WebSocket.Listener() {
+                    @Override
+                    public void onOpen(WebSocket webSocket) {
+                      webSocket.sendText("{\"type\":\"ping\"}", true);
+                      webSocket.request(1);
+                    }
+
+                    @Override
+                    public CompletionStage<?> onText(
+                        WebSocket webSocket, CharSequence data, boolean last) {
+                      first.complete(data.toString());
+                      return null;
+                    }
+                  })
+              .join();
+      assertThat(first.orTimeout(10, TimeUnit.SECONDS).join())
+          .as("attempt %d", attempt)
+          .contains("\"type\":\"connected\"");
+      socket.abort();
+    }
   }
 
   @Test

@@ -21,8 +21,9 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
- * Integration: a browser that stops reading is closed once its queued bytes pass the bound, so it
- * cannot grow the relay's heap, while a reading socket keeps getting its events.
+ * Integration: a browser that stops reading is closed once its backlog passes the bound, so it
+ * cannot grow the relay's heap, while a reading socket keeps getting its events, however large one
+ * of them is.
  */
 @QuarkusTest
 class RelaySlowConsumerIT {
@@ -72,6 +73,30 @@ class RelaySlowConsumerIT {
   }
 
   @Test
+  void oneEventFourTimesTheBudgetReachesAReadingSocketLiveAndOnResume() throws Exception {
+    long job = TestSocket.randomId();
+    TestSocket live = TestSocket.open(TestSocket.uri(endpoint, "job_id=" + job));
+    assertThat(live.next()).contains("\"connected\"");
+    String line = "y".repeat(1 << 20); // 1 Mi characters; the budget in tests is 256 Ki
+
+    store(job, 1, line);
+    publish(job, 1, line);
+    store(job, 2, "");
+    publish(job, 2, "");
+    assertThat(live.next()).contains("\"seq\":1,").contains(line);
+    assertThat(live.next()).contains("\"seq\":2,");
+
+    TestSocket resumed = TestSocket.open(TestSocket.uri(endpoint, "job_id=" + job + "&since=0"));
+    assertThat(resumed.next()).contains("\"connected\"");
+    assertThat(resumed.next()).contains("\"type\":\"resumed\"");
+    assertThat(resumed.next()).contains("\"seq\":1,").contains(line);
+    assertThat(resumed.next()).contains("\"seq\":2,");
+    assertThat(live.poll(Duration.ofMillis(300))).as("no close or error frame").isNull();
+    live.close();
+    resumed.close();
+  }
+
+  @Test
   void aSocketThatNeverReadsEvenTheCloseFrameHasItsConnectionEnded() throws Exception {
     long job = TestSocket.randomId();
     URI uri = TestSocket.uri(endpoint, "job_id=" + job);
@@ -113,18 +138,24 @@ class RelaySlowConsumerIT {
     }
   }
 
-  private void publish(long job, long seq, String padding) {
-    redis
-        .pubsub(String.class)
-        .publish(
-            "twtest:job:" + job,
-            "{\"type\":\"training_log\",\"job_id\":"
-                + job
-                + ",\"seq\":"
-                + seq
-                + ",\"log\":{\"message\":\""
-                + padding
-                + "\"}}");
+  private void publish(long job, long seq, String message) {
+    redis.pubsub(String.class).publish("twtest:job:" + job, event(job, seq, message));
+  }
+
+  /** Appends an event to the job's history as the functions' publish script does. */
+  private void store(long job, long seq, String message) {
+    redis.execute(
+        "XADD", "twtest:job:" + job + ":history", "0-" + seq, "m", event(job, seq, message));
+  }
+
+  private static String event(long job, long seq, String message) {
+    return "{\"type\":\"training_log\",\"job_id\":"
+        + job
+        + ",\"seq\":"
+        + seq
+        + ",\"log\":{\"message\":\""
+        + message
+        + "\"}}";
   }
 
   private long subscribers(long job) {
