@@ -264,6 +264,13 @@ public interface TrainwatchConfig {
     /** Log lines quoted in the message of a job that exited with an error. */
     @WithDefault("10")
     int failureTailLines();
+
+    /**
+     * How long a traceback left open at the end of a request or a read of a pod's log waits for the
+     * rest of its lines; then (at the source's next batch or the next sweep) it is stored as it is.
+     */
+    @WithDefault("30s")
+    Duration tracebackHold();
   }
 
   /** HTTP limits. */

@@ -5,9 +5,15 @@ package dev.trainwatch.functions.domain;
  *
  * @param status the status it implies
  * @param reason why it failed, or null
- * @param message why it is in that status, for people, or null
+ * @param message why it is in that status, for people, or null; at most {@link LogText#MAX_PART}
+ *     characters, a longer one is cut with a mark ({@link LogText#cut}), and stored text ({@link
+ *     StoredText})
  */
 public record Observation(JobStatus status, FailureReason reason, String message) {
+
+  public Observation {
+    message = message == null ? null : StoredText.of(LogText.cut(message, LogText.MAX_PART));
+  }
 
   /** A status with nothing more to say. */
   public static Observation of(JobStatus status) {

@@ -6,6 +6,7 @@ import dev.trainwatch.functions.domain.FailureReason;
 import dev.trainwatch.functions.domain.JobRef;
 import dev.trainwatch.functions.domain.JobStatus;
 import dev.trainwatch.functions.domain.LogEntry;
+import dev.trainwatch.functions.domain.LogLineParser;
 import dev.trainwatch.functions.domain.NewJob;
 import dev.trainwatch.functions.domain.Observation;
 import dev.trainwatch.functions.domain.TrainingJob;
@@ -16,7 +17,6 @@ import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -314,13 +314,14 @@ public class LocalProcessExecutor implements JobExecutor {
   private void follow(JobRef job, Process process) {
     LogLineParser parser = new LogLineParser();
     List<LogEntry> batch = new ArrayList<>();
-    try (BufferedReader out =
-        new BufferedReader(
+    try (OutputLineReader out =
+        new OutputLineReader(
             new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = out.readLine()) != null) {
-        batch.addAll(parser.accept(Instant.now(), line));
+      OutputLineReader.Line line;
+      while ((line = out.next()) != null) {
+        batch.addAll(parser.accept(Instant.now(), line.text(), line.cut()));
         if (batch.size() >= MAX_BATCH || !out.ready()) {
+          batch.addAll(parser.endOfBatch());
           store(job, batch);
         }
       }

@@ -3,6 +3,9 @@ package dev.trainwatch.functions.executor;
 import dev.trainwatch.functions.config.TrainwatchConfig;
 import dev.trainwatch.functions.domain.LogEntry;
 import dev.trainwatch.functions.domain.LogLevel;
+import dev.trainwatch.functions.domain.LogLineParser;
+import dev.trainwatch.functions.repository.HeldTracebackRepository;
+import dev.trainwatch.functions.repository.HeldTracebackRepository.HeldTraceback;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -10,6 +13,7 @@ import io.quarkus.logging.Log;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.value.ValueCommands;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
@@ -22,7 +26,8 @@ import java.util.List;
  * cursor kept in Redis per pod ({@code {prefix}:job:{id}:logcursor:{pod}} = the last line's
  * timestamp and how many lines carried it). Each line is returned once, in order, however often the
  * sweep runs; the API's sinceTime has whole seconds, so lines at or before the cursor are dropped
- * here. Blocking.
+ * here. A traceback still open at the end of a read is held for the pod's next read ({@link
+ * HeldTracebackRepository}, source "pod:NAME"), and closed when the pod has ended. Blocking.
  */
 @ApplicationScoped
 public class PodLogReader {
@@ -31,10 +36,18 @@ public class PodLogReader {
   private final ValueCommands<String, String> cursors;
   private final String namespace;
   private final String keyPrefix;
+  private final HeldTracebackRepository held;
+  private final Duration hold;
 
-  public PodLogReader(KubernetesClient client, RedisDataSource redis, TrainwatchConfig config) {
+  public PodLogReader(
+      KubernetesClient client,
+      RedisDataSource redis,
+      HeldTracebackRepository held,
+      TrainwatchConfig config) {
     this.client = client;
     this.cursors = redis.value(String.class);
+    this.held = held;
+    this.hold = config.logs().tracebackHold();
     this.namespace = config.kubernetes().namespace();
     this.keyPrefix = config.events().keyPrefix();
   }
@@ -45,7 +58,7 @@ public class PodLogReader {
     List<Pod> ordered = new ArrayList<>(pods);
     ordered.sort(Comparator.comparing(p -> String.valueOf(p.getMetadata().getCreationTimestamp())));
     for (Pod pod : ordered) {
-      entries.addAll(readPod(jobId, pod.getMetadata().getName()));
+      entries.addAll(readPod(jobId, pod));
     }
     if (entries.size() <= most) {
       return entries;
@@ -65,7 +78,8 @@ public class PodLogReader {
     return kept;
   }
 
-  private List<LogEntry> readPod(long jobId, String pod) {
+  private List<LogEntry> readPod(long jobId, Pod of) {
+    String pod = of.getMetadata().getName();
     String key = keyPrefix + ":job:" + jobId + ":logcursor:" + pod;
     Cursor cursor = Cursor.parse(cursors.get(key));
     String text;
@@ -79,14 +93,14 @@ public class PodLogReader {
       Log.debugf("Job %d: no logs of pod %s yet: %s", jobId, pod, e.getMessage());
       return List.of();
     }
-    if (text == null || text.isEmpty()) {
-      return List.of();
-    }
-    LogLineParser parser = new LogLineParser();
+    String source = "pod:" + pod;
+    Instant now = Instant.now();
     List<LogEntry> entries = new ArrayList<>();
+    HeldTraceback taken = held.take(jobId, source).await().indefinitely();
+    LogLineParser parser = HeldTraceback.goOn(taken, now, entries);
     Cursor next = cursor;
     int repeatsPassed = 0;
-    for (String raw : text.split("\n")) {
+    for (String raw : text == null ? new String[0] : text.split("\n")) {
       int space = raw.indexOf(' ');
       Instant at;
       try {
@@ -104,11 +118,22 @@ public class PodLogReader {
       next = next.after(at);
       entries.addAll(parser.accept(at, space < 0 ? "" : raw.substring(space + 1)));
     }
-    entries.addAll(parser.finish());
+    entries.addAll(parser.endOfBatch());
+    if (ended(of)) {
+      entries.addAll(parser.finish());
+    } else {
+      held.hold(jobId, source, parser.held(), now.plus(hold), null).await().indefinitely();
+    }
     if (next != cursor) {
       cursors.set(key, next.toString());
     }
     return entries;
+  }
+
+  /** Whether the pod's containers have ended for good, so no line will follow. */
+  private static boolean ended(Pod pod) {
+    String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+    return "Succeeded".equals(phase) || "Failed".equals(phase);
   }
 
   /** The last line read: its timestamp, and how many lines so far carried that same timestamp. */

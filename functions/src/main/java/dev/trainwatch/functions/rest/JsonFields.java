@@ -3,10 +3,6 @@ package dev.trainwatch.functions.rest;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trainwatch.functions.domain.StoredText;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -107,27 +103,26 @@ final class JsonFields {
   }
 
   /**
-   * An optional ISO-8601 date-time, with an offset or without one (read as UTC, as Python's naive
-   * isoformat() is in a pod), cut to microseconds: what PostgreSQL keeps, so a replayed event says
-   * what the live one said. {@code absent} (also cut) when the field is absent or null.
+   * An optional timestamp (see TimestampParser): a string in a form Python, JavaScript or Go
+   * prints, or a Unix time as a number; cut to microseconds, what PostgreSQL keeps, so a replayed
+   * event says what the live one said. {@code absent} (also cut) when the field is absent or null.
    */
   static Instant optionalInstant(JsonNode node, String field, Instant absent) {
     JsonNode value = node.get(field);
     if (value == null || value.isNull()) {
       return absent.truncatedTo(ChronoUnit.MICROS);
     }
-    if (!value.isTextual()) {
-      throw ApiException.badRequest("'" + field + "' must be an ISO-8601 string");
-    }
-    String text = value.asText();
     try {
-      return OffsetDateTime.parse(text).toInstant().truncatedTo(ChronoUnit.MICROS);
-    } catch (DateTimeParseException withoutOffset) {
-      try {
-        return LocalDateTime.parse(text).toInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
-      } catch (DateTimeParseException e) {
-        throw ApiException.badRequest("'" + field + "' is not an ISO-8601 date-time: " + text);
+      if (value.isNumber() && Double.isFinite(value.asDouble())) {
+        return TimestampParser.parse(value.decimalValue());
       }
+      if (value.isTextual()) {
+        return TimestampParser.parse(value.asText());
+      }
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest("'" + field + "' " + e.getMessage());
     }
+    throw ApiException.badRequest(
+        "'" + field + "' must be a timestamp string or a Unix time, not " + value);
   }
 }

@@ -1,9 +1,8 @@
 package dev.trainwatch.functions.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.trainwatch.functions.domain.LogEntry;
 import dev.trainwatch.functions.domain.LogLevel;
-import dev.trainwatch.functions.executor.LogLineParser;
+import dev.trainwatch.functions.domain.LogLine;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,20 +11,19 @@ import java.util.Set;
 
 /**
  * Reads a logs request: one entry {@code {"message","level"?,"timestamp"?}} or a batch {@code
- * {"logs":[...]}}. An entry without a level gets one read from its text, and consecutive entries
- * without a level that form a Python traceback become one ERROR entry. Any bad entry refuses the
- * whole request, naming it.
+ * {"logs":[...]}}, into lines for LogIngestService, which reads levels and tracebacks. Any bad
+ * entry refuses the whole request, naming it. A message has no length limit of its own (the body's
+ * applies); a long one is stored in parts (LogText).
  */
 final class LogEntryParser {
 
   private static final Set<String> ENTRY_FIELDS = Set.of("message", "level", "timestamp");
   private static final Set<String> BATCH_FIELDS = Set.of("logs");
   private static final int MAX_ENTRIES = 10_000;
-  private static final int MAX_MESSAGE = 65_536;
 
   private LogEntryParser() {}
 
-  static List<LogEntry> parse(JsonNode body, Instant receivedAt) {
+  static List<LogLine> parse(JsonNode body, Instant receivedAt) {
     if (body != null && body.isObject() && body.has("logs")) {
       JsonFields.requireObject(body, "the batch", BATCH_FIELDS);
       JsonNode logs = body.get("logs");
@@ -40,29 +38,22 @@ final class LogEntryParser {
     return read(List.of(body), receivedAt, false);
   }
 
-  private static List<LogEntry> read(List<JsonNode> nodes, Instant receivedAt, boolean batch) {
-    LogLineParser lines = new LogLineParser();
-    List<LogEntry> entries = new ArrayList<>(nodes.size());
+  private static List<LogLine> read(List<JsonNode> nodes, Instant receivedAt, boolean batch) {
+    List<LogLine> lines = new ArrayList<>(nodes.size());
     for (int i = 0; i < nodes.size(); i++) {
       String where = batch ? "logs[" + i + "]" : "the entry";
       JsonNode node = nodes.get(i);
       JsonFields.requireObject(node, where, ENTRY_FIELDS);
       try {
-        String message = JsonFields.requireText(node, "message", MAX_MESSAGE);
+        String message = JsonFields.requireText(node, "message", Integer.MAX_VALUE);
         Instant at = JsonFields.optionalInstant(node, "timestamp", receivedAt);
         String level = JsonFields.optionalText(node, "level", 16);
-        if (level == null) {
-          entries.addAll(lines.accept(at, message));
-        } else {
-          entries.addAll(lines.finish());
-          entries.add(new LogEntry(at, level(level), message));
-        }
+        lines.add(new LogLine(at, level == null ? null : level(level), message));
       } catch (ApiException e) {
         throw ApiException.badRequest(where + ": " + e.getMessage());
       }
     }
-    entries.addAll(lines.finish());
-    return entries;
+    return lines;
   }
 
   private static LogLevel level(String name) {

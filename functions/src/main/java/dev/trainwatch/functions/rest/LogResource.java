@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.trainwatch.functions.auth.Access;
-import dev.trainwatch.functions.domain.LogEntry;
+import dev.trainwatch.functions.domain.LogLine;
 import dev.trainwatch.functions.domain.SequencedLog;
 import dev.trainwatch.functions.repository.LogRepository;
 import dev.trainwatch.functions.service.LogIngestService;
@@ -64,9 +64,9 @@ public class LogResource {
       @RestPath String id, @RestHeader("Idempotency-Key") String key, RoutingContext body)
       throws JsonProcessingException {
     long jobId = Params.jobId(id);
-    List<LogEntry> entries = LogEntryParser.parse(json.read(body), Instant.now());
+    List<LogLine> lines = LogEntryParser.parse(json.read(body), Instant.now());
     String idempotencyKey = Params.idempotencyKey(key);
-    return gate.report(jobId, entries.size(), () -> ingest.ingest(jobId, entries, idempotencyKey));
+    return gate.report(jobId, lines.size(), () -> ingest.ingestLines(jobId, lines, idempotencyKey));
   }
 
   @GET

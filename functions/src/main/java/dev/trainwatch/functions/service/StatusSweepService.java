@@ -80,6 +80,7 @@ public class StatusSweepService {
         Log.warnf("[TrainingMonitor] Job %d: cannot check: %s", job.id(), e.getMessage());
       }
     }
+    logs.storeDueTracebacks().await().indefinitely();
     keys.forgetOlderThan(KEY_LIFETIME).await().indefinitely();
     gauges.refresh();
     return new SweepResult(active.size(), changed, unreachable);

@@ -75,7 +75,16 @@ class MetricPointParserTest {
     assertRefused("{\"epoch\":1,\"metrics\":{\"loss\":1},\"epochs\":2}", "unknown field 'epochs'");
     assertRefused(
         "{\"epoch\":1,\"metrics\":{\"loss\":1},\"timestamp\":\"yesterday\"}",
-        "'timestamp' is not an ISO-8601 date-time");
+        "'timestamp' is not a timestamp: \"yesterday\"");
+    assertRefused(
+        "{\"epoch\":1,\"metrics\":{\"loss\":1},\"timestamp\":\"10000-01-01T00:00:00Z\"}",
+        "'timestamp' is not a timestamp: \"10000-01-01T00:00:00Z\"");
+    assertRefused(
+        "{\"epoch\":1,\"metrics\":{\"loss\":1},\"timestamp\":\"0000-06-01T00:00:00Z\"}",
+        "'timestamp' is outside the years 1 to 9999: \"0000-06-01T00:00:00Z\"");
+    assertRefused(
+        "{\"epoch\":1,\"metrics\":{\"loss\":1},\"timestamp\":true}",
+        "'timestamp' must be a timestamp string or a Unix time, not true");
     assertRefused("[1]", "the point must be a JSON object");
     assertRefused("{\"points\":[]}", "'points' must be a non-empty array");
     assertRefused("{\"points\":[],\"epoch\":1}", "the batch has an unknown field 'epoch'");

@@ -8,13 +8,15 @@ import static org.hamcrest.Matchers.hasKey;
 import dev.trainwatch.functions.TestJobs;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
  * Integration: text PostgreSQL cannot store (U+0000) or that is no Unicode (a lone surrogate) never
  * fails a request and never costs a neighbouring line: it is stored with U+FFFD in its place, on
- * every path (a POST of logs or metrics, a submission, a local process's output).
+ * every path (a POST of logs or metrics, a submission, a local process's output). Bytes that are no
+ * UTF-8 become U+FFFD, in a body as in a process's output.
  */
 @QuarkusTest
 class UnstorableTextIT {
@@ -39,6 +41,29 @@ class UnstorableTextIT {
         .get(TestJobs.JOBS + "/" + job + "/logs")
         .then()
         .body("logs.message", contains("a\uFFFDb", "\uFFFDx", "after", "next request"));
+  }
+
+  @Test
+  void bytesThatAreNotUtf8InABodyAreStoredAsTheReplacementCharacter() {
+    long job = TestJobs.submit(null);
+    byte[] body =
+        "\uFEFF{\"logs\":[{\"message\":\"bad ## bytes\"},{\"message\":\"after\"}]}"
+            .getBytes(StandardCharsets.UTF_8);
+    int at =
+        new String(body, StandardCharsets.UTF_8).indexOf("##")
+            + 3; // the BOM is one character, three bytes
+    body[at - 1] = (byte) 0xff;
+    body[at] = (byte) 0xc3; // a lead byte with no continuation
+    given()
+        .contentType(ContentType.JSON)
+        .body(body)
+        .post(TestJobs.JOBS + "/" + job + "/logs")
+        .then()
+        .statusCode(200);
+    given()
+        .get(TestJobs.JOBS + "/" + job + "/logs")
+        .then()
+        .body("logs.message", contains("bad \uFFFD\uFFFD bytes", "after"));
   }
 
   @Test

@@ -1,0 +1,151 @@
+package dev.trainwatch.functions.rest;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+
+import dev.trainwatch.functions.TestJobs;
+import dev.trainwatch.functions.service.LogIngestService;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.ValidatableResponse;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Integration: what real training code prints, sent to the logs endpoint and run as a local job,
+ * stored as a person reads it: coloured levels, tracebacks whole across requests, redrawn lines
+ * once, long lines in parts. Held tracebacks wait 2 s in tests (trainwatch.logs.traceback-hold).
+ */
+@QuarkusTest
+class TrainerOutputIT {
+
+  private static final String TRACEBACK = "Traceback (most recent call last):";
+
+  @Inject LogIngestService logs;
+
+  @Test
+  void aColouredLevelIsReadAndTheEscapesAreKept() {
+    long job = TestJobs.submit(null);
+    post(job, "{\"message\":\"\\u001b[31mERROR\\u001b[0m CUDA out of memory\"}", null);
+    given()
+        .get(TestJobs.JOBS + "/" + job + "/logs")
+        .then()
+        .body("logs.level", contains("ERROR"))
+        .body("logs[0].message", equalTo("\u001b[31mERROR\u001b[0m CUDA out of memory"));
+  }
+
+  @Test
+  void aTracebackSplitOverTwoRequestsIsOneErrorEntry() {
+    long job = TestJobs.submit(null);
+    post(job, lines("step 9", TRACEBACK, "  File \"t.py\", line 3, in <module>"), "tb-1");
+    post(job, lines("    main()", "RuntimeError: CUDA error", "step 10"), "tb-2");
+    given()
+        .get(TestJobs.JOBS + "/" + job + "/logs")
+        .then()
+        .body("logs.level", contains("INFO", "ERROR", "INFO"))
+        .body(
+            "logs[1].message",
+            equalTo(
+                TRACEBACK
+                    + "\n  File \"t.py\", line 3, in <module>\n    main()\nRuntimeError: CUDA error"));
+  }
+
+  @Test
+  void aRetriedRequestDoesNotRepeatTheLinesOfAHeldTraceback() {
+    long job = TestJobs.submit(null);
+    String first = lines(TRACEBACK, "  File \"t.py\", line 3");
+    post(job, first, "held-1");
+    post(job, first, "held-1").body("duplicate", equalTo(true));
+    post(job, lines("KeyError: 'lr'"), "held-2");
+    given()
+        .get(TestJobs.JOBS + "/" + job + "/logs")
+        .then()
+        .body("logs.message", contains(TRACEBACK + "\n  File \"t.py\", line 3\nKeyError: 'lr'"));
+  }
+
+  @Test
+  void aTracebackNobodyCameBackForIsStoredByTheSweepWhenItsTimeIsUp() throws Exception {
+    long job = TestJobs.submit(null);
+    post(job, lines("epoch 1", TRACEBACK, "  File \"t.py\", line 3"), null);
+    given().get(TestJobs.JOBS + "/" + job + "/logs").then().body("logs", hasSize(1));
+    Thread.sleep(2_100);
+    assertThat(logs.storeDueTracebacks().await().indefinitely()).isPositive();
+    given()
+        .get(TestJobs.JOBS + "/" + job + "/logs")
+        .then()
+        .body("logs.level", contains("INFO", "ERROR"))
+        .body("logs[1].message", equalTo(TRACEBACK + "\n  File \"t.py\", line 3"));
+  }
+
+  @Test
+  void aMessageOfAMillionCharactersIsStoredInNumberedParts() {
+    long job = TestJobs.submit(null);
+    String line = "0123456789".repeat(100_000);
+    post(job, "{\"message\":\"" + line + "\",\"level\":\"info\"}", null);
+    List<String> parts =
+        given()
+            .get(TestJobs.JOBS + "/" + job + "/logs?limit=100")
+            .then()
+            .extract()
+            .jsonPath()
+            .getList("logs.message", String.class);
+    assertThat(parts).hasSize(62);
+    assertThat(String.join("", parts).replaceAll(" \\[trainwatch: part \\d+/62]", ""))
+        .isEqualTo(line);
+  }
+
+  @Test
+  void aLocalJobsProgressBarTracebackAndLongLineArriveAsAPersonReadsThem() {
+    long job =
+        TestJobs.submitLocal(
+            "import sys\n"
+                + "for i in range(11):\n"
+                + "    sys.stdout.write('\\r%3d%%|%s|' % (i * 10, '#' * i))\n"
+                + "sys.stdout.write('\\n\\n')\n"
+                + "sys.stdout.write('\\x1b[33mWARNING\\x1b[0m slow loader\\r\\n')\n"
+                + "sys.stdout.write('x' * 300000 + '\\n')\n"
+                + "sys.stdout.flush()\n"
+                + "raise KeyError('lr')\n");
+    TestJobs.awaitStatus(job, "failed");
+    List<Map<String, String>> entries =
+        given()
+            .get(TestJobs.JOBS + "/" + job + "/logs?limit=100")
+            .then()
+            .extract()
+            .jsonPath()
+            .getList("logs");
+    assertThat(entries).hasSize(1 + 1 + 19 + 1);
+    assertThat(entries.get(0)).containsEntry("message", "100%|##########|");
+    assertThat(entries.get(1))
+        .containsEntry("level", "WARNING")
+        .containsEntry("message", "\u001b[33mWARNING\u001b[0m slow loader");
+    assertThat(entries.get(20).get("message")).endsWith(" [trainwatch: part 19/19]");
+    assertThat(entries.get(21)).containsEntry("level", "ERROR");
+    assertThat(entries.get(21).get("message")).startsWith(TRACEBACK).endsWith("KeyError: 'lr'");
+  }
+
+  private static String lines(String... messages) {
+    StringBuilder batch = new StringBuilder("{\"logs\":[");
+    for (int i = 0; i < messages.length; i++) {
+      batch
+          .append(i == 0 ? "" : ",")
+          .append("{\"message\":\"")
+          .append(messages[i].replace("\"", "\\\""))
+          .append("\"}");
+    }
+    return batch.append("]}").toString();
+  }
+
+  private static ValidatableResponse post(long job, String body, String key) {
+    var request = given().contentType(ContentType.JSON).body(body);
+    if (key != null) {
+      request.header("Idempotency-Key", key);
+    }
+    return request.post(TestJobs.JOBS + "/" + job + "/logs").then().statusCode(200);
+  }
+}
