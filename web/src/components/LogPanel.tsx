@@ -1,12 +1,25 @@
 import { memo, useLayoutEffect, useRef, useState } from 'react';
 import { filterLogs, LEVELS } from '../lib/logs';
 import type { LogEntry } from '../lib/types';
+import { AnsiText } from './AnsiText';
 
 const SHOWN = 2000;
 
+/** One log line; its message's ANSI colours are rendered, other escapes removed (AnsiText). */
+const LogLine = memo(function LogLine({ entry }: { entry: LogEntry }) {
+  return (
+    <div className={`log-line level-${entry.level.toLowerCase()}`}>
+      <span className="log-time">{entry.timestamp.slice(11, 23)}</span>
+      <span className="log-level">{entry.level}</span>
+      <AnsiText className="log-message" text={entry.message} />
+    </div>
+  );
+});
+
 /**
- * Log lines with a level filter and search; follows new lines until the user scrolls up. `version` must change
- * whenever `entries` (a mutable buffer) does; other re-renders of the page skip this panel.
+ * Log lines with a level filter and search (on the messages' text, escapes removed); follows new lines until the
+ * user scrolls up. `version` must change whenever `entries` (a mutable buffer) does; other re-renders of the page
+ * skip this panel. Entries themselves are not changed once added, so a line renders once.
  */
 export const LogPanel = memo(function LogPanel({ entries, version, onLoadOlder }: { entries: LogEntry[]; version: number; onLoadOlder?: () => void }) {
   const [minLevel, setMinLevel] = useState('DEBUG');
@@ -54,11 +67,7 @@ export const LogPanel = memo(function LogPanel({ entries, version, onLoadOlder }
         )}
         {matching.length > shown.length && <div className="muted">… {matching.length - shown.length} earlier matching lines not shown</div>}
         {shown.map((entry) => (
-          <div key={entry.seq} className={`log-line level-${entry.level.toLowerCase()}`}>
-            <span className="log-time">{entry.timestamp.slice(11, 23)}</span>
-            <span className="log-level">{entry.level}</span>
-            <span className="log-message">{entry.message}</span>
-          </div>
+          <LogLine key={entry.seq} entry={entry} />
         ))}
         {entries.length === 0 && <div className="muted">No log lines yet.</div>}
       </div>

@@ -1,4 +1,5 @@
 // A job's log lines in seq order, bounded: the newest `cap` entries are kept.
+import { plainText } from './ansi';
 import type { LogEntry } from './types';
 
 export const LEVELS = ['DEBUG', 'INFO', 'WARNING', 'ERROR'] as const;
@@ -37,13 +38,28 @@ export class LogBuffer {
   }
 }
 
-/** Entries at `minLevel` or above whose message contains `search` (case-insensitive). */
+// Each entry's message without escapes, lower-cased, for search: computed once per entry and message.
+const searchText = new WeakMap<LogEntry, { message: string; text: string }>();
+
+/** `entry`'s message as searched: escapes removed (lib/ansi.ts), lower-cased. */
+export function searchableMessage(entry: LogEntry): string {
+  const cached = searchText.get(entry);
+  if (cached !== undefined && cached.message === entry.message) return cached.text;
+  const text = plainText(entry.message).toLowerCase();
+  searchText.set(entry, { message: entry.message, text });
+  return text;
+}
+
+/**
+ * Entries at `minLevel` or above whose message contains `search` (case-insensitive), matched against the message's
+ * text with its ANSI escapes removed, as shown.
+ */
 export function filterLogs(entries: LogEntry[], minLevel: string, search: string): LogEntry[] {
   const floor = LEVELS.indexOf(minLevel as (typeof LEVELS)[number]);
   const needle = search.trim().toLowerCase();
   if (floor <= 0 && !needle) return entries;
   return entries.filter((e) => {
     const level = LEVELS.indexOf(e.level as (typeof LEVELS)[number]);
-    return (floor <= 0 || level >= floor) && (!needle || e.message.toLowerCase().includes(needle));
+    return (floor <= 0 || level >= floor) && (!needle || searchableMessage(e).includes(needle));
   });
 }
