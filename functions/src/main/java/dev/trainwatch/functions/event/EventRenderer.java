@@ -10,6 +10,7 @@ import dev.trainwatch.functions.domain.StatusChange;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.Map;
 
 /**
@@ -67,6 +68,17 @@ public final class EventRenderer {
             json.writeStringField("message", change.message());
           }
         });
+  }
+
+  /**
+   * A {@code training_job_deleted} message: the job's last event; its rows and history are gone.
+   */
+  public static String jobDeleted(long jobId, long seq, Instant at) {
+    return write(
+        "training_job_deleted",
+        jobId,
+        seq,
+        json -> json.writeStringField("timestamp", at.toString()));
   }
 
   /** A {@code training_log} message for one stored entry. */

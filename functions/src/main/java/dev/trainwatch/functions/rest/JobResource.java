@@ -10,13 +10,16 @@ import dev.trainwatch.functions.domain.JobStatus;
 import dev.trainwatch.functions.domain.NewJob;
 import dev.trainwatch.functions.domain.WireEnum;
 import dev.trainwatch.functions.service.ExecutionService;
+import dev.trainwatch.functions.service.JobDeletionService;
 import dev.trainwatch.functions.service.JobService;
+import dev.trainwatch.functions.service.NoSuchJobException;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -62,6 +65,7 @@ public class JobResource {
 
   private final JobService jobs;
   private final ExecutionService execution;
+  private final JobDeletionService deletion;
   private final JsonBodyReader json;
   private final Access access;
   private final TokenIssuer issuer;
@@ -70,12 +74,14 @@ public class JobResource {
   public JobResource(
       JobService jobs,
       ExecutionService execution,
+      JobDeletionService deletion,
       JsonBodyReader json,
       Access access,
       TokenIssuer issuer,
       JsonWebToken caller) {
     this.jobs = jobs;
     this.execution = execution;
+    this.deletion = deletion;
     this.json = json;
     this.access = access;
     this.issuer = issuer;
@@ -191,6 +197,23 @@ public class JobResource {
         .emitOn(command -> context.runOnContext(ignored -> command.run()))
         .flatMap(status -> jobs.find(jobId))
         .map(JobView::of);
+  }
+
+  /**
+   * Deletes the job everywhere (JobDeletionService): 204, and 204 again for a retry by a caller of
+   * the job's project; 404 for a job that never was or is another project's.
+   */
+  @DELETE
+  @Path("/{id}")
+  public Uni<Void> delete(@RestPath String id) {
+    long jobId = Params.jobId(id);
+    List<String> granted = access.projects();
+    return access
+        .readableJob(jobId)
+        .replaceWithVoid()
+        .onFailure(NoSuchJobException.class)
+        .recoverWithUni(() -> deletion.deleted(jobId, granted).replaceWithVoid())
+        .chain(() -> deletion.delete(jobId));
   }
 
   /**
