@@ -88,6 +88,8 @@ describe('parseAnsi: colours', () => {
     expect(shown(`${E}[38;5mx`)).toEqual([['x', {}]]);
     expect(shown(`${E}[38mx`)).toEqual([['x', {}]]);
     expect(shown(`${E}[38;2;999;0;0;1mx`)).toEqual([['x', { bold: true }]]);
+    // A sequence with nothing left once 58 is left out changes nothing (it is not an empty SGR, a reset).
+    expect(shown(`${E}[31m${E}[58;5;1mx`)).toEqual([['x', { fg: 1 }]]);
   });
 
   it('ignores sequences that end in m but are not SGR, and codes it does not know', () => {
@@ -138,6 +140,8 @@ describe('parseAnsi: everything else is removed', () => {
     expect(shown(`${E}]0;title${E}[1mbold`)).toEqual([['bold', { bold: true }]]);
     // A CSI cut short by a printable character outside its range.
     expect(shown(`${E}[12\u00e9x`)).toEqual([['\u00e9x', {}]]);
+    // A CSI cut short by a newline: the newline and the next line stay.
+    expect(shown(`${E}[12\nstep 5`)).toEqual([['\nstep 5', {}]]);
   });
 
   it('leaves a message without escapes as one plain segment, and an empty one as none', () => {

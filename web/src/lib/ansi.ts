@@ -1,24 +1,24 @@
 // ANSI escape sequences in log messages: training code colours its output (loguru, rich, colorama, tqdm, most
 // CLIs) and the server stores the text as written. This module turns such a message into styled segments and
-// into plain text. It is pure and makes one pass over the message (no regular expressions over the message
-// except a single-character-class test), so a 16 KB message costs a 16 KB scan.
+// into plain text. The SGR (colour and style) codes are read by the `anser` library; what anser does not handle
+// is done by a small pre-pass here (see `forAnser`), which hands it only well-formed SGR sequences and text.
 //
-// What it understands:
-//   - SGR, `ESC [ params m`: reset (0 or empty), bold 1, dim 2, italic 3, underline 4 (and 4:n, 21), inverse 7,
-//     strikethrough 9, their offs (22, 23, 24, 27, 29), the standard colours 30-37 / 40-47, bright 90-97 /
-//     100-107, defaults 39 / 49, 256 colours 38;5;n / 48;5;n and truecolor 38;2;r;g;b / 48;2;r;g;b (also in the
-//     colon forms 38:5:n, 38:2:r:g:b and 38:2:cs:r:g:b). Underline colour 58 is read (so its arguments are not
-//     taken for other codes) and ignored; so are blink, conceal, fonts and the rest.
-//   - Everything else is removed from what is shown: CSI sequences with any other final byte or with a private
-//     marker / intermediate bytes (cursor moves, erase line, `ESC [ ? 25 l`, ...), OSC / DCS / SOS / PM / APC
-//     strings (`ESC ] ... BEL` or `ESC ] ... ESC \`, e.g. window titles and hyperlinks, whose text stays and
-//     whose target is dropped), two-character escapes (`ESC 7`, `ESC ( B`, ...; `ESC c` also resets the style),
-//     a lone ESC, and every C0 control character except tab and newline (so `\r` and backspace are dropped,
-//     not interpreted), DEL, and the C1 controls U+0080-U+009F.
-// An unfinished sequence at the end of a message is dropped. A CSI sequence interrupted by a byte that cannot
-// belong to it is dropped up to that byte, which is then read normally. A string sequence (OSC, ...) ends at
+// Shown: the SGR attributes bold, dim, italic, underline, inverse, strikethrough and their offs, the standard and
+// bright colours, the defaults, 256 colours (38;5;n / 48;5;n) and truecolor (38;2;r;g;b / 48;2;r;g;b, also in the
+// colon forms 38:5:n, 38:2:r:g:b and 38:2:cs:r:g:b). Blink, conceal, underline colour (58) and the rest are
+// ignored. Everything else is removed, never shown raw: other CSI sequences (cursor moves, erase line,
+// `ESC [ ? 25 l`, ...), OSC / DCS / SOS / PM / APC strings (window titles; hyperlinks keep their text and lose
+// their target), two-character escapes (`ESC 7`, `ESC ( B`, ...; `ESC c` also resets the style), a lone ESC, and
+// every control character but tab and newline (so `\r` and backspace are dropped, not interpreted).
+// An unfinished sequence at the end of a message is dropped. A CSI sequence interrupted by a character that cannot
+// belong to it is dropped up to that character, which is then read normally. A string sequence (OSC, ...) ends at
 // BEL, at ESC (`ESC \` is consumed whole; any other ESC starts a new sequence), at CAN / SUB, or, unlike a
 // terminal, at a newline (kept), so that a stray `ESC ]` cannot hide more than the rest of its line.
+// Linear time: the pre-pass is one regular expression whose alternatives cannot backtrack, anser one split and
+// one anchored match per SGR sequence, so a 16 KB message costs a few 16 KB scans. (anser's loop over one
+// sequence's parameters slows down past some 32,000 of them, a 64 KB sequence; the server stores a line in
+// entries of at most 16,384 characters.)
+import Anser from 'anser';
 
 /** A colour: an index into the 256-colour palette (0-15 the standard and bright colours), or `#rrggbb`. */
 export type AnsiColor = number | string;
@@ -44,19 +44,7 @@ export interface AnsiSegment {
   style: AnsiStyle;
 }
 
-const ESC = 0x1b;
-const BEL = 0x07;
-const CAN = 0x18;
-const SUB = 0x1a;
-const TAB = 0x09;
-const NL = 0x0a;
-
 const PLAIN: AnsiStyle = Object.freeze({}) as AnsiStyle;
-
-/** Whether a character is shown as text: printable, tab or newline (not C0, DEL or C1). */
-function isText(code: number): boolean {
-  return (code >= 0x20 && code < 0x7f) || code >= 0xa0 || code === TAB || code === NL;
-}
 
 // Any C0 control other than tab and newline, DEL, or a C1 control: the only characters this module removes or
 // interprets. A single character class, so no backtracking.
@@ -67,6 +55,106 @@ export function hasAnsi(message: string): boolean {
   return CONTROL.test(message);
 }
 
+// ---- Pre-pass: what anser does not cover ----
+// anser only splits the text at `ESC [` and reads the CSI sequence at the start of each piece: it leaves OSC and
+// the other string sequences, two-character escapes, lone ESCs and control characters in the text; it shows the
+// body of an unfinished or interrupted CSI (`ESC [ 3` at the end shows "3"; one cut by a newline eats text); it
+// does not know the colon forms (shown raw) nor 58 (its arguments are read as codes, `58;2;255;0;0` as dim and
+// reset), and reads the arguments of an incomplete 38;2 as codes too. So the pre-pass removes all of those and
+// gives anser each SGR sequence in the plain `ESC [ n;n;... m` form.
+
+// Alternatives: a CSI sequence (parameter and intermediate bytes, then a final byte if there is one); a string
+// sequence (up to its terminator, an ESC, or a newline); any other escape (ESC, intermediates, a final byte if
+// there is one: at least the ESC); a control character. Each is a run of one class plus optional ends, so it
+// never backtracks and every character is read once.
+const ESCAPES =
+  /\u001b\[([\u0020-\u003f]*)([\u0040-\u007e]?)|\u001b[\]PX^_][^\u0007\u0018\u001a\u001b\n]*(?:[\u0007\u0018\u001a]|\u001b\\)?|\u001b[\u0020-\u002f]*[\u0030-\u007e]?|[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+const SGR_PARAMS = /^[0-9;:]*$/; // no private marker (< = > ?), no intermediate byte
+const CSI = '\u001b[';
+
+/** `message` with every escape and control character removed, except SGR sequences, rewritten by `sgrForAnser`. */
+function forAnser(message: string): string {
+  return message.replace(ESCAPES, (match: string, params?: string, final?: string) => {
+    if (final === 'm' && SGR_PARAMS.test(params!)) return sgrForAnser(params!);
+    return match === '\u001bc' ? CSI + 'm' : ''; // ESC c resets the terminal, and with it the style
+  });
+}
+
+/**
+ * The SGR sequence with parameters `params` (digits, `;`, `:`) in the form anser reads: `;`-separated, the colon
+ * forms of 38/48 and 4 (`4:0` is no underline, `4:n` underline) rewritten, 58 and an incomplete or unknown
+ * colour left out with their arguments. `''` when nothing is left (`ESC [ m` would be a reset).
+ */
+function sgrForAnser(params: string): string {
+  const list = params.split(';').map((param) => param.split(':'));
+  const out: string[] = [];
+  for (let k = 0; k < list.length; k++) {
+    const [code, ...subs] = list[k];
+    if (code === '38' || code === '48' || code === '58') {
+      let args = subs; // colon form: 5:n, 2:r:g:b or 2:colourSpace:r:g:b
+      if (subs.length === 0) {
+        // Semicolon form: the following parameters are the arguments.
+        const kind = list[k + 1]?.[0];
+        const count = kind === '5' ? 2 : kind === '2' ? 4 : 1;
+        args = list.slice(k + 1, k + 1 + count).map((param) => param[0]);
+        k += count;
+      } else if (subs[0] === '2' && subs.length >= 5) args = ['2', ...subs.slice(2, 5)];
+      const complete = (args[0] === '5' && args.length === 2) || (args[0] === '2' && args.length === 4);
+      if (code !== '58' && complete) out.push(code, ...args);
+    } else if (code === '4' && subs.length > 0) out.push(subs[0] === '0' ? '24' : '4');
+    else out.push(code);
+  }
+  return out.length === 0 ? '' : CSI + out.join(';') + 'm';
+}
+
+// ---- anser's output as styles ----
+
+// With `use_classes` anser names colours instead of giving terminal RGB values: `ansi-red`, `ansi-bright-red`
+// (the 16 standard colours, also from 38;5;0-15), `ansi-palette-N` (38;5;16-255) and `ansi-truecolor` with the
+// value in `fg_truecolor` / `bg_truecolor` as "r, g, b". That keeps the palette index, which the panel maps to
+// its own shades. Only these names are read; anser's classes are never rendered.
+const ANSER_OPTIONS = { use_classes: true };
+const COLOR_INDEX = new Map<string, number>();
+['black', 'red', 'green', 'yellow', 'blue', 'magenta', 'cyan', 'white'].forEach((name, index) => {
+  COLOR_INDEX.set(`ansi-${name}`, index);
+  COLOR_INDEX.set(`ansi-bright-${name}`, index + 8);
+});
+
+/** The colour anser names `name` (`truecolor` being its "r, g, b"), or `undefined` for the default. */
+function anserColor(name: string | null, truecolor: string | null): AnsiColor | undefined {
+  if (!name) return undefined;
+  if (name === 'ansi-truecolor' && truecolor) {
+    return '#' + truecolor.split(',').map((value) => Number(value).toString(16).padStart(2, '0')).join('');
+  }
+  if (name.startsWith('ansi-palette-')) return Number(name.slice('ansi-palette-'.length));
+  return COLOR_INDEX.get(name);
+}
+
+/** anser's decoration names for the attributes shown; blink and hidden are ignored. */
+const DECORATIONS: Partial<Record<string, Exclude<keyof AnsiStyle, 'fg' | 'bg'>>> = {
+  bold: 'bold',
+  dim: 'dim',
+  italic: 'italic',
+  underline: 'underline',
+  reverse: 'inverse',
+  strikethrough: 'strike',
+};
+
+/** The style of one of anser's entries. */
+function anserStyle(entry: Anser.AnserJsonEntry): AnsiStyle {
+  if (!entry.was_processed) return PLAIN;
+  const style: AnsiStyle = {};
+  const fg = anserColor(entry.fg, entry.fg_truecolor);
+  const bg = anserColor(entry.bg, entry.bg_truecolor);
+  if (fg !== undefined) style.fg = fg;
+  if (bg !== undefined) style.bg = bg;
+  for (const decoration of entry.decorations) {
+    const key = DECORATIONS[decoration];
+    if (key) style[key] = true;
+  }
+  return Object.keys(style).length === 0 ? PLAIN : style;
+}
+
 /**
  * Splits `message` into styled segments: `[]` for an empty message, `[{ text: message, style: {} }]` for one with
  * no escapes and no control characters. Adjacent runs of the same style are merged, so a segment boundary always
@@ -75,100 +163,24 @@ export function hasAnsi(message: string): boolean {
 export function parseAnsi(message: string): AnsiSegment[] {
   if (message === '') return [];
   if (!hasAnsi(message)) return [{ text: message, style: PLAIN }];
-
   const segments: AnsiSegment[] = [];
-  let style = PLAIN;
-  let parts: string[] = []; // text of the current style not yet put in a segment
-  const flush = () => {
-    if (parts.length === 0) return;
-    const text = parts.length === 1 ? parts[0] : parts.join('');
-    parts = [];
+  const add = (text: string, style: AnsiStyle) => {
+    if (text === '') return;
     const last = segments[segments.length - 1];
     if (last && sameStyle(last.style, style)) last.text += text;
     else segments.push({ text, style });
   };
-
-  const n = message.length;
-  let i = 0;
-  while (i < n) {
-    const code = message.charCodeAt(i);
-    if (isText(code)) {
-      let j = i + 1;
-      while (j < n && isText(message.charCodeAt(j))) j++;
-      parts.push(message.slice(i, j));
-      i = j;
-      continue;
-    }
-    if (code !== ESC) {
-      i++; // another control character: dropped
-      continue;
-    }
-    if (i + 1 >= n) break; // lone ESC at the end
-    const next = message.charCodeAt(i + 1);
-    if (next === 0x5b /* [ */) {
-      // CSI: parameter bytes 0x30-0x3F, intermediate bytes 0x20-0x2F, one final byte 0x40-0x7E.
-      let j = i + 2;
-      let intermediates = false;
-      while (j < n) {
-        const c = message.charCodeAt(j);
-        if (c >= 0x30 && c <= 0x3f) j++;
-        else if (c >= 0x20 && c <= 0x2f) {
-          intermediates = true;
-          j++;
-        } else break;
-      }
-      const final = j < n ? message.charCodeAt(j) : -1;
-      if (final >= 0x40 && final <= 0x7e) {
-        if (final === 0x6d /* m */ && !intermediates) {
-          const updated = applySgr(style, message, i + 2, j);
-          if (updated !== style) {
-            flush();
-            style = updated;
-          }
-        }
-        i = j + 1;
-      } else {
-        i = j; // unfinished or interrupted: dropped up to here; the interrupting character is read normally
-      }
-      continue;
-    }
-    if (next === 0x5d /* ] OSC */ || next === 0x50 /* P DCS */ || next === 0x58 /* X SOS */ || next === 0x5e /* ^ PM */ || next === 0x5f /* _ APC */) {
-      i = skipString(message, i + 2);
-      continue;
-    }
-    if (next >= 0x20 && next <= 0x2f) {
-      // ESC, intermediate bytes, one final byte 0x30-0x7E (e.g. ESC ( B): dropped, or up to the interruption.
-      let j = i + 2;
-      while (j < n && message.charCodeAt(j) >= 0x20 && message.charCodeAt(j) <= 0x2f) j++;
-      const final = j < n ? message.charCodeAt(j) : -1;
-      i = final >= 0x30 && final <= 0x7e ? j + 1 : j;
-      continue;
-    }
-    if (next >= 0x30 && next <= 0x7e) {
-      // Two-character escape (ESC 7, ESC M, a stray ESC \ ...). ESC c resets the terminal, and with it the style.
-      if (next === 0x63 /* c */ && style !== PLAIN) {
-        flush();
-        style = PLAIN;
-      }
-      i += 2;
-      continue;
-    }
-    i++; // ESC before anything else (a control character, non-ASCII): the ESC alone is dropped
+  // Anser.ansiToJson would do this split itself, but it also applies reverse video by swapping the colours
+  // (filling in white on black); reading each piece with processChunkJson keeps "reverse" as an attribute, so
+  // the panel can show it in its own colours.
+  const anser = new Anser();
+  const [first, ...pieces] = forAnser(message).split(CSI);
+  add(first, PLAIN);
+  for (const piece of pieces) {
+    const entry = anser.processChunkJson(piece, ANSER_OPTIONS, true);
+    add(entry.content, anserStyle(entry));
   }
-  flush();
   return segments;
-}
-
-/** Where the string sequence whose body starts at `from` ends (the index after it); see the header. */
-function skipString(message: string, from: number): number {
-  const n = message.length;
-  for (let j = from; j < n; j++) {
-    const c = message.charCodeAt(j);
-    if (c === BEL || c === CAN || c === SUB) return j + 1;
-    if (c === ESC) return j + 1 < n && message.charCodeAt(j + 1) === 0x5c /* \ */ ? j + 2 : j;
-    if (c === NL) return j;
-  }
-  return n;
 }
 
 /**
@@ -196,123 +208,6 @@ export function sameStyle(a: AnsiStyle, b: AnsiStyle): boolean {
       a.inverse === b.inverse &&
       a.strike === b.strike)
   );
-}
-
-const MAX_PARAM = 1_000_000; // larger values mean nothing in SGR; capping keeps the arithmetic in small integers
-
-/**
- * The SGR parameters in `message[from, to)`: one array per `;`-separated parameter, holding its `:`-separated
- * sub-parameters; an empty (sub-)parameter is -1. `null` when the parameters start with a private marker
- * (`<`, `=`, `>`, `?`), which makes the sequence something other than SGR.
- */
-function sgrParams(message: string, from: number, to: number): number[][] | null {
-  if (from < to) {
-    const first = message.charCodeAt(from);
-    if (first >= 0x3c && first <= 0x3f) return null;
-  }
-  const params: number[][] = [];
-  let current: number[] = [];
-  let value = -1;
-  for (let j = from; j < to; j++) {
-    const c = message.charCodeAt(j);
-    if (c >= 0x30 && c <= 0x39) value = Math.min((value < 0 ? 0 : value) * 10 + (c - 0x30), MAX_PARAM);
-    else if (c === 0x3a /* : */) {
-      current.push(value);
-      value = -1;
-    } else if (c === 0x3b /* ; */) {
-      current.push(value);
-      params.push(current);
-      current = [];
-      value = -1;
-    }
-    // Any other parameter byte (< = > ? in the middle) has no meaning in SGR and is skipped.
-  }
-  current.push(value);
-  params.push(current);
-  return params;
-}
-
-/**
- * `style` after the SGR sequence whose parameters are `message[from, to)`. Returns `style` itself when nothing
- * changed, else a new object (styles are never mutated: segments share them).
- */
-function applySgr(style: AnsiStyle, message: string, from: number, to: number): AnsiStyle {
-  const params = sgrParams(message, from, to);
-  if (params === null) return style;
-  const next: AnsiStyle = { ...style };
-  for (let k = 0; k < params.length; k++) {
-    const param = params[k];
-    const code = param[0] < 0 ? 0 : param[0];
-    if (code === 38 || code === 48 || code === 58) {
-      let color: AnsiColor | undefined;
-      if (param.length > 1) {
-        color = extendedColor(param.slice(1), true); // colon form: everything is in this parameter
-      } else {
-        // Semicolon form: the following parameters are this one's arguments.
-        const kind = params[k + 1]?.[0];
-        const count = kind === 5 ? 1 : kind === 2 ? 3 : 0;
-        const args = [kind ?? -1];
-        for (let a = 1; a <= count; a++) args.push(params[k + 1 + a]?.[0] ?? -2);
-        color = extendedColor(args, false);
-        k += 1 + count;
-      }
-      if (color === undefined || code === 58) continue;
-      if (code === 38) next.fg = color;
-      else next.bg = color;
-      continue;
-    }
-    if (code === 0) {
-      for (const key of Object.keys(next) as (keyof AnsiStyle)[]) delete next[key];
-    } else if (code === 1) next.bold = true;
-    else if (code === 2) next.dim = true;
-    else if (code === 3) next.italic = true;
-    else if (code === 4) {
-      if (param.length > 1 && param[1] === 0) delete next.underline;
-      else next.underline = true;
-    } else if (code === 7) next.inverse = true;
-    else if (code === 9) next.strike = true;
-    else if (code === 21) next.underline = true; // double underline, shown as underline
-    else if (code === 22) {
-      delete next.bold;
-      delete next.dim;
-    } else if (code === 23) delete next.italic;
-    else if (code === 24) delete next.underline;
-    else if (code === 27) delete next.inverse;
-    else if (code === 29) delete next.strike;
-    else if (code >= 30 && code <= 37) next.fg = code - 30;
-    else if (code === 39) delete next.fg;
-    else if (code >= 40 && code <= 47) next.bg = code - 40;
-    else if (code === 49) delete next.bg;
-    else if (code >= 90 && code <= 97) next.fg = code - 90 + 8;
-    else if (code >= 100 && code <= 107) next.bg = code - 100 + 8;
-    // Anything else (blink, conceal, fonts, overline, ...) is ignored.
-  }
-  if (sameStyle(next, style)) return style;
-  return Object.keys(next).length === 0 ? PLAIN : next;
-}
-
-/**
- * The colour given by the arguments after 38/48/58: `[5, n]` or `[2, r, g, b]`, and in the colon form also
- * `[2, colourSpace, r, g, b]`. A missing argument (-2) or one out of range gives `undefined`; an empty one (-1) is 0.
- */
-function extendedColor(args: number[], colonForm: boolean): AnsiColor | undefined {
-  const kind = args[0];
-  if (kind === 5) {
-    const index = args[1] === -1 ? 0 : args[1];
-    return index !== undefined && index >= 0 && index <= 255 ? index : undefined;
-  }
-  if (kind === 2) {
-    const rgb = colonForm && args.length >= 5 ? args.slice(2, 5) : args.slice(1, 4);
-    if (rgb.length < 3) return undefined;
-    let hex = '#';
-    for (const raw of rgb) {
-      const value = raw === -1 ? 0 : raw;
-      if (value < 0 || value > 255) return undefined;
-      hex += value.toString(16).padStart(2, '0');
-    }
-    return hex;
-  }
-  return undefined;
 }
 
 // ---- Colours for the log panel (dark background: see .log-lines in styles.css) ----
