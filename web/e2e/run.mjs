@@ -303,6 +303,27 @@ async function main() {
     await page.waitForTimeout(300);
     await page.screenshot({ path: `${OUT}session.png`, fullPage: true });
 
+    await check('deleting the job from its page: confirm, notice, then the API answers 404', async () => {
+      await page.goto(`${BASE_URL}/training/${jobId}`);
+      await page.waitForSelector('[data-testid=job-page][data-history-loaded=true]', { timeout: 30_000 });
+      let asked = '';
+      page.once('dialog', (dialog) => {
+        asked = dialog.message();
+        void dialog.accept();
+      });
+      await page.click('[data-testid=delete-job]');
+      const notice = await page.waitForSelector('[data-testid=job-deleted]', { timeout: 15_000 });
+      assert(asked.includes(`#${jobId}`), `the confirmation asked "${asked}"`);
+      const text = await notice.textContent();
+      assert(text.includes('This job was deleted'), `the notice says "${text}"`);
+      const replaysBefore = replays;
+      const response = await fetch(`${API_URL}/api/v1/training/jobs/${jobId}`, { headers: { Authorization: `Bearer ${API_TOKEN}` } });
+      assert(response.status === 404, `GET /jobs/${jobId} answered ${response.status}`);
+      await sleep(3000); // a page that kept following the job would ask GET /events (404) again and again
+      assert(replays === replaysBefore, `${replays - replaysBefore} GET /events after the delete`);
+      return `GET /jobs/${jobId} → 404`;
+    });
+
     await check('no script errors on any page', async () => {
       assert(pageErrors.length === 0, pageErrors.join('; '));
     });

@@ -126,3 +126,91 @@ describe('TrainingMonitorConnection', () => {
     expect(ScriptedSocket.all).toHaveLength(1);
   });
 });
+
+describe('TrainingMonitorConnection and deleted jobs', () => {
+  const notFound = Object.assign(new Error('no such job'), { status: 404 });
+  const isGone = (error: unknown) => (error as { status?: number }).status === 404;
+
+  it("closes for good at its job's training_job_deleted, without GET /events", () => {
+    const events: string[] = [];
+    const fetchSince = vi.fn(async () => []);
+    const { connection, states, socket } = connect({ jobId: 1, isGone, fetchSince, onEvent: (e) => events.push(`${e.type}:${e.seq}`) });
+    socket().accept();
+    socket().receive({ type: 'training_log', job_id: 1, seq: 1, log: { message: 'm', level: 'INFO', timestamp: 't' } });
+    socket().receive({ type: 'training_job_deleted', job_id: 1, seq: 3, timestamp: 't' }); // seq 2 missed: no fill
+    expect(events).toEqual(['training_log:1', 'training_job_deleted:3']);
+    expect(connection.state).toBe('closed');
+    expect(connection.jobEnded(1)).toBe(true);
+    expect(socket().readyState).toBe(3); // closed by the client
+    vi.advanceTimersByTime(60_000);
+    window.dispatchEvent(new Event('online'));
+    expect(ScriptedSocket.all).toHaveLength(1);
+    expect(fetchSince).not.toHaveBeenCalled();
+    expect(states).toEqual(['live', 'closed']);
+  });
+
+  it("a session socket drops one deleted job and follows the others", async () => {
+    const events: string[] = [];
+    const fetchSince = vi.fn(async () => []);
+    const { connection, socket } = connect({
+      url: 'ws://relay/api/v1/ws/training?session_id=7',
+      isGone,
+      fetchSince,
+      onEvent: (e) => events.push(`${e.job_id}:${e.type}`),
+    });
+    socket().accept();
+    socket().receive({ type: 'training_job_deleted', job_id: 1, seq: 4, timestamp: 't' });
+    socket().receive({ type: 'training_status_change', job_id: 2, seq: 1, old_status: 'pending', new_status: 'running', timestamp: 't' });
+    expect(events).toEqual(['1:training_job_deleted', '2:training_status_change']);
+    expect(connection.state).toBe('live');
+    socket().fail(1012); // the relay restarts: the catch-up skips the deleted job
+    await vi.advanceTimersByTimeAsync(500);
+    socket().accept();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(fetchSince.mock.calls).toEqual([[2, 1]]);
+    connection.stop();
+  });
+
+  it('stops when GET /events answers 404 after a reconnection (deleted while away)', async () => {
+    const onJobGone = vi.fn();
+    const fetchSince = vi.fn(async () => {
+      throw notFound;
+    });
+    const { connection, socket } = connect({ jobId: 1, isGone, onJobGone, fetchSince, baselines: { 1: 5 } });
+    socket().accept();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(fetchSince).toHaveBeenCalledTimes(1);
+    expect(onJobGone).toHaveBeenCalledWith(1);
+    expect(connection.state).toBe('closed');
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(ScriptedSocket.all).toHaveLength(1);
+    expect(fetchSince).toHaveBeenCalledTimes(1);
+  });
+
+  it('stops when the subscription token answers 404, instead of retrying', async () => {
+    const onJobGone = vi.fn();
+    const token = vi.fn().mockResolvedValueOnce('t1').mockRejectedValue(notFound);
+    const { connection, socket } = connect({ jobId: 1, isGone, onJobGone, token });
+    await vi.advanceTimersByTimeAsync(0);
+    socket().accept();
+    socket().fail(); // the job is deleted while the socket is away
+    await vi.advanceTimersByTimeAsync(500);
+    expect(token).toHaveBeenCalledTimes(2);
+    expect(onJobGone).toHaveBeenCalledWith(1);
+    expect(connection.state).toBe('closed');
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(token).toHaveBeenCalledTimes(2);
+    expect(ScriptedSocket.all).toHaveLength(1);
+  });
+
+  it('still retries a token request that failed otherwise', async () => {
+    const token = vi.fn().mockRejectedValueOnce(new Error('network')).mockResolvedValue('t');
+    const { connection } = connect({ jobId: 1, isGone, token });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(connection.state).toBe('reconnecting');
+    await vi.advanceTimersByTimeAsync(500);
+    expect(token).toHaveBeenCalledTimes(2);
+    expect(ScriptedSocket.all).toHaveLength(1);
+    connection.stop();
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isFinalStatus, laterStatus, metricValue, parseEvent, parseMessage } from '../src/lib/protocol';
+import { isFinalStatus, isTrainingEvent, laterStatus, metricValue, parseEvent, parseMessage } from '../src/lib/protocol';
 
 describe('parseMessage', () => {
   it('reads the control messages', () => {
@@ -55,6 +55,17 @@ describe('parseMessage', () => {
       seq: 3,
       log: { message: 'Epoch 1/3', level: 'INFO', timestamp: 't' },
     });
+  });
+
+  it('reads a job deletion, from the socket and from GET /events', () => {
+    const text = '{"type":"training_job_deleted","job_id":42,"seq":10,"timestamp":"2026-11-28T10:00:00Z"}';
+    const expected = { type: 'training_job_deleted', job_id: 42, seq: 10, timestamp: '2026-11-28T10:00:00Z' };
+    expect(parseMessage(text)).toEqual(expected);
+    expect(parseEvent(JSON.parse(text))).toEqual(expected);
+    expect(isTrainingEvent(parseMessage(text)!)).toBe(true);
+    expect(isTrainingEvent({ type: 'pong' })).toBe(false);
+    // It carries a seq like every event: without one it cannot be ordered, so it is refused.
+    expect(parseMessage('{"type":"training_job_deleted","job_id":42,"timestamp":"t"}')).toBeNull();
   });
 
   it('refuses what it cannot trust', () => {

@@ -20,6 +20,8 @@ function setup(history: TrainingEvent[] = [], fetchSince?: (jobId: number, since
   return { orderer, delivered, fetch };
 }
 
+const deleted = (seq: number, jobId = 1): TrainingEvent => ({ type: 'training_job_deleted', job_id: jobId, seq, timestamp: 't' });
+
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 
 describe('classify', () => {
@@ -108,5 +110,83 @@ describe('EventOrderer', () => {
     await settle();
     orderer.receive(log(4));
     expect(delivered).toEqual(['1:1']);
+  });
+});
+
+describe('EventOrderer and deleted jobs', () => {
+  const notFound = Object.assign(new Error('no such job'), { status: 404 });
+  const isGone = (error: unknown) => (error as { status?: number }).status === 404;
+
+  it('delivers a deletion in order, then nothing more of the job and no fill', async () => {
+    const { orderer, delivered, fetch } = setup();
+    orderer.receive(log(1));
+    orderer.receive(log(2));
+    orderer.receive(deleted(3));
+    orderer.receive(deleted(3)); // a retried delete sends it again
+    orderer.receive(log(4));
+    expect(delivered).toEqual(['1:1', '1:2', '1:3']);
+    expect(orderer.ended(1)).toBe(true);
+    await orderer.catchUp(); // a reconnection: the deleted job's GET /events would answer 404
+    await settle();
+    expect(fetch).not.toHaveBeenCalled();
+  });
+
+  it('delivers a deletion after a gap at once: the history that would fill it is gone', async () => {
+    const { orderer, delivered, fetch } = setup();
+    orderer.setBaseline(1, 4);
+    orderer.receive(deleted(9));
+    expect(delivered).toEqual(['1:9']);
+    await settle();
+    expect(fetch).not.toHaveBeenCalled();
+  });
+
+  it('a deletion that arrives during a fill is delivered when the fill answers 404', async () => {
+    let reject!: (error: unknown) => void;
+    const onGone = vi.fn();
+    const delivered: number[] = [];
+    const fetch = vi.fn(() => new Promise<TrainingEvent[]>((_resolve, no) => (reject = no)));
+    const orderer = new EventOrderer({ fetchSince: fetch, deliver: (e) => delivered.push(e.seq), isGone, onGone, retryDelaysMs: [1, 1] });
+    orderer.receive(log(1));
+    orderer.receive(log(3)); // a gap: the fill starts
+    orderer.receive(deleted(4)); // meanwhile the job is deleted
+    reject(notFound);
+    await settle();
+    expect(delivered).toEqual([1, 3, 4]);
+    expect(fetch).toHaveBeenCalledTimes(1);
+    expect(onGone).not.toHaveBeenCalled(); // the deletion itself told it
+    expect(orderer.idle).toBe(true);
+  });
+
+  it('takes a 404 from GET /events as the job gone: no retry, no later fill', async () => {
+    const onGone = vi.fn();
+    const onFillError = vi.fn();
+    const delivered: number[] = [];
+    const fetch = vi.fn(async () => {
+      throw notFound;
+    });
+    const orderer = new EventOrderer({ fetchSince: fetch, deliver: (e) => delivered.push(e.seq), isGone, onGone, onFillError, retryDelaysMs: [1, 1] });
+    orderer.setBaseline(1, 2);
+    await orderer.catchUp();
+    expect(fetch).toHaveBeenCalledTimes(1);
+    expect(onGone).toHaveBeenCalledWith(1, notFound);
+    expect(onFillError).not.toHaveBeenCalled();
+    expect(orderer.ended(1)).toBe(true);
+    orderer.receive(log(3));
+    orderer.receive(log(5));
+    await orderer.catchUp();
+    await settle();
+    expect(fetch).toHaveBeenCalledTimes(1);
+    expect(delivered).toEqual([]);
+  });
+
+  it('keeps following the other jobs of a session', async () => {
+    const history = [log(1, 2), log(2, 2), log(3, 2)];
+    const { orderer, delivered, fetch } = setup(history);
+    orderer.receive(log(1, 1));
+    orderer.receive(deleted(2, 1));
+    orderer.receive(log(1, 2));
+    await orderer.catchUp();
+    expect(fetch.mock.calls).toEqual([[2, 1]]);
+    expect(delivered).toEqual(['1:1', '1:2', '2:1', '2:2', '2:3']);
   });
 });

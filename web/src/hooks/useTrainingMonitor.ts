@@ -1,11 +1,22 @@
 // The guide's hook: follow a job (or every job of a session) live. Callbacks see every event exactly once, in seq
 // order per job: duplicates are dropped, gaps and reconnections are filled from GET /events (src/lib/sequencer.ts).
+// A deleted job is followed no further: onJobDeleted, and a job socket closes for good.
 import { useEffect, useRef, useState } from 'react';
-import { fetchEventsSince, subscriptionToken } from '../lib/api';
+import { fetchEventsSince, isNotFound, subscriptionToken } from '../lib/api';
 import { socketUrl } from '../lib/config';
 import { reportConnection } from '../lib/connections';
 import { TrainingMonitorConnection } from '../lib/monitor';
-import type { ConnectionState, JobStatus, LogEntry, LogEvent, MetricsEvent, MetricsUpdate, ServerMessage, StatusChangeEvent } from '../lib/types';
+import type {
+  ConnectionState,
+  JobDeletedEvent,
+  JobStatus,
+  LogEntry,
+  LogEvent,
+  MetricsEvent,
+  MetricsUpdate,
+  ServerMessage,
+  StatusChangeEvent,
+} from '../lib/types';
 
 export interface UseTrainingMonitorOptions {
   jobId?: number;
@@ -15,6 +26,12 @@ export interface UseTrainingMonitorOptions {
   onStatusChange?: (jobId: number, oldStatus: JobStatus, newStatus: JobStatus, event: StatusChangeEvent) => void;
   onMetrics?: (jobId: number, metrics: MetricsUpdate, event: MetricsEvent) => void;
   onLog?: (jobId: number, log: LogEntry, event: LogEvent) => void;
+  /**
+   * The job was deleted: `event` is its training_job_deleted (its last event), or null when the API answered 404
+   * for the job instead (deleted while the socket was away, or not visible to this token). Called once per job;
+   * nothing more comes for it. A job socket then closes for good (`connectionState` becomes `closed`).
+   */
+  onJobDeleted?: (jobId: number, event: JobDeletedEvent | null) => void;
   /** The relay confirmed the subscription; `reconnected` is true after a lost connection came back. */
   onConnected?: (reconnected: boolean) => void;
   /**
@@ -65,6 +82,9 @@ export function useTrainingMonitor(options: UseTrainingMonitorOptions): UseTrain
       url: socketUrl(target),
       token: () => subscriptionToken(target),
       baselines,
+      jobId,
+      isGone: isNotFound,
+      onJobGone: (job) => latest.current.onJobDeleted?.(job, null),
       fetchSince: (job, after) => fetchEventsSince(job, after),
       onMessage: (message) => {
         if (message.type !== 'pong') noteMessage(message);
@@ -85,6 +105,9 @@ export function useTrainingMonitor(options: UseTrainingMonitorOptions): UseTrain
             break;
           case 'training_log':
             callbacks.onLog?.(event.job_id, { seq: event.seq, ...event.log }, event);
+            break;
+          case 'training_job_deleted':
+            callbacks.onJobDeleted?.(event.job_id, event);
             break;
         }
       },

@@ -79,6 +79,18 @@ export async function subscriptionToken(target: MonitorTarget): Promise<string> 
 
 export const cancelJob = (jobId: number) => request<TrainingJob>(`/jobs/${jobId}/cancel`, { method: 'POST' });
 
+/**
+ * Deletes the job everywhere (docs/protocol.md, "Deleting a job"): stops it if it runs, removes its history, and
+ * its followers get training_job_deleted. Resolves on 204, which a retry answers too; otherwise an ApiError with
+ * the API's message (404: no such job, or another project's; 403: a token that may not delete).
+ */
+export async function deleteJob(jobId: number): Promise<void> {
+  await request<null>(`/jobs/${jobId}`, { method: 'DELETE' });
+}
+
+/** The API answered 404: no such job (deleted, or in a project the token does not grant). */
+export const isNotFound = (error: unknown): boolean => error instanceof ApiError && error.status === 404;
+
 export interface MetricsPage {
   points: MetricPoint[];
   next_since: number;

@@ -2,7 +2,8 @@
 import { Store } from './store';
 import type { ConnectionState } from './types';
 
-export type OverallState = ConnectionState | 'idle';
+/** `closed` sockets (their job was deleted) are not counted: nothing is wrong with the connection. */
+export type OverallState = Exclude<ConnectionState, 'closed'> | 'idle';
 
 const sockets = new Map<symbol, ConnectionState>();
 export const overallConnection = new Store<OverallState>('idle');
@@ -11,12 +12,12 @@ export const overallConnection = new Store<OverallState>('idle');
 export function summarize(states: Iterable<ConnectionState>): OverallState {
   let result: OverallState = 'idle';
   const order: OverallState[] = ['idle', 'live', 'connecting', 'reconnecting', 'offline'];
-  for (const state of states) if (order.indexOf(state) > order.indexOf(result)) result = state;
+  for (const state of states) if (state !== 'closed' && order.indexOf(state) > order.indexOf(result)) result = state;
   return result;
 }
 
 export function reportConnection(id: symbol, state: ConnectionState | null): void {
-  if (state === null) sockets.delete(id);
+  if (state === null || state === 'closed') sockets.delete(id);
   else sockets.set(id, state);
   overallConnection.set(summarize(sockets.values()));
 }

@@ -1,7 +1,9 @@
 // One followed WebSocket to the relay: connects, pings, reconnects with backoff, and hands each event to an
 // EventOrderer so that what comes out is every event of each job exactly once, in seq order. No React here.
+// A job socket ends for good when its job is deleted (training_job_deleted) or the API answers 404 for it (its
+// subscription token or GET /events): state `closed`, no reconnection, no more fills.
 import { backoffDelay, type BackoffOptions } from './backoff';
-import { parseMessage } from './protocol';
+import { isTrainingEvent, parseMessage } from './protocol';
 import { EventOrderer } from './sequencer';
 import type { ConnectionState, ServerMessage, TrainingEvent } from './types';
 
@@ -19,6 +21,21 @@ export interface MonitorOptions {
   /** The relay confirmed the subscription; `reconnected` is false the first time. */
   onConnected?: (reconnected: boolean) => void;
   onFillError?: (jobId: number, error: unknown) => void;
+  /**
+   * The job this socket follows, for a job socket (a session socket has none): when it is deleted or gone, the
+   * connection stops for good.
+   */
+  jobId?: number;
+  /**
+   * Whether an error of `token` or `fetchSince` says the job (or session) is gone: the API answered 404. Such an
+   * error is not retried.
+   */
+  isGone?: (error: unknown) => boolean;
+  /**
+   * A followed job is gone without its training_job_deleted having arrived: the API answered 404 for its events or
+   * its subscription token (it was deleted while no socket was open, or this token never could see it).
+   */
+  onJobGone?: (jobId: number) => void;
   /** Jobs whose events up to a seq the caller already has (from REST history). */
   baselines?: Record<number, number>;
   pingIntervalMs?: number;
@@ -44,7 +61,16 @@ export class TrainingMonitorConnection {
   private currentState: ConnectionState = 'connecting';
 
   constructor(private readonly options: MonitorOptions) {
-    this.orderer = new EventOrderer({ fetchSince: options.fetchSince, deliver: options.onEvent, onFillError: options.onFillError });
+    this.orderer = new EventOrderer({
+      fetchSince: options.fetchSince,
+      deliver: (event) => {
+        options.onEvent(event);
+        if (event.type === 'training_job_deleted' && event.job_id === options.jobId) this.finish();
+      },
+      onFillError: options.onFillError,
+      isGone: options.isGone,
+      onGone: (jobId) => this.jobGone(jobId),
+    });
     for (const [jobId, seq] of Object.entries(options.baselines ?? {})) this.orderer.setBaseline(Number(jobId), seq);
   }
 
@@ -58,6 +84,11 @@ export class TrainingMonitorConnection {
       window.addEventListener('offline', this.handleOffline);
     }
     this.connect();
+  }
+
+  /** Whether the job was deleted or is gone (so its events have ended). */
+  jobEnded(jobId: number): boolean {
+    return this.orderer.ended(jobId);
   }
 
   stop(): void {
@@ -82,6 +113,19 @@ export class TrainingMonitorConnection {
     return this.orderer.lastSeq(jobId);
   }
 
+  /** The followed job was deleted or is gone: nothing more can come, so stop for good. */
+  private finish(): void {
+    if (this.stopped) return;
+    this.stop();
+    this.setState('closed');
+  }
+
+  private jobGone(jobId: number): void {
+    if (this.stopped) return;
+    this.options.onJobGone?.(jobId);
+    if (jobId === this.options.jobId) this.finish();
+  }
+
   private setState(state: ConnectionState): void {
     if (state === this.currentState) return;
     this.currentState = state;
@@ -96,7 +140,17 @@ export class TrainingMonitorConnection {
     }
     this.options.token().then(
       (token) => this.open(`${this.options.url}&token=${encodeURIComponent(token)}`),
-      () => this.scheduleReconnect(),
+      (error: unknown) => {
+        if (this.stopped) return;
+        if (!this.options.isGone?.(error)) {
+          this.scheduleReconnect();
+        } else if (this.options.jobId !== undefined) {
+          this.jobGone(this.options.jobId); // no token for a job that is gone: deleted while no socket was open
+        } else {
+          this.refused = true; // a session no token can follow: retrying cannot help
+          this.setState('offline');
+        }
+      },
     );
   }
 
@@ -142,9 +196,7 @@ export class TrainingMonitorConnection {
       this.options.onConnected?.(reconnected);
     }
     this.options.onMessage?.(message);
-    if (message.type === 'training_metrics' || message.type === 'training_log' || message.type === 'training_status_change') {
-      this.orderer.receive(message);
-    }
+    if (isTrainingEvent(message)) this.orderer.receive(message);
   }
 
   private scheduleReconnect(): void {

@@ -82,9 +82,21 @@ export function parseEvent(data: unknown): TrainingEvent | null {
       if (typeof data.message === 'string') event.message = data.message;
       return event;
     }
+    case 'training_job_deleted':
+      return { type: 'training_job_deleted', ...base, timestamp: String(data.timestamp ?? '') };
     default:
       return null;
   }
+}
+
+/** The event types that carry a job's `seq` and go through the sequencer. */
+export function isTrainingEvent(message: ServerMessage): message is TrainingEvent {
+  return (
+    message.type === 'training_metrics' ||
+    message.type === 'training_log' ||
+    message.type === 'training_status_change' ||
+    message.type === 'training_job_deleted'
+  );
 }
 
 /** A frame from the relay, or null when it is not JSON or not a message this client knows. */

@@ -101,7 +101,18 @@ export interface LogEvent {
   log: { message: string; level: string; timestamp: string };
 }
 
-export type TrainingEvent = StatusChangeEvent | MetricsEvent | LogEvent;
+/**
+ * The job was deleted (docs/protocol.md, "Deleting a job"): its last event. After it the job's REST reads and
+ * GET /events answer 404, so a client stops following the job.
+ */
+export interface JobDeletedEvent {
+  type: 'training_job_deleted';
+  job_id: number;
+  seq: number;
+  timestamp: string;
+}
+
+export type TrainingEvent = StatusChangeEvent | MetricsEvent | LogEvent | JobDeletedEvent;
 
 export type ServerMessage =
   | { type: 'connected'; message: string; timestamp: string }
@@ -109,4 +120,8 @@ export type ServerMessage =
   | { type: 'error'; message: string }
   | TrainingEvent;
 
-export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline';
+/**
+ * A monitor socket's state. `closed`: the followed job was deleted (or the API answers 404 for it), so no socket
+ * is open and none will be; it does not count as a problem in the page's connection indicator.
+ */
+export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline' | 'closed';

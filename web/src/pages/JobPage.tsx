@@ -8,7 +8,7 @@ import { StatusBadge } from '../components/StatusBadge';
 import { useFrameTick, useNow } from '../hooks/useStore';
 import { useTrainingJob } from '../hooks/useTrainingJob';
 import { useTrainingMonitor } from '../hooks/useTrainingMonitor';
-import { cancelJob, fetchAllMetrics, fetchLogs } from '../lib/api';
+import { cancelJob, deleteJob, fetchAllMetrics, fetchLogs, isNotFound } from '../lib/api';
 import { grafanaDashboardUrl } from '../lib/config';
 import { elapsedMs, etaMs, formatDuration, formatTime, progressFraction } from '../lib/format';
 import { LogBuffer } from '../lib/logs';
@@ -87,6 +87,28 @@ function Overview({ job, latestEpoch, now }: { job: TrainingJob; latestEpoch: nu
   );
 }
 
+/** How the page learned that its job is gone. */
+type Deleted = 'here' | 'event' | 'not-found';
+
+const DELETED_DETAIL: Record<Deleted, string> = {
+  here: 'It was stopped if it was still running, and its metrics, logs and status history were removed.',
+  event: 'It was deleted elsewhere (another window, or ./trainwatch delete) while this page followed it.',
+  'not-found': 'The API no longer knows it (404): it was deleted while this page was not connected.',
+};
+
+/** The notice that replaces live following once the job is deleted; what the page had loaded stays below it. */
+function DeletedNotice({ jobId, how }: { jobId: number; how: Deleted }) {
+  return (
+    <div className="card deleted" role="status" data-testid="job-deleted" data-how={how}>
+      <strong>This job was deleted.</strong>
+      <p>
+        {DELETED_DETAIL[how]} What this page still shows is what it had loaded; job #{jobId} is no longer followed.{' '}
+        <Link to="/">All jobs</Link>
+      </p>
+    </div>
+  );
+}
+
 /** One chart per reported metric: its per-step line and its per-epoch line (if any) together. */
 function useChartsByMetric() {
   const cache = useRef(new Map<string, ChartLine[]>());
@@ -112,6 +134,15 @@ export function JobPage({ jobId }: { jobId: number }) {
   const [baseline, setBaseline] = useState<number | null>(null);
   const [historyError, setHistoryError] = useState<string | null>(null);
   const [cancelling, setCancelling] = useState(false);
+  const [deleting, setDeleting] = useState(false);
+  const [deleteError, setDeleteError] = useState<string | null>(null);
+  const [deletedHow, setDeleted] = useState<Deleted | null>(null);
+  // A REST read that answers 404 for a job this page has shown (a reload after a reconnection): deleted meanwhile.
+  const deleted: Deleted | null = deletedHow ?? (job && isNotFound(error) ? 'not-found' : null);
+  const markDeleted = useCallback((how: Deleted) => setDeleted((d) => d ?? how), []);
+  // The server sends training_job_deleted before it answers the DELETE: while this page's own DELETE runs, the
+  // event is this page's doing.
+  const deletingHere = useRef(false);
   const now = useNow();
   const chartsByMetric = useChartsByMetric();
   const [olderLogs, setOlderLogs] = useState(false);
@@ -131,7 +162,7 @@ export function JobPage({ jobId }: { jobId: number }) {
       .catch((e: Error) => {
         if (cancelled) return;
         setHistoryError(e.message);
-        setBaseline(series.lastSeq); // follow live anyway
+        setBaseline(series.lastSeq); // follow live anyway (not when the job is gone: see `enabled` below)
       });
     return () => {
       cancelled = true;
@@ -141,7 +172,8 @@ export function JobPage({ jobId }: { jobId: number }) {
   useTrainingMonitor({
     jobId,
     since: baseline ?? 0,
-    enabled: baseline !== null,
+    // Not for a deleted job, nor one the API answers 404 for: its token and events would only answer 404.
+    enabled: baseline !== null && deleted === null && !isNotFound(error),
     onStatusChange: (id, _old, newStatus, event) => {
       setJob((j) => ({
         ...j,
@@ -160,19 +192,26 @@ export function JobPage({ jobId }: { jobId: number }) {
       if (logs.add(entry)) bump();
     },
     onConnected: (reconnected) => {
-      if (reconnected) void reload();
+      if (reconnected) void reload(); // a 404 here marks the job deleted (`deleted` above), which stops following
     },
+    onJobDeleted: (_id, event) => markDeleted(deletingHere.current ? 'here' : event ? 'event' : 'not-found'),
   });
 
   const loadOlder = useCallback(() => {
     const first = logs.firstSeq;
     if (first === undefined) return;
-    void fetchLogs(jobId, { before: first, limit: LOG_PAGE }).then(({ logs: older }) => {
-      logs.prepend(older);
-      setOlderLogs(older.length >= LOG_PAGE);
-      bump();
-    });
-  }, [jobId, logs, bump]);
+    fetchLogs(jobId, { before: first, limit: LOG_PAGE }).then(
+      ({ logs: older }) => {
+        logs.prepend(older);
+        setOlderLogs(older.length >= LOG_PAGE);
+        bump();
+      },
+      (e: unknown) => {
+        setOlderLogs(false);
+        if (isNotFound(e)) markDeleted('not-found');
+      },
+    );
+  }, [jobId, logs, bump, markDeleted]);
 
   const cancel = async () => {
     if (!window.confirm(`Cancel job #${jobId}?`)) return;
@@ -186,15 +225,40 @@ export function JobPage({ jobId }: { jobId: number }) {
     setCancelling(false);
   };
 
+  const remove = async () => {
+    if (!window.confirm(`Delete job #${jobId}? It is stopped if it runs, and its metrics, logs and history are removed for good.`)) return;
+    setDeleting(true);
+    setDeleteError(null);
+    deletingHere.current = true;
+    try {
+      await deleteJob(jobId);
+      markDeleted('here');
+    } catch (e) {
+      setDeleteError((e as Error).message);
+    } finally {
+      deletingHere.current = false;
+    }
+    setDeleting(false);
+  };
+
   if (isLoading && !job) return <p className="muted">Loading job #{jobId}…</p>;
-  if (!job) return <p className="error">Could not load job #{jobId}: {error?.message ?? 'not found'}</p>;
+  if (!job) {
+    if (isNotFound(error)) {
+      return (
+        <p className="error" data-testid="job-not-found">
+          Job #{jobId} was not found: it was deleted, or it is in a project your token does not grant. <Link to="/">All jobs</Link>
+        </p>
+      );
+    }
+    return <p className="error">Could not load job #{jobId}: {error?.message ?? 'not found'}</p>;
+  }
 
   const grafana = grafanaDashboardUrl(jobId);
   const allSeries = [...series.series.values()];
   const xLabel = series.usesStep ? 'step' : 'epoch';
   const charts = chartsByMetric(allSeries);
   return (
-    <div className="job-page" data-testid="job-page" data-job-id={jobId} data-history-loaded={baseline !== null}>
+    <div className="job-page" data-testid="job-page" data-job-id={jobId} data-history-loaded={baseline !== null} data-deleted={deleted !== null}>
       <div className="page-header">
         <h1>
           Job #{jobId} <span className="muted">{job.model_name}</span>
@@ -208,12 +272,24 @@ export function JobPage({ jobId }: { jobId: number }) {
             Grafana dashboard
           </a>
         )}
-        {!isFinalStatus(job.status) && (
-          <button className="danger" onClick={() => void cancel()} disabled={cancelling}>
+        {!deleted && !isFinalStatus(job.status) && (
+          <button className="danger" onClick={() => void cancel()} disabled={cancelling || deleting}>
             {cancelling ? 'Cancelling…' : 'Cancel job'}
           </button>
         )}
+        {!deleted && (
+          <button className="danger-outline" data-testid="delete-job" onClick={() => void remove()} disabled={deleting}>
+            {deleting ? 'Deleting…' : 'Delete'}
+          </button>
+        )}
       </div>
+
+      {deleted && <DeletedNotice jobId={jobId} how={deleted} />}
+      {deleteError && !deleted && (
+        <p className="error" role="alert" data-testid="delete-error">
+          Could not delete job #{jobId}: {deleteError}
+        </p>
+      )}
 
       {(job.status === 'failed' || (job.status === 'cancelled' && job.status_message)) && (
         <div className="card failure" data-testid="failure">
@@ -231,7 +307,7 @@ export function JobPage({ jobId }: { jobId: number }) {
         ))}
         {allSeries.length === 0 && <p className="muted">No metrics reported yet.</p>}
       </div>
-      <LogPanel entries={logs.entries} version={logs.lastSeq + logs.entries.length} onLoadOlder={olderLogs ? loadOlder : undefined} />
+      <LogPanel entries={logs.entries} version={logs.lastSeq + logs.entries.length} onLoadOlder={olderLogs && !deleted ? loadOlder : undefined} />
     </div>
   );
 }

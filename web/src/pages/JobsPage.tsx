@@ -29,9 +29,10 @@ function keyMetric(metrics: Record<string, number>): { name?: string; value?: nu
 /**
  * Live updates on the list: each row of an active (pending or running) job opens its own job socket, so at most
  * one page of jobs (50) sockets, and finished rows none. There is no socket for "all jobs", so new jobs appear
- * when the list is fetched again: on a filter change, on Refresh, and whenever a followed job ends.
+ * when the list is fetched again: on a filter change, on Refresh, and whenever a followed job ends. A followed job
+ * that is deleted (its training_job_deleted, or a 404 for it) leaves the list at once.
  */
-function JobRow({ initial, now, onEnded }: { initial: TrainingJob; now: number; onEnded: () => void }) {
+function JobRow({ initial, now, onEnded, onDeleted }: { initial: TrainingJob; now: number; onEnded: () => void; onDeleted: (jobId: number) => void }) {
   const [status, setStatus] = useState(initial.status);
   const [latest, setLatest] = useState<Latest | null>(null);
   const job = { ...initial, status: laterStatus(initial.status, status) };
@@ -59,6 +60,7 @@ function JobRow({ initial, now, onEnded }: { initial: TrainingJob; now: number; 
       }
     },
     onMetrics: (_jobId, update) => setLatest({ epoch: update.epoch, ...keyMetric(update.metrics) }),
+    onJobDeleted: (jobId) => onDeleted(jobId),
   });
 
   const fraction = progressFraction(latest?.epoch, job.num_epochs, job.status === 'completed');
@@ -135,6 +137,10 @@ export function JobsPage() {
   }, [status, session, page]);
   useEffect(load, [load]);
 
+  const drop = useCallback((jobId: number) => {
+    setList((l) => (l && l.jobs.some((j) => j.job_id === jobId) ? { ...l, jobs: l.jobs.filter((j) => j.job_id !== jobId), total: Math.max(0, l.total - 1) } : l));
+  }, []);
+
   const goToPage = (p: number) => {
     const params = new URLSearchParams(search);
     params.set('page', String(p));
@@ -168,7 +174,7 @@ export function JobsPage() {
               </thead>
               <tbody>
                 {list.jobs.map((job) => (
-                  <JobRow key={job.job_id} initial={job} now={now} onEnded={load} />
+                  <JobRow key={job.job_id} initial={job} now={now} onEnded={load} onDeleted={drop} />
                 ))}
               </tbody>
             </table>

@@ -37,6 +37,13 @@ class SessionData {
     for (const name of Object.keys(point.metrics)) this.names.add(name);
     this.curves.get(jobId)?.add(point);
   }
+
+  /** A deleted job: its points leave the overlay. */
+  forget(jobId: number): void {
+    this.live.delete(jobId);
+    this.curves.delete(jobId);
+    this.latest.delete(jobId);
+  }
 }
 
 export function SessionPage({ sessionId, project }: { sessionId: number; project?: string }) {
@@ -49,16 +56,19 @@ export function SessionPage({ sessionId, project }: { sessionId: number; project
   const loadedFor = useRef<string>('');
   const jobIds = useRef(new Set<number>());
   jobIds.current = new Set(jobs.map((j) => j.job_id));
+  // Jobs deleted while this page is open: a list fetched before a deletion must not bring one back.
+  const deleted = useRef(new Set<number>());
 
   const loadJobs = useCallback(async () => {
     try {
       const list = await listJobs({ sessionId, project, size: 500 });
+      const present = list.jobs.filter((j) => !deleted.current.has(j.job_id));
       setJobs((previous) => {
         const known = new Map(previous.map((j) => [j.job_id, j.status]));
-        return list.jobs.map((j) => ({ ...j, status: laterStatus(j.status, known.get(j.job_id) ?? j.status) }));
+        return present.map((j) => ({ ...j, status: laterStatus(j.status, known.get(j.job_id) ?? j.status) }));
       });
       setError(null);
-      return list.jobs;
+      return present;
     } catch (e) {
       setError((e as Error).message);
       return [];
@@ -79,6 +89,12 @@ export function SessionPage({ sessionId, project }: { sessionId: number; project
     },
     onMetrics: (jobId, update, event) => {
       data.addLive(jobId, pointFromEvent(event.seq, update));
+      bump();
+    },
+    onJobDeleted: (jobId) => {
+      deleted.current.add(jobId);
+      data.forget(jobId);
+      setJobs((list) => list.filter((j) => j.job_id !== jobId));
       bump();
     },
   });
