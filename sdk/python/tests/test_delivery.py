@@ -1,5 +1,6 @@
 """TrainingLogger against a FakeServer: what arrives, in which order, how often, and with what headers."""
 
+import json
 import math
 import os
 import threading
@@ -172,7 +173,7 @@ class RetryTest(ServerTestCase):
         self.assertGreaterEqual(second.at - first.at, 0.38)
         self.assertEqual(self.server.count(), 1)
 
-    def test_a_refused_batch_is_dropped_counted_and_reported_once(self):
+    def test_refused_batches_are_set_aside_counted_and_reported_once(self):
         refused = ("status", 400, {}, {"error": "bad_request", "message": "points[0]: metric 'x' is bad"})
         self.server.rule = lambda kind, number: refused if number in (1, 3) else None
         logger = self.logger(batch_size=10, flush_interval=30)
@@ -180,20 +181,24 @@ class RetryTest(ServerTestCase):
             logger.log_metrics(0, {"loss": 1.0}, step=i)
         stats = logger.finish()
         self.assertEqual(steps(self.server.points()), [s for s in range(50) if not 10 <= s < 20 and not 30 <= s < 40])
-        self.assertEqual(stats["dropped"], 20)
-        self.assertEqual(stats["drop_reasons"], {"rejected: HTTP 400": 20})
+        self.assertEqual((stats["dropped"], stats["dead_lettered"], stats["dead_lettered_batches"]), (0, 20, 2))
+        self.assertEqual(stats["drop_reasons"], {})
         texts = [text for text in self.warnings_text() if "HTTP 400" in text]
         self.assertEqual(len(texts), 1)
         self.assertIn("points[0]: metric 'x' is bad", texts[0])
+        self.assertIn(stats["dead_letter_path"], texts[0])
         self.assertEqual(len(self.server.requests), 5, "a refused batch is not retried")
+        with open(stats["dead_letter_path"]) as lines:
+            self.assertEqual([[point["step"] for point in json.loads(line)["body"]["points"]] for line in lines],
+                             [list(range(10, 20)), list(range(30, 40))])
 
-    def test_an_unknown_job_drops_everything_and_says_so_once(self):
+    def test_an_unknown_job_sets_everything_aside_and_says_so_once(self):
         logger = self.logger(job_id="99")
         for i in range(20):
             logger.log_metrics(0, {"loss": 1.0}, step=i)
             logger.log("x")
         stats = logger.finish()
-        self.assertEqual((stats["dropped"], stats["sent"]), (40, 0))
+        self.assertEqual((stats["dead_lettered"], stats["dropped"], stats["sent"]), (40, 0, 0))
         self.assertEqual(len([text for text in self.warnings_text() if "HTTP 404" in text]), 1)
 
     def test_batch_n_plus_1_never_leaves_before_batch_n(self):

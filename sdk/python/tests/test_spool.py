@@ -1,4 +1,4 @@
-"""spool.py: the on-disk FIFO of unsent batches."""
+"""spool.py: the on-disk FIFO of unsent batches, and the outbox in front of it."""
 
 import json
 import os
@@ -9,7 +9,9 @@ from unittest import mock
 
 from trainwatch import spool as spool_module
 from trainwatch.batching import build_batches
+from trainwatch.outbox import Outbox
 from trainwatch.spool import FileSpool, MemorySpool, SpoolBusy, file_stem, open_spool
+from trainwatch.stats import Stats
 
 
 def batch(i, kind="metrics", size=1):
@@ -157,6 +159,42 @@ class SpoolTest(unittest.TestCase):
         self.assertFalse(os.path.exists(side.path))
         again.close()
         self.assertEqual(os.listdir(self.dir), [])
+
+    def test_the_batch_after_the_head_can_be_taken_off_first(self):
+        written = [batch(i) for i in range(3)]
+        for spool in (FileSpool(self.path, 10 ** 6), MemorySpool(10 ** 6)):
+            for b in written:
+                spool.append(b)
+            self.assertEqual(spool.peek(1).body, written[1].body)
+            self.assertIsNone(spool.peek(3))
+            self.assertEqual((spool.find(written[1].key), spool.find(written[2].key)), (1, None))
+            spool.pop(1)
+            self.assertEqual([spool.peek(0).key, spool.peek(1).key], [written[0].key, written[2].key])
+            spool.close()
+        again = FileSpool(self.path, 10 ** 6)
+        self.assertEqual([again.peek(i).key for i in range(again.pending_batches)], [written[0].key, written[2].key],
+                         "marked sent in place: not sent again")
+        again.pop()
+        again.pop()
+        self.assertEqual(os.path.getsize(self.path), 0)
+        again.close()
+
+    def test_the_outbox_reaches_the_batch_after_the_head_in_memory_and_in_the_spool(self):
+        outbox = Outbox(lambda: FileSpool(self.path, 10 ** 6), 10 ** 6, 10 ** 6, Stats("1"))
+        written = [batch(i) for i in range(4)]
+        for b in written[:3]:
+            outbox.put(b)
+        self.assertIs(outbox.second(), written[1])
+        outbox.done(written[1])
+        self.assertEqual([outbox.head(), outbox.second()], [written[0], written[2]])
+        outbox.set_failing(True)  # to the spool
+        outbox.put(written[3])
+        self.assertEqual((outbox.head().key, outbox.second().key), (written[0].key, written[2].key))
+        outbox.done(written[2])
+        self.assertEqual((outbox.head().key, outbox.second().key), (written[0].key, written[3].key))
+        outbox.done(written[0])
+        self.assertEqual((outbox.head().key, outbox.second()), (written[3].key, None))
+        outbox.close()
 
     def test_file_names(self):
         self.assertEqual(file_stem("12", "http://a:8081/"), file_stem("12", "http://a:8081"))

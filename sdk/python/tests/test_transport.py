@@ -9,7 +9,7 @@ import unittest
 import uuid
 
 from trainwatch.batching import ItemQueue, build_batches
-from trainwatch.transport import REJECT, RETRY, SENT, HttpTransport, RetryPolicy, parse_retry_after
+from trainwatch.transport import ERROR_BODY_BYTES, REJECT, RETRY, SENT, HttpTransport, RetryPolicy, parse_retry_after
 
 from tests.fakeserver import FakeServer
 
@@ -25,6 +25,12 @@ class RetryPolicyTest(unittest.TestCase):
             self.assertLess(min(delays), policy.ceiling(failures) * 0.2, "jitter reaches down to 0")
             self.assertGreater(max(delays), policy.ceiling(failures) * 0.8)
         self.assertEqual(policy.ceiling(10_000), 30.0)
+
+    def test_dead_letter_after(self):
+        self.assertEqual(RetryPolicy().dead_letter_after, 8)
+        self.assertIn("dead_letter_after=3", repr(RetryPolicy(dead_letter_after=3)))
+        with self.assertRaises(ValueError):
+            RetryPolicy(dead_letter_after=0)
 
     def test_retry_after_is_honoured_up_to_a_bound(self):
         policy = RetryPolicy(base=0.5, cap=30.0, max_retry_after=120)
@@ -129,7 +135,16 @@ class HttpTransportTest(unittest.TestCase):
 
     def test_a_refusal_carries_the_servers_message(self):
         self.server.fail_next(1, ("status", 400, {}, {"error": "bad_request", "message": "points[0]: bad"}))
-        self.assertEqual(self.transport.send(self.batch, timeout=2).reason, "HTTP 400 bad_request: points[0]: bad")
+        outcome = self.transport.send(self.batch, timeout=2)
+        self.assertEqual(outcome.reason, "HTTP 400 bad_request: points[0]: bad")
+        self.assertEqual(json.loads(outcome.body), {"error": "bad_request", "message": "points[0]: bad"})
+
+    def test_the_error_body_kept_is_bounded(self):
+        self.server.fail_next(1, ("status", 500, {}, {"error": "internal_error", "message": "x" * 10_000}))
+        outcome = self.transport.send(self.batch, timeout=2)
+        self.assertEqual(len(outcome.body), ERROR_BODY_BYTES)
+        self.assertTrue(outcome.body.startswith('{"error": "internal_error"'))
+        self.assertEqual(self.transport.send(self.batch, timeout=2).body, "", "no error body for a success")
 
     def test_unknown_job_is_rejected(self):
         outcome = HttpTransport(self.server.url, "99").send(self.batch, timeout=2)

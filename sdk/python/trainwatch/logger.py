@@ -3,8 +3,10 @@
 Every call made from training returns at once: it checks the values, appends them to an in-memory
 queue and goes back to training. Two daemon threads (worker.py) batch the queue every second (or at 500
 waiting items) and send the batches in order, retrying with backoff and spooling to disk while the
-backend cannot take them (outbox.py, spool.py). Nothing here raises into training: bad values, a full
-queue, a missing backend are counted in `stats()` and reported once as a `TrainwatchWarning`.
+backend cannot take them (outbox.py, spool.py); a batch the server refuses for good is set aside in a
+dead-letter file beside the spool (deadletter.py) and later ones go on. Nothing here raises into training:
+bad values, a full queue, a missing backend, a refused batch are counted in `stats()` and reported once as
+a `TrainwatchWarning`.
 
 Without a job id or backend URL (from the arguments or TRAINWATCH_JOB_ID / TRAINWATCH_URL) the logger
 does nothing but warn once, so the same training script runs anywhere.
@@ -21,6 +23,7 @@ from typing import Any, Dict, Mapping, Optional
 
 from .batching import ItemQueue
 from .capture import OutputCapture
+from .deadletter import DeadLetterFile, dead_letter_path
 from .outbox import Outbox
 from .records import make_log, make_points, now_iso
 from .spool import default_directory, open_spool
@@ -48,6 +51,13 @@ class TrainingLogger:
     `Authorization: Bearer <token>`), `spool_dir` from TRAINWATCH_SPOOL_DIR. The keyword-only arguments
     tune batching, retries, the spool and how long `finish()` waits; the defaults suit training.
 
+    A batch the server refuses for good (a 4xx other than 408/429, or the same 500/501
+    `retry.dead_letter_after` times in a row while the server takes other batches) is set aside in
+    `<spool_dir>/job-<id>-<8 hex>-dead-letters.jsonl`, at most `dead_letter_max_bytes` bytes (50 MiB), one
+    JSON line per batch with its body, status, the server's answer and its Idempotency-Key (see
+    deadletter.py); stats() counts it in `dead_lettered`. What does not fit, or cannot be written, is
+    dropped and counted.
+
     Use it as a context manager, or call `finish()` at the end (it is also called at interpreter exit).
     """
 
@@ -64,6 +74,7 @@ class TrainingLogger:
         max_batch_bytes: int = 1 * MIB,
         spool_dir: Optional[str] = None,
         spool_max_bytes: int = 50 * MIB,
+        dead_letter_max_bytes: int = 50 * MIB,
         memory_budget: int = 8 * MIB,
         finish_timeout: float = 30.0,
         request_timeout: float = 10.0,
@@ -95,14 +106,14 @@ class TrainingLogger:
 
         try:
             self._start(token, capture_output, flush_interval, batch_size, max_queue, max_batch_bytes, spool_dir,
-                        spool_max_bytes, memory_budget, request_timeout, retry)
+                        spool_max_bytes, dead_letter_max_bytes, memory_budget, request_timeout, retry)
         except Exception as error:  # a logger that cannot start must not stop training
             self._accepting = False
             self._outbox = None
             report("trainwatch: cannot start (%r); metrics and logs of this run are not reported" % (error,))
 
     def _start(self, token, capture_output, flush_interval, batch_size, max_queue, max_batch_bytes, spool_dir,
-               spool_max_bytes, memory_budget, request_timeout, retry) -> None:
+               spool_max_bytes, dead_letter_max_bytes, memory_budget, request_timeout, retry) -> None:
         batch_size = max(1, min(int(batch_size), 10_000))
         token = _setting(token, "TRAINWATCH_TOKEN")
         directory = spool_dir or default_directory()
@@ -116,8 +127,9 @@ class TrainingLogger:
         self._batcher = Batcher("trainwatch-batcher-%s" % job, self._queues, wake, self._outbox, self._stats,
                                 float(flush_interval), batch_size, int(max_batch_bytes))
         transport = HttpTransport(self.backend_url, job, token)
+        dead_letters = DeadLetterFile(dead_letter_path(directory, job, url), job, int(dead_letter_max_bytes))
         self._sender = Sender("trainwatch-sender-%s" % job, self._outbox, transport, retry or RetryPolicy(),
-                              self._stats, float(request_timeout))
+                              self._stats, float(request_timeout), dead_letters=dead_letters)
         self._accepting = True
         self._batcher.start()
         self._sender.start()
@@ -266,9 +278,12 @@ class TrainingLogger:
 
     def stats(self) -> Dict[str, Any]:
         """Counts of items, per kind and in total: `queued` (accepted), `sent` (acknowledged), `spooled`
-        (written to the spool), `dropped` (given up, with `drop_reasons`: reason to count), `pending`
-        (not yet acknowledged), plus `retried` (failed tries that were retried), `last_error`, `spool_path`
-        and `enabled`."""
+        (written to the spool), `dropped` (given up, with `drop_reasons`: reason to count), `dead_lettered`
+        (refused by the server for good and set aside in the dead-letter file), `pending` (not yet
+        acknowledged), plus `dead_lettered_batches` (batches set aside), `dead_letter_path` (the file,
+        once a batch was set aside there, else None), `retried` (failed tries that were retried),
+        `last_error`, `spool_path` and `enabled`. Every queued item ends up sent, dropped, dead-lettered
+        or pending."""
         if self._outbox is None:
             return self._stats.snapshot({"pending": 0, "spool_path": None, "enabled": False})
         accepted = {kind: queue.taken + len(queue) for kind, queue in self._queues.items()}

@@ -5,8 +5,10 @@ everything in memory, so the order holds when batches move from memory to disk. 
 answers, batches pass through memory only. When a try fails (`set_failing(True)`), when memory holds
 more than `memory_budget` bytes, or when the logger finishes, the memory part is written to the spool
 (`spill`), and while the backend is failing new batches go straight to the spool. The sender always
-works on `head()` and calls `done()` when that batch is acknowledged or dropped, so one batch is in
-flight at a time and batch N+1 never leaves before batch N.
+works on `head()` and calls `done()` when that batch is acknowledged, set aside or dropped, so one batch
+is in flight at a time and batch N+1 never leaves before batch N. The one exception: when the server keeps
+answering the head with the same 500 or 501, the sender tries `second()` once in its place, to tell a batch
+the server cannot take from a failing server (transport.RetryPolicy); the head is then set aside or waits.
 
 The spool is opened on first use (by the sender thread), so a large spool left by an earlier run is
 read off the training thread; its batches come first. A spool that cannot be opened is replaced by
@@ -114,20 +116,36 @@ class Outbox:
                 return spool.peek()
             return self._memory[0] if self._memory else None
 
+    def second(self) -> Optional[Batch]:
+        """The batch after the head, or None when fewer than two wait."""
+        with self._lock:
+            if self._closed:
+                return None
+            spool = self._get_spool()
+            spooled = spool.pending_batches
+            if spooled >= 2:
+                return spool.peek(1)
+            index = 1 - spooled
+            return self._memory[index] if len(self._memory) > index else None
+
     def done(self, batch: Batch) -> None:
-        """`batch`, the head, was acknowledged or dropped: take it off."""
+        """`batch`, the head or the one after it, was acknowledged, set aside or dropped: take it off."""
         with self._lock:
             if self._closed:
                 return
             spool = self._get_spool()
-            if spool.pending_batches and spool.peek().key == batch.key:
+            index = spool.find(batch.key)
+            if index is not None:
                 try:
-                    spool.pop()
+                    spool.pop(index)
                 except OSError as error:
                     self._stats.report_once("spool-pop", "trainwatch: cannot update the spool file: %s" % error)
-            elif self._memory and self._memory[0] is batch:
-                self._memory.popleft()
-                self._memory_bytes -= len(batch.body)
+                return
+            for index in range(min(2, len(self._memory))):
+                if self._memory[index] is batch:
+                    del self._memory[index]
+                    self._memory_bytes -= len(batch.body)
+                    return
 
     def set_failing(self, failing: bool) -> None:
         """Record whether the backend is failing; on the first failure the memory part goes to the spool."""

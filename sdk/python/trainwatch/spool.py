@@ -19,6 +19,10 @@ after it until a waiting one is sent, so what waits is always the oldest, with n
 does not slip in after larger ones were refused). An empty spool always takes one batch. Lines are written without fsync: a crash of the process loses nothing,
 a crash of the machine may lose the last writes.
 
+The sender works on the oldest batch; only when that one keeps getting the same 500 or 501 does it try
+the second oldest in its place (see transport.RetryPolicy), so `peek`, `find` and `pop` also reach the second:
+a batch taken off from behind the front is marked sent in place like any other.
+
 `MemorySpool` is the same thing kept in memory, used when no file can be written; it is not replayed by
 a later process. Neither class is thread-safe: the outbox serializes access.
 """
@@ -62,6 +66,14 @@ def _user() -> str:
 
 def _shared_default() -> str:
     return os.path.join(tempfile.gettempdir(), "trainwatch-spool-" + _user())
+
+
+def prepare_directory(directory: str) -> None:
+    """Create `directory` (mode 0700) if needed. Raises OSError when it cannot be, or when it is the shared
+    default and belongs to another user (who could then read or replace what is written there)."""
+    os.makedirs(directory, mode=0o700, exist_ok=True)
+    if directory == _shared_default() and hasattr(os, "getuid") and os.stat(directory).st_uid != os.getuid():
+        raise OSError("spool directory %s belongs to another user" % directory)
 
 
 def default_directory() -> str:
@@ -117,14 +129,21 @@ class MemorySpool:
         self.pending_bytes += size
         return True
 
-    def peek(self) -> Optional[Batch]:
-        return self._batches[0] if self._batches else None
+    def peek(self, index: int = 0) -> Optional[Batch]:
+        return self._batches[index] if len(self._batches) > index else None
+
+    def find(self, key: str, within: int = 2) -> Optional[int]:
+        for index in range(min(within, len(self._batches))):
+            if self._batches[index].key == key:
+                return index
+        return None
 
     def batches(self) -> List[Batch]:
         return list(self._batches)
 
-    def pop(self) -> None:
-        batch = self._batches.popleft()
+    def pop(self, index: int = 0) -> None:
+        batch = self._batches[index]
+        del self._batches[index]
         self.pending_bytes -= len(batch.body)
         self._refusing = False
 
@@ -264,20 +283,34 @@ class FileSpool:
         for entry in self._entries:
             yield os.pread(self._fd, entry.length, entry.offset), entry.kind, entry.key, entry.count
 
-    def peek(self) -> Optional[Batch]:
-        """The oldest waiting batch, with its key and body exactly as first written; None when empty."""
-        if not self._entries:
+    def _read(self, entry: _Entry) -> Batch:
+        line = os.pread(self._fd, entry.length, entry.offset)
+        start = line.index(_BODY_MARK) + len(_BODY_MARK)
+        return Batch(entry.kind, entry.key, line[start:-2], entry.count)
+
+    def peek(self, index: int = 0) -> Optional[Batch]:
+        """The waiting batch at `index` (0: the oldest), with its key and body exactly as first written;
+        None when fewer are waiting."""
+        if len(self._entries) <= index:
             return None
-        entry = self._entries[0]
+        entry = self._entries[index]
+        if index:
+            return self._read(entry)
         if self._head_cache is None or self._head_cache.key != entry.key:
-            line = os.pread(self._fd, entry.length, entry.offset)
-            start = line.index(_BODY_MARK) + len(_BODY_MARK)
-            self._head_cache = Batch(entry.kind, entry.key, line[start:-2], entry.count)
+            self._head_cache = self._read(entry)
         return self._head_cache
 
-    def pop(self) -> None:
-        """Mark the oldest waiting batch as done (sent or dropped)."""
-        entry = self._entries.popleft()
+    def find(self, key: str, within: int = 2) -> Optional[int]:
+        """The index of the batch with Idempotency-Key `key` among the oldest `within`, or None."""
+        for index in range(min(within, len(self._entries))):
+            if self._entries[index].key == key:
+                return index
+        return None
+
+    def pop(self, index: int = 0) -> None:
+        """Mark the waiting batch at `index` (0: the oldest) as done (sent, or set aside or dropped)."""
+        entry = self._entries[index]
+        del self._entries[index]
         self._head_cache = None
         self.pending_bytes -= entry.length
         self._refusing = False
@@ -360,9 +393,7 @@ def _adopt_orphans(spool: FileSpool, stem_path: str) -> None:
 def open_spool(directory: str, job_id: str, base_url: str, max_bytes: int) -> FileSpool:
     """The spool file of this job: the main one, or a per-process one when another logger owns it.
     Raises OSError when the directory cannot be used."""
-    os.makedirs(directory, mode=0o700, exist_ok=True)
-    if directory == _shared_default() and hasattr(os, "getuid") and os.stat(directory).st_uid != os.getuid():
-        raise OSError("spool directory %s belongs to another user" % directory)
+    prepare_directory(directory)
     stem_path = os.path.join(directory, file_stem(job_id, base_url))
     try:
         spool = FileSpool(stem_path + ".jsonl", max_bytes)

@@ -2,7 +2,8 @@
 
 Counts are of items (metric points and log entries), per kind: queued (accepted from training code),
 sent (acknowledged by the server), spooled (written to the local spool), dropped (given up, with the
-reason), and the number of retried requests. A problem is reported once per reason through the
+reason), dead_lettered (refused by the server for good and set aside in the dead-letter file), and the
+number of retried requests and of set-aside batches. A problem is reported once per reason through the
 `warnings` module (category `TrainwatchWarning`), never raised: with `-W error` the report is swallowed
 rather than turned into an exception in training. It does not log every retry; `stats()` has the counts
 and the last error.
@@ -36,8 +37,12 @@ class Stats:
     def __init__(self, job_id: Optional[str] = None) -> None:
         self._lock = threading.Lock()
         self._job = job_id
-        self._counts = {kind: {"queued": 0, "sent": 0, "spooled": 0, "dropped": 0} for kind in KINDS}
+        self._counts = {kind: {"queued": 0, "sent": 0, "spooled": 0, "dropped": 0, "dead_lettered": 0}
+                        for kind in KINDS}
         self._retried = 0
+        self._dead_lettered_batches = 0
+        #: The dead-letter file, once a batch was set aside in it.
+        self.dead_letter_path: Optional[str] = None
         self._reasons: Dict[str, int] = {}
         self._reported = set()
         self.last_error: Optional[str] = None
@@ -69,6 +74,22 @@ class Stats:
             report("trainwatch: job %s: dropped %d %s: %s%s (further drops for this reason are only counted "
                    "in stats())" % (self._job, items, what, reason, " (%s)" % detail if detail else ""))
 
+    def dead_lettered(self, kind: str, items: int, path: str, reason: str) -> None:
+        """Count a batch of `items` of `kind` set aside in the dead-letter file `path` because of `reason`
+        (e.g. "HTTP 400 bad_request: ..."); the first one is reported, naming the file and the reason."""
+        with self._lock:
+            self._counts[kind]["dead_lettered"] += items
+            self._dead_lettered_batches += 1
+            self.dead_letter_path = path
+            self.last_error = "set aside: %s" % reason
+            first = "dead letter" not in self._reported
+            self._reported.add("dead letter")
+        if first:
+            what = "points" if kind == "metrics" else "log entries"
+            report("trainwatch: job %s: the server refused a batch of %d %s for good (%s); it was set aside in %s "
+                   "and later batches go on (further batches set aside are only counted in stats())"
+                   % (self._job, items, what, reason, path))
+
     def report_once(self, key: str, message: str) -> None:
         with self._lock:
             if key in self._reported:
@@ -85,8 +106,11 @@ class Stats:
             for kind, items in (accepted or {}).items():
                 by_kind[kind]["queued"] += items
             result: Dict[str, Any] = {
-                what: sum(by_kind[kind][what] for kind in KINDS) for what in ("queued", "sent", "spooled", "dropped")
+                what: sum(by_kind[kind][what] for kind in KINDS)
+                for what in ("queued", "sent", "spooled", "dropped", "dead_lettered")
             }
+            result["dead_lettered_batches"] = self._dead_lettered_batches
+            result["dead_letter_path"] = self.dead_letter_path
             result["retried"] = self._retried
             result["drop_reasons"] = dict(self._reasons)
             result["last_error"] = self.last_error
