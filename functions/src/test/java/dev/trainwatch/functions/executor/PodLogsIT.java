@@ -74,6 +74,50 @@ class PodLogsIT {
   }
 
   @Test
+  void aTracebackSplitAcrossTwoReadsIsOneErrorEntryAndRedrawsAndColoursReadAsWritten() {
+    long id = TestJobs.submit(null);
+    String pod = "training-job-" + id + "-z";
+    client.pods().inNamespace("training").resource(TestPods.of(id, "z", "Running")).create();
+    String path = "/api/v1/namespaces/training/pods/" + pod + "/log";
+    KubernetesMockResource.server()
+        .expect()
+        .get()
+        .withPath(path + "?pretty=false&timestamps=true")
+        .andReturn(
+            200,
+            "2026-11-28T10:00:00.1Z  10%|#         |\r 50%|#####     |\r100%|##########|\r\n"
+                + "2026-11-28T10:00:00.2Z \u001b[1;31mE1128 10:00:00.200000 7 train.py:9]\u001b[0m nan\n"
+                + "2026-11-28T10:00:01.5Z Traceback (most recent call last):\n"
+                + "2026-11-28T10:00:01.5Z   File \"train.py\", line 3, in <module>\n")
+        .once();
+    KubernetesMockResource.server()
+        .expect()
+        .get()
+        .withPath(path + "?pretty=false&sinceTime=2026-11-28T10:00:01Z&timestamps=true")
+        .andReturn(
+            200,
+            "2026-11-28T10:00:01.5Z Traceback (most recent call last):\n"
+                + "2026-11-28T10:00:01.5Z   File \"train.py\", line 3, in <module>\n"
+                + "2026-11-28T10:00:03Z     main()\n"
+                + "2026-11-28T10:00:03Z OSError: disk full\n")
+        .always();
+
+    sweep.sweep();
+    assertThat(TestFeed.ofType(redis, id, "training_log")).hasSize(2);
+    sweep.sweep();
+
+    List<String> logs = TestFeed.ofType(redis, id, "training_log");
+    assertThat(logs)
+        .extracting(m -> TestFeed.field(m, "level"))
+        .containsExactly("INFO", "ERROR", "ERROR");
+    assertThat(TestFeed.field(logs.get(0), "message")).isEqualTo("100%|##########|");
+    assertThat(logs.get(2))
+        .contains(
+            "\"message\":\"Traceback (most recent call last):\\n  File \\\"train.py\\\", line 3,"
+                + " in <module>\\n    main()\\nOSError: disk full\"");
+  }
+
+  @Test
   void moreLinesThanTheBoundKeepTheNewestAndSaySoOnce() {
     long id = TestJobs.submit(null);
     String pod = "training-job-" + id + "-y";
