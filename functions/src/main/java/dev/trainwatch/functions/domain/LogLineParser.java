@@ -25,9 +25,10 @@ public final class LogLineParser {
    * A traceback whose exception line has not come yet, carried from one batch to the next.
    *
    * @param at when its first line was written
-   * @param lines its lines so far
+   * @param lines its lines so far (at most {@link LogText#MAX_LINE} characters in all)
+   * @param cut characters of further lines dropped past that bound
    */
-  public record Held(Instant at, List<String> lines) {
+  public record Held(Instant at, List<String> lines, long cut) {
 
     public Held {
       lines = List.copyOf(lines);
@@ -41,23 +42,32 @@ public final class LogLineParser {
   private static final Pattern CHAINED =
       Pattern.compile(
           "^(?:During handling of the above exception, another exception occurred"
-              + "|The above exception was the direct cause of the following exception):\\s*$");
+              + "|The above exception was the direct cause of the following exception):\\s*$",
+          Pattern.MULTILINE);
 
   // Where a level is written, earliest first wins ("INFO ... ERROR rate" is INFO):
-  // glog and absl's "E1130 12:00:00.123456 ...", logfmt's and slog's "level=error", JSON's
-  // "level": "error", a level word in capitals (logging, loguru, log4j, "[ERROR]"), Python's
-  // "ValueError: ..." and warnings' "UserWarning: ...", and the "error: ", "fatal: ", "panic: "
-  // that command-line tools and Go start a line with. A lower-case "error" in prose is no level.
+  // - glog and absl's "E1130 12:00:00.123456 ...", also after TensorFlow's date and in PyTorch's
+  //   c10 brackets ("[E ProcessGroupNCCL.cpp:475]", "[rank0]:[E1130 10:00:00.1 7 x.cpp:1]");
+  // - logfmt's and slog's "level=error", JSON's "level": "error";
+  // - a level word in capitals (logging, loguru, log4j, "[ERROR]", npm's "ERR!");
+  // - an exception line as Python ("torch.cuda.OutOfMemoryError: ...", a bare "KeyError"), Java
+  //   ("Exception in thread"), Node ("Uncaught TypeError") print it, and warnings' "UserWarning: ";
+  // - "error: ", "fatal: ", "fatal error: ", "panic: " that command-line tools and Go start a line
+  //   with, and what a shell says of a process that died ("Segmentation fault", "Killed").
+  // A lower-case "error" in prose is no level.
   private static final Pattern LEVEL =
       Pattern.compile(
-          "^(?<glog>[IWEF])\\d{4} \\d{2}:\\d{2}:\\d{2}"
+          "^(?:\\d{4}-\\d{2}-\\d{2} [\\d:.]+: |\\[rank\\d+\\]:\\[)?(?<glog>[IWEF])\\d{4} \\d{2}:\\d{2}:\\d{2}"
+              + "|^(?:\\d{4}-\\d{2}-\\d{2} [\\d:.]+: )(?<tf>[IWEF]) "
+              + "|\\[(?<c10>[IWEF]) [\\w./-]+:\\d+\\]"
               + "|\\b(?:level|lvl|severity)=\"?(?<pair>[A-Za-z]+)"
               + "|\"(?:level|levelname|severity)\"\\s*:\\s*\"(?<json>[A-Za-z]+)\""
-              + "|\\b(?<word>ERROR|CRITICAL|FATAL|WARNING|WARN|DEBUG|TRACE|INFO)\\b"
-              + "|^\\w*(?<exception>Error|Exception): "
-              + "|\\w*(?<warning>Warning): "
-              + "|^(?<tool>error|fatal|panic|warning)(?:\\[\\w+\\])?: ");
-
+              + "|\\b(?<word>ERROR|ERR!|CRITICAL|FATAL|WARNING|WARN|DEBUG|TRACE|INFO)(?:\\b|(?<=!))"
+              + "|^(?:Uncaught )?[\\w.$]*(?<exception>Error|Exception|Interrupt)(?:: |:?$)"
+              + "|^(?<thread>Exception in thread )"
+              + "|[\\w.]*(?<warning>Warning): "
+              + "|^(?<tool>error|fatal error|fatal|panic|warning)(?:\\[\\w+\\])?: "
+              + "|^(?<died>Segmentation fault|Bus error|Killed$|Aborted)");
   private static final int LEVEL_HEAD = 300;
 
   private enum State {
@@ -74,6 +84,7 @@ public final class LogLineParser {
   private State state = State.NONE;
   private int blanksAfterEnd;
   private int tracebackChars;
+  private long tracebackCut;
 
   /** A parser with nothing open. */
   public LogLineParser() {}
@@ -82,6 +93,7 @@ public final class LogLineParser {
   public LogLineParser(Held held) {
     if (held != null && !held.lines().isEmpty()) {
       held.lines().forEach(this::addToTraceback);
+      tracebackCut = held.cut();
       tracebackStart = held.at();
       state = State.OPEN;
     }
@@ -93,7 +105,7 @@ public final class LogLineParser {
    */
   public static LogLevel levelOf(String text) {
     String visible = LogText.visible(text);
-    if (TRACEBACK.matcher(visible).find()) {
+    if (TRACEBACK.matcher(visible).find() || CHAINED.matcher(visible).find()) {
       return LogLevel.ERROR;
     }
     Matcher level = LEVEL.matcher(visible);
@@ -101,14 +113,20 @@ public final class LogLineParser {
     if (!level.find()) {
       return LogLevel.INFO;
     }
-    if (level.group("glog") != null) {
-      return switch (level.group("glog")) {
+    String letter =
+        level.group("glog") != null
+            ? level.group("glog")
+            : level.group("tf") != null ? level.group("tf") : level.group("c10");
+    if (letter != null) {
+      return switch (letter) {
         case "E", "F" -> LogLevel.ERROR;
         case "W" -> LogLevel.WARNING;
         default -> LogLevel.INFO;
       };
     }
-    if (level.group("exception") != null) {
+    if (level.group("exception") != null
+        || level.group("thread") != null
+        || level.group("died") != null) {
       return LogLevel.ERROR;
     }
     if (level.group("warning") != null) {
@@ -126,7 +144,16 @@ public final class LogLineParser {
   /** The level a level name stands for (any case; WARN, CRITICAL, FATAL, PANIC, TRACE too). */
   private static LogLevel named(String name) {
     return switch (name.toUpperCase(Locale.ROOT)) {
-      case "ERROR", "ERR", "CRITICAL", "FATAL", "PANIC", "ALERT", "EMERG", "EMERGENCY" ->
+      case "ERROR",
+          "ERR",
+          "ERR!",
+          "CRITICAL",
+          "FATAL ERROR",
+          "FATAL",
+          "PANIC",
+          "ALERT",
+          "EMERG",
+          "EMERGENCY" ->
           LogLevel.ERROR;
       case "WARNING", "WARN" -> LogLevel.WARNING;
       case "DEBUG", "TRACE" -> LogLevel.DEBUG;
@@ -145,10 +172,20 @@ public final class LogLineParser {
    */
   public List<LogEntry> accept(Instant at, String line, long cut) {
     String text = LogText.lastState(line);
+    if (text.indexOf('\n') >= 0
+        && (state != State.NONE || TRACEBACK.matcher(LogText.visible(text)).find())) {
+      // Lines of a traceback sent together in one message: each takes part as a line would.
+      List<LogEntry> done = new ArrayList<>();
+      for (String one : text.split("\n", -1)) {
+        done.addAll(accept(at, one, 0));
+      }
+      return done;
+    }
     String visible = LogText.visible(text);
+    boolean blank = LogText.showsNothing(text);
     List<LogEntry> done = new ArrayList<>(2);
     if (state == State.ENDED) {
-      if (visible.isBlank()) {
+      if (blank) {
         blanksAfterEnd++;
         return done;
       }
@@ -163,7 +200,7 @@ public final class LogLineParser {
       done.addAll(closeTraceback());
     }
     if (state == State.OPEN) {
-      boolean frame = visible.isBlank() || Character.isWhitespace(visible.charAt(0));
+      boolean frame = blank || Character.isWhitespace(visible.charAt(0));
       boolean header = TRACEBACK.matcher(visible).matches();
       if (!frame && !header && isGroup()) {
         // An exception group's traceback is all indented: its first unindented line is the next
@@ -174,13 +211,10 @@ public final class LogLineParser {
         if (!frame && !header) {
           state = State.ENDED; // its exception line
         }
-        if (tracebackChars >= LogText.MAX_LINE) {
-          done.addAll(closeTraceback()); // not held on to past the longest line
-        }
         return done;
       }
     }
-    if (visible.isBlank()) {
+    if (blank) {
       return done; // a line that shows nothing is no entry
     }
     if (TRACEBACK.matcher(visible).matches()) {
@@ -200,7 +234,7 @@ public final class LogLineParser {
   public List<LogEntry> accept(Instant at, LogLevel level, String line) {
     List<LogEntry> done = new ArrayList<>(finish());
     String text = LogText.lastState(line);
-    if (!LogText.visible(text).isBlank()) {
+    if (!LogText.showsNothing(text)) {
       done.addAll(entries(at, level, text, 0));
     }
     return done;
@@ -213,7 +247,7 @@ public final class LogLineParser {
 
   /** The traceback still open, to carry to this source's next batch; null when none is. */
   public Held held() {
-    return state == State.OPEN ? new Held(tracebackStart, traceback) : null;
+    return state == State.OPEN ? new Held(tracebackStart, traceback, tracebackCut) : null;
   }
 
   /** Whatever traceback is open, at the end of the source. */
@@ -221,7 +255,12 @@ public final class LogLineParser {
     return state == State.NONE ? List.of() : closeTraceback();
   }
 
+  /** Adds a line, or counts it as cut once the traceback holds {@link LogText#MAX_LINE}. */
   private void addToTraceback(String line) {
+    if (tracebackChars + line.length() + 1 > LogText.MAX_LINE && !traceback.isEmpty()) {
+      tracebackCut += line.length() + 1;
+      return;
+    }
     traceback.add(line);
     tracebackChars += line.length() + 1;
   }
@@ -234,13 +273,18 @@ public final class LogLineParser {
 
   private List<LogEntry> closeTraceback() {
     int end = traceback.size();
-    while (end > 1 && LogText.visible(traceback.get(end - 1)).isBlank()) {
+    while (end > 1 && LogText.showsNothing(traceback.get(end - 1))) {
       end--;
     }
     List<LogEntry> entries =
-        entries(tracebackStart, LogLevel.ERROR, String.join("\n", traceback.subList(0, end)), 0);
+        entries(
+            tracebackStart,
+            LogLevel.ERROR,
+            String.join("\n", traceback.subList(0, end)),
+            tracebackCut);
     traceback.clear();
     tracebackChars = 0;
+    tracebackCut = 0;
     blanksAfterEnd = 0;
     state = State.NONE;
     return entries;
@@ -248,7 +292,7 @@ public final class LogLineParser {
 
   private static List<LogEntry> entries(Instant at, LogLevel level, String text, long cut) {
     List<LogEntry> entries = new ArrayList<>(1);
-    for (String part : LogText.parts(text, cut)) {
+    for (String part : LogText.parts(LogText.trimLines(text), cut)) {
       entries.add(new LogEntry(at, level, part));
     }
     return entries;

@@ -1,7 +1,9 @@
 package dev.trainwatch.functions.domain;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -41,6 +43,38 @@ public final class LogText {
   }
 
   /**
+   * Whether {@code text} shows nothing: besides escape sequences it holds only white space (any
+   * Unicode space or line end), control characters and format characters (such as U+200B, U+FEFF).
+   */
+  public static boolean showsNothing(String text) {
+    return visible(text).codePoints().allMatch(LogText::invisible);
+  }
+
+  private static boolean invisible(int c) {
+    return Character.isWhitespace(c)
+        || Character.isSpaceChar(c)
+        || Character.getType(c) == Character.CONTROL
+        || Character.getType(c) == Character.FORMAT;
+  }
+
+  /** {@code text} without the lines that show nothing at its start and end ("a\n\n" is "a"). */
+  public static String trimLines(String text) {
+    if (text.indexOf('\n') < 0) {
+      return text;
+    }
+    String[] lines = text.split("\n", -1);
+    int first = 0;
+    int last = lines.length - 1;
+    while (first < last && showsNothing(lines[first])) {
+      first++;
+    }
+    while (last > first && showsNothing(lines[last])) {
+      last--;
+    }
+    return String.join("\n", Arrays.asList(lines).subList(first, last + 1));
+  }
+
+  /**
    * Each line of {@code text} (lines end at '\n') as a terminal leaves it after its carriage
    * returns: the last state that shows something, or "" when none does. "a\rb" is "b", "b\r" (a
    * Windows line end) is "b".
@@ -61,7 +95,7 @@ public final class LogText {
     while (end > 0) {
       int start = line.lastIndexOf('\r', end - 1) + 1;
       String state = line.substring(start, end);
-      if (!visible(state).isBlank()) {
+      if (!showsNothing(state)) {
         return state;
       }
       end = start - 1;
@@ -93,6 +127,7 @@ public final class LogText {
       if (end < kept && Character.isHighSurrogate(line.charAt(end - 1))) {
         end--;
       }
+      end = notInsideAnEscape(line, start, end);
       chunks.add(line.substring(start, end));
       start = end;
     }
@@ -105,6 +140,19 @@ public final class LogText {
       parts.add(chunks.get(i) + mark + "]");
     }
     return parts;
+  }
+
+  /**
+   * {@code end}, or the start of an escape sequence that would run past it, so that a part does not
+   * end inside one (its colour would show as text in both parts).
+   */
+  private static int notInsideAnEscape(String line, int start, int end) {
+    int escape = line.lastIndexOf('\u001B', end - 1);
+    if (escape <= start || end - escape > 64) {
+      return end;
+    }
+    Matcher sequence = ESCAPE.matcher(line).region(escape, Math.min(line.length(), escape + 128));
+    return sequence.lookingAt() && sequence.end() > end ? escape : end;
   }
 
   /**

@@ -9,10 +9,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Removes what Redis holds of a deleted job: every {@code {prefix}:job:{id}:*} key (its history
- * stream, pod log cursors, held tracebacks) and its members of {@code {prefix}:tracebacks}. Found
- * with SCAN, so it does not block Redis; on a Redis Cluster, SCAN reads one node only, which this
- * does not handle.
+ * Removes what Redis holds of a deleted job: every {@code {prefix}:job:{id}:*} key (pod log
+ * cursors, held tracebacks) and its members of {@code {prefix}:tracebacks}; its history stream is
+ * cut to its last event, {@code training_job_deleted}, kept a day, so that a socket that resumes
+ * the job later is told it was deleted rather than that nothing happened. Found with SCAN, so it
+ * does not block Redis; on a Redis Cluster, SCAN reads one node only, which this does not handle.
  */
 @ApplicationScoped
 public class RedisJobKeys {
@@ -25,17 +26,24 @@ public class RedisJobKeys {
     this.prefix = config.events().keyPrefix();
   }
 
-  /** Removes the job's keys; done when none is left. */
+  /** How long the history of a deleted job keeps its last event. */
+  private static final String DELETED_HISTORY_SECONDS = "86400";
+
+  /** Removes the job's keys but its history's last event; done when none is left. */
   public Uni<Void> forget(long jobId) {
-    return scan(null, "0", prefix + ":job:" + jobId + ":*")
-        .chain(() -> scan(prefix + ":tracebacks", "0", jobId + ":*"));
+    String history = prefix + ":job:" + jobId + ":history";
+    return redis
+        .xtrim(List.of(history, "MAXLEN", "1"))
+        .chain(() -> redis.expire(List.of(history, DELETED_HISTORY_SECONDS)))
+        .chain(() -> scan(null, "0", prefix + ":job:" + jobId + ":*", history))
+        .chain(() -> scan(prefix + ":tracebacks", "0", jobId + ":*", null));
   }
 
   /**
    * One SCAN (or ZSCAN of {@code key}) page from {@code cursor} for {@code match}; removes what it
-   * found, then goes on until the cursor is back at 0.
+   * found but {@code keep}, then goes on until the cursor is back at 0.
    */
-  private Uni<Void> scan(String key, String cursor, String match) {
+  private Uni<Void> scan(String key, String cursor, String match, String keep) {
     List<String> args = new ArrayList<>();
     if (key != null) {
       args.add(key);
@@ -49,7 +57,10 @@ public class RedisJobKeys {
           Response items = reply.get(1);
           // ZSCAN answers member, score, member, score ...
           for (int i = 0; i < items.size(); i += key == null ? 1 : 2) {
-            found.add(items.get(i).toString());
+            String item = items.get(i).toString();
+            if (!item.equals(keep)) {
+              found.add(item);
+            }
           }
           Uni<?> removed;
           if (found.isEmpty()) {
@@ -63,7 +74,7 @@ public class RedisJobKeys {
             removed = redis.zrem(zrem);
           }
           return removed.chain(
-              () -> next.equals("0") ? Uni.createFrom().voidItem() : scan(key, next, match));
+              () -> next.equals("0") ? Uni.createFrom().voidItem() : scan(key, next, match, keep));
         });
   }
 }

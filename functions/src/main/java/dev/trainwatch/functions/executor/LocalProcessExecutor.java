@@ -291,6 +291,9 @@ public class LocalProcessExecutor implements JobExecutor {
     if (process != null) {
       stop(process);
     }
+    // A process that left the tree (a double fork) still runs as the job's user, and may hold its
+    // output open, so the reader would not end and kill it itself.
+    killLeftovers(job.id());
   }
 
   void stopAll(@Observes ShutdownEvent event) {

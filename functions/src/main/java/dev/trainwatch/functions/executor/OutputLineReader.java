@@ -6,18 +6,21 @@ import java.io.Reader;
 
 /**
  * Reads a process's output as lines that end at '\n' only: a carriage return stays in its line (a
- * progress bar's redraws are one line, whose last state LogText keeps), where {@link
- * java.io.BufferedReader#readLine} would end a line at each. A line keeps at most {@link
- * LogText#MAX_LINE} characters; the rest is counted, not held, so one endless line cannot fill the
- * heap. Not thread-safe.
+ * progress bar's redraws are one line), where {@link java.io.BufferedReader#readLine} would end a
+ * line at each. Redraws are resolved as they are read: of the states before the last carriage
+ * return only the last that shows something is kept, so a bar redrawn for hours is held as two
+ * states, not as everything it printed. Each state keeps at most {@link LogText#MAX_LINE}
+ * characters; the rest is counted, not held, so one endless line cannot fill the heap. Not
+ * thread-safe.
  */
 final class OutputLineReader implements AutoCloseable {
 
   /**
    * One line.
    *
-   * @param text its first {@link LogText#MAX_LINE} characters, without the '\n'
-   * @param cut how many characters after those were dropped
+   * @param text the kept state before its last carriage return (if any) and what follows it,
+   *     without the '\n'; LogText.lastState picks the state to store
+   * @param cut how many characters of that state were dropped past {@link LogText#MAX_LINE}
    */
   record Line(String text, long cut) {}
 
@@ -34,7 +37,9 @@ final class OutputLineReader implements AutoCloseable {
   /** The next line, waiting for it; null at the end of the output. */
   Line next() throws IOException {
     line.setLength(0);
-    long cut = 0;
+    int segmentStart = 0; // where the state after the last carriage return starts
+    long keptCut = 0; // characters cut of the state kept before segmentStart
+    long segmentCut = 0;
     boolean any = false;
     while (true) {
       if (position == limit) {
@@ -42,23 +47,40 @@ final class OutputLineReader implements AutoCloseable {
         position = 0;
         if (limit < 0) {
           limit = 0;
-          return any ? new Line(line.toString(), cut) : null;
+          return any ? end(segmentStart, keptCut, segmentCut) : null;
         }
       }
       any = true;
       int start = position;
-      while (position < limit && buffer[position] != '\n') {
+      while (position < limit && buffer[position] != '\n' && buffer[position] != '\r') {
         position++;
       }
-      int room = LogText.MAX_LINE - line.length();
       int length = position - start;
+      int room = LogText.MAX_LINE - (line.length() - segmentStart);
       line.append(buffer, start, Math.min(length, room));
-      cut += Math.max(0, length - room);
-      if (position < limit) {
-        position++; // the '\n'
-        return new Line(line.toString(), cut);
+      segmentCut += Math.max(0, length - room);
+      if (position == limit) {
+        continue;
       }
+      if (buffer[position++] == '\n') {
+        return end(segmentStart, keptCut, segmentCut);
+      }
+      // A carriage return: the state before it replaces the one kept, if it shows something.
+      if (!LogText.showsNothing(line.substring(segmentStart))) {
+        line.delete(0, segmentStart);
+        line.append('\r');
+        keptCut = segmentCut;
+      } else {
+        line.setLength(segmentStart);
+      }
+      segmentStart = line.length();
+      segmentCut = 0;
     }
+  }
+
+  private Line end(int segmentStart, long keptCut, long segmentCut) {
+    boolean lastShows = !LogText.showsNothing(line.substring(segmentStart));
+    return new Line(line.toString(), lastShows ? segmentCut : keptCut);
   }
 
   /** Whether a line's first character can be read without waiting. */

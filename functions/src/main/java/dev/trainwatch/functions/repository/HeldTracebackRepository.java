@@ -20,9 +20,10 @@ import java.util.List;
 /**
  * Tracebacks left open at the end of a batch, per job and source (an API caller, a pod), kept in
  * Redis until the source's next batch takes them or their time is up. {@code
- * {prefix}:job:{id}:traceback:{source}} holds "due-millis\n{"at":...,"lines":[...]}", and the
- * sorted set {@code {prefix}:tracebacks} indexes them by due time ("id:source"), so a sweep finds
- * those nobody came back for. Every script touches one key, so this works on a Redis Cluster too.
+ * {prefix}:job:{id}:traceback:{source}} holds "due-millis\n{"at":...,"cut":N,"lines":[...]}", and
+ * the sorted set {@code {prefix}:tracebacks} indexes them by due time ("id:source"), so a sweep
+ * finds those nobody came back for. Every script touches one key, so this works on a Redis Cluster
+ * too.
  *
  * <p>Taking is atomic: a held traceback is taken by exactly one batch or sweep, never twice. One
  * writer per source is assumed (the SDK sends a job's batches one at a time; one sweep reads a
@@ -97,7 +98,8 @@ public class HeldTracebackRepository {
     if (held == null) {
       return Uni.createFrom().voidItem();
     }
-    ObjectNode value = json.createObjectNode().put("at", held.at().toString());
+    ObjectNode value =
+        json.createObjectNode().put("at", held.at().toString()).put("cut", held.cut());
     if (idempotencyKey != null) {
       value.put("key", idempotencyKey);
     }
@@ -164,7 +166,7 @@ public class HeldTracebackRepository {
       return new HeldTraceback(
           jobId,
           source,
-          new Held(Instant.parse(tree.get("at").asText()), lines),
+          new Held(Instant.parse(tree.get("at").asText()), lines, tree.path("cut").asLong(0)),
           Instant.ofEpochMilli(Long.parseLong(value.substring(0, newline))),
           tree.hasNonNull("key") ? tree.get("key").asText() : null);
     } catch (JsonProcessingException e) {

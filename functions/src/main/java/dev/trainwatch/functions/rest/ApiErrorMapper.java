@@ -1,6 +1,7 @@
 package dev.trainwatch.functions.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.trainwatch.functions.auth.AccessDeniedException;
 import dev.trainwatch.functions.auth.NoSuchSessionException;
 import dev.trainwatch.functions.executor.SubmissionRefusedException;
@@ -34,7 +35,8 @@ public class ApiErrorMapper {
 
   /**
    * Anything else: a database that cannot be reached answers 503 with Retry-After (the SDK spools
-   * and retries; nothing was stored, since every write is one statement), the rest 500.
+   * and retries; nothing was stored, since every write is one statement), a value the database
+   * refused as data 400, the rest 500.
    */
   @ServerExceptionMapper(priority = 10_000)
   public Response unexpected(Throwable e) {
@@ -42,6 +44,11 @@ public class ApiErrorMapper {
       return withRetryAfter(
           body(503, "database_unavailable", "the database cannot be reached; retry later"),
           DATABASE_RETRY_SECONDS);
+    }
+    String badValue = DatabaseFailures.badValue(e);
+    if (badValue != null) {
+      Log.warn("A request carried a value the database refused", e);
+      return body(400, "bad_request", "a value cannot be stored or compared: " + badValue);
     }
     Log.error("Request failed", e);
     return body(500, "internal_error", "the request failed; see the functions' log");
@@ -101,7 +108,11 @@ public class ApiErrorMapper {
     return body(409, "job_finished", e.getMessage());
   }
 
-  @ServerExceptionMapper
+  /**
+   * A body that is not one JSON value. MismatchedInputException is named because Quarkus REST maps
+   * it itself otherwise, to a 400 with no body (content after the value raises it).
+   */
+  @ServerExceptionMapper({JsonProcessingException.class, MismatchedInputException.class})
   public Response malformedJson(JsonProcessingException e) {
     return body(400, "malformed_json", "the body is not valid JSON: " + e.getOriginalMessage());
   }

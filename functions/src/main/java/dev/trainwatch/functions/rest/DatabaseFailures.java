@@ -32,4 +32,21 @@ final class DatabaseFailures {
     }
     return false;
   }
+
+  /**
+   * The database's words when {@code failure}, or a cause of it, is a data exception (SQLSTATE
+   * class 22: a value it cannot store or compare, such as U+0000 in text): the request's fault, so
+   * a 400, never a 500. The parsers replace or refuse such values first; this is the net under
+   * them. Null for any other failure.
+   */
+  static String badValue(Throwable failure) {
+    for (Throwable e = failure; e != null; e = e.getCause() == e ? null : e.getCause()) {
+      if (e instanceof PgException pg
+          && pg.getSqlState() != null
+          && pg.getSqlState().startsWith("22")) {
+        return pg.getErrorMessage();
+      }
+    }
+    return null;
+  }
 }

@@ -1,8 +1,11 @@
 package dev.trainwatch.functions.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,7 +16,8 @@ import java.nio.charset.StandardCharsets;
  * installs a body handler on every route, and with it Quarkus REST 3.34's own body reading handed
  * Jackson NUL bytes for bodies over about 8 KiB (found by a 5,000-point batch test). Reading the
  * buffered body directly avoids that path. Parsed with the application's ObjectMapper (NaN and
- * Infinity allowed).
+ * Infinity allowed). A body is one JSON value: content after it (NDJSON's next object) and a field
+ * named twice are refused (400 malformed_json), never silently dropped.
  *
  * <p>The bytes are decoded as UTF-8 with every malformed sequence replaced by U+FFFD, as process
  * output and pod logs are, so a trainer's stray byte costs that character and not the request
@@ -24,10 +28,16 @@ public class JsonBodyReader {
 
   private static final String BYTE_ORDER_MARK = "\uFEFF";
 
-  private final ObjectMapper mapper;
+  private final ObjectReader reader;
 
   public JsonBodyReader(ObjectMapper mapper) {
-    this.mapper = mapper;
+    // One JSON value per body: anything after it (a second object, as NDJSON sends) is refused
+    // rather than silently dropped, and so is an object that names a field twice.
+    this.reader =
+        mapper
+            .reader()
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
   }
 
   /** The body's JSON tree; malformed JSON fails with the parser's words (mapped to 400). */
@@ -37,6 +47,6 @@ public class JsonBodyReader {
       throw ApiException.badRequest("the body is empty: send a JSON object");
     }
     String text = new String(body.getBytes(), StandardCharsets.UTF_8);
-    return mapper.readTree(text.startsWith(BYTE_ORDER_MARK) ? text.substring(1) : text);
+    return reader.readTree(text.startsWith(BYTE_ORDER_MARK) ? text.substring(1) : text);
   }
 }

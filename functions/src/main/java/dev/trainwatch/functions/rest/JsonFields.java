@@ -47,6 +47,21 @@ final class JsonFields {
     return StoredText.of(value.asText());
   }
 
+  /**
+   * A required string, which may be empty or blank (a log line that shows nothing, which the parser
+   * turns into no entry, rather than a refusal that would cost its neighbours).
+   */
+  static String requireString(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      throw ApiException.badRequest("'" + field + "' is required");
+    }
+    if (!value.isTextual()) {
+      throw ApiException.badRequest("'" + field + "' must be a string");
+    }
+    return StoredText.of(value.asText());
+  }
+
   /** An optional non-blank string of at most {@code maxLength} characters; null when absent. */
   static String optionalText(JsonNode node, String field, int maxLength) {
     JsonNode value = node.get(field);

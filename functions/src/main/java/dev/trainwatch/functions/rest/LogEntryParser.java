@@ -45,7 +45,7 @@ final class LogEntryParser {
       JsonNode node = nodes.get(i);
       JsonFields.requireObject(node, where, ENTRY_FIELDS);
       try {
-        String message = JsonFields.requireText(node, "message", Integer.MAX_VALUE);
+        String message = JsonFields.requireString(node, "message");
         Instant at = JsonFields.optionalInstant(node, "timestamp", receivedAt);
         String level = JsonFields.optionalText(node, "level", 16);
         lines.add(new LogLine(at, level == null ? null : level(level), message));

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.trainwatch.functions.auth.Access;
 import dev.trainwatch.functions.domain.MetricPoint;
 import dev.trainwatch.functions.domain.SequencedPoint;
+import dev.trainwatch.functions.domain.StoredText;
 import dev.trainwatch.functions.service.MetricIngestService;
 import io.micrometer.core.annotation.Timed;
 import io.quarkus.security.Authenticated;
@@ -84,7 +85,13 @@ public class MetricResource {
         (int) Params.optionalLong(limit, "limit", 1, MAX_HISTORY_POINTS, DEFAULT_HISTORY_POINTS);
     return access
         .readableJob(jobId)
-        .flatMap(job -> ingest.history(jobId, after, names, most))
+        .flatMap(
+            job ->
+                ingest.history(
+                    jobId,
+                    after,
+                    names == null ? null : names.stream().map(StoredText::of).toList(),
+                    most))
         .map(points -> MetricHistoryView.of(jobId, after, points));
   }
 

@@ -1,5 +1,6 @@
 package dev.trainwatch.functions.rest;
 
+import dev.trainwatch.functions.domain.StoredText;
 import java.util.regex.Pattern;
 
 /** Reads path and query parameters, refusing a malformed one with a message that names it. */
@@ -20,6 +21,9 @@ final class Params {
   }
 
   /** A job id from the path: a positive integer. */
+  // Digits as written, nothing around them: "066", "+66", " 66" and "66\0" name no id.
+  private static final Pattern INTEGER = Pattern.compile("-?(?:0|[1-9][0-9]{0,18})");
+
   static long jobId(String text) {
     return positiveId(text, "job id");
   }
@@ -34,16 +38,26 @@ final class Params {
     if (text == null) {
       return absent;
     }
-    try {
-      long value = Long.parseLong(text.trim());
-      if (value >= min && value <= max) {
-        return value;
+    if (INTEGER.matcher(text).matches()) {
+      try {
+        long value = Long.parseLong(text);
+        if (value >= min && value <= max) {
+          return value;
+        }
+      } catch (NumberFormatException e) {
+        // too large: refused below
       }
-    } catch (NumberFormatException e) {
-      // refused below
     }
     throw ApiException.badRequest(
-        "'" + name + "' must be an integer from " + min + " to " + max + ", not '" + text + "'");
+        "'"
+            + name
+            + "' must be an integer from "
+            + min
+            + " to "
+            + max
+            + ", not '"
+            + StoredText.of(text)
+            + "'");
   }
 
   /** An Idempotency-Key header: absent, or 1 to 200 visible characters. */

@@ -1,5 +1,6 @@
 package dev.trainwatch.functions.rest;
 
+import dev.trainwatch.functions.domain.StoredText;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.DateTimeException;
@@ -11,6 +12,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -25,21 +27,32 @@ final class TimestampParser {
 
   // ISO 8601 / RFC 3339 and their relatives: 'T', 't' or a space between date and time; seconds and
   // a fraction (after '.' or ',', as logging's asctime) optional; an offset as Z, +hh:mm, +hhmm or
-  // +hh, or UTC/GMT, or none (UTC); then, as Go's Time.String() prints, a zone name and a monotonic
-  // clock reading, which add nothing to the instant.
+  // +hh, or UTC/GMT, or none (UTC). After an offset, what adds nothing to the instant: a zone name
+  // and a monotonic clock reading (Go's Time.String()), or a region in brackets (Java's
+  // ZonedDateTime). A zone name with no offset ("10:00 PST") is refused: names are ambiguous (CST
+  // is three zones) and reading one as UTC would store a wrong instant.
   private static final Pattern ISO =
       Pattern.compile(
           "(?<date>[0-9]{4}-[0-9]{2}-[0-9]{2})[Tt ](?<hour>[0-9]{2}):(?<minute>[0-9]{2})"
               + "(?::(?<second>[0-9]{2})(?:[.,](?<fraction>[0-9]{1,9}))?)?"
               + " ?(?:(?<zulu>[Zz]|UTC|GMT)|(?<sign>[+-])(?<oh>[0-9]{2})(?::?(?<om>[0-9]{2}))?)?"
-              + "(?: [A-Z]{2,5})?(?: m=[+-][0-9]+\\.[0-9]+)?");
+              + "(?<name> [A-Z][A-Za-z]{1,5})?(?<region>\\[[A-Za-z0-9/_+-]+\\])?"
+              + "(?: m=[+-][0-9]+\\.[0-9]+)?");
 
-  // JavaScript's Date.prototype.toString(): "Mon Nov 30 2026 10:00:00 GMT+0100 (Central European
-  // Standard Time)"; the name in brackets is for people.
-  private static final DateTimeFormatter JAVASCRIPT =
-      new DateTimeFormatterBuilder()
-          .appendPattern("EEE MMM dd uuuu HH:mm:ss 'GMT'xx")
-          .toFormatter(Locale.ENGLISH);
+  // Forms with month and day names, in English, each with its offset or in UTC:
+  // JavaScript's Date.prototype.toString() ("Mon Nov 30 2026 10:00:00 GMT+0100 (Central European
+  // Standard Time)": the name in brackets is for people), RFC 1123 (JavaScript's toUTCString(),
+  // HTTP dates; Go's time.RFC1123 writes UTC for GMT), Go's time.UnixDate and date(1) ("Mon Nov 30
+  // 10:00:00 UTC 2026"), and C's and Python's ctime() ("Mon Nov 30 10:00:00 2026", no zone, so
+  // UTC as ISO without an offset is).
+  private static final List<DateTimeFormatter> NAMED =
+      List.of(
+          DateTimeFormatter.RFC_1123_DATE_TIME,
+          english("EEE MMM dd uuuu HH:mm:ss 'GMT'xx"),
+          english("EEE MMM dd uuuu HH:mm:ss 'GMT'").withZone(ZoneOffset.UTC),
+          english("EEE MMM ppd HH:mm:ss 'UTC' uuuu").withZone(ZoneOffset.UTC),
+          english("EEE MMM ppd HH:mm:ss 'GMT' uuuu").withZone(ZoneOffset.UTC),
+          english("EEE MMM ppd HH:mm:ss uuuu").withZone(ZoneOffset.UTC));
   private static final Pattern JAVASCRIPT_ZONE_NAME = Pattern.compile(" \\([^()]*\\)$");
 
   // Numbers: Unix time in seconds (Python's time.time()), milliseconds (JavaScript's Date.now()),
@@ -89,25 +102,36 @@ final class TimestampParser {
   private static Instant read(String text) {
     Matcher iso = ISO.matcher(text);
     if (iso.matches()) {
+      boolean offset = iso.group("sign") != null || iso.group("zulu") != null;
+      if (!offset && (iso.group("name") != null || iso.group("region") != null)) {
+        throw new IllegalArgumentException(
+            "names its time zone without an offset, which is ambiguous: "
+                + quoted(text)
+                + "; send an offset such as +01:00, or UTC");
+      }
       try {
         return iso(iso);
       } catch (DateTimeException e) {
         throw new IllegalArgumentException("is not a date and time: " + quoted(text));
       }
     }
-    try {
-      return OffsetDateTime.parse(text, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-    } catch (DateTimeException notRfc1123) {
+    String named =
+        JAVASCRIPT_ZONE_NAME.matcher(text).replaceFirst("").replaceFirst(" UTC$", " GMT");
+    for (DateTimeFormatter form : NAMED) {
       try {
-        return OffsetDateTime.parse(JAVASCRIPT_ZONE_NAME.matcher(text).replaceFirst(""), JAVASCRIPT)
-            .toInstant();
-      } catch (DateTimeException e) {
-        throw new IllegalArgumentException(
-            "is not a timestamp: "
-                + quoted(text)
-                + "; send ISO 8601 such as \"2026-11-30T10:00:00.123Z\", or Unix time as a number");
+        return form.parse(named, Instant::from);
+      } catch (DateTimeException notThisForm) {
+        // the next form
       }
     }
+    throw new IllegalArgumentException(
+        "is not a timestamp: "
+            + quoted(text)
+            + "; send ISO 8601 such as \"2026-11-30T10:00:00.123Z\", or Unix time as a number");
+  }
+
+  private static DateTimeFormatter english(String pattern) {
+    return new DateTimeFormatterBuilder().appendPattern(pattern).toFormatter(Locale.ENGLISH);
   }
 
   private static Instant iso(Matcher iso) {
@@ -137,7 +161,7 @@ final class TimestampParser {
   }
 
   private static String quoted(String text) {
-    String shown = text.length() > 64 ? text.substring(0, 64) + "..." : text;
+    String shown = StoredText.of(text.length() > 64 ? text.substring(0, 64) + "..." : text);
     return "\"" + shown.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }
 }

@@ -8,6 +8,7 @@ import dev.trainwatch.functions.domain.SequencedLog;
 import dev.trainwatch.functions.event.EventRenderer;
 import dev.trainwatch.functions.repository.HeldTracebackRepository;
 import dev.trainwatch.functions.repository.HeldTracebackRepository.HeldTraceback;
+import dev.trainwatch.functions.repository.JobStateRepository;
 import dev.trainwatch.functions.repository.LogRepository;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -35,6 +36,7 @@ public class LogIngestService {
   private final LogRepository repository;
   private final BatchIngest ingest;
   private final HeldTracebackRepository held;
+  private final JobStateRepository states;
   private final Duration hold;
   private final Counter entriesStored;
 
@@ -42,11 +44,13 @@ public class LogIngestService {
       LogRepository repository,
       BatchIngest ingest,
       HeldTracebackRepository held,
+      JobStateRepository states,
       TrainwatchConfig config,
       MeterRegistry registry) {
     this.repository = repository;
     this.ingest = ingest;
     this.held = held;
+    this.states = states;
     this.hold = config.logs().tracebackHold();
     this.entriesStored =
         Counter.builder("trainwatch.ingest.log.entries")
@@ -104,7 +108,13 @@ public class LogIngestService {
               }
               entries.addAll(parser.endOfBatch());
               LogLineParser.Held open = parser.held();
-              return ingest(jobId, entries, idempotencyKey)
+              // Lines that all wait in a held traceback store nothing yet: the job must still
+              // exist for them to be taken (a deleted job's trainer gets its 404).
+              Uni<Boolean> stored =
+                  entries.isEmpty()
+                      ? NoSuchJobException.unlessFound(states.find(jobId), jobId).replaceWith(false)
+                      : ingest(jobId, entries, idempotencyKey);
+              return stored
                   .call(
                       duplicate ->
                           duplicate

@@ -219,4 +219,76 @@ class LogLineParserTest {
     }
     return entries;
   }
+
+  @Test
+  void readsTheLevelsOfFrameworksAndRuntimes() {
+    for (String error :
+        List.of(
+            "torch.cuda.OutOfMemoryError: CUDA out of memory",
+            "requests.exceptions.ConnectionError: x",
+            "KeyboardInterrupt",
+            "AssertionError",
+            "2026-11-30 10:00:00.123456: E external/xla/x.cc:12] bad",
+            "[E ProcessGroupNCCL.cpp:475] [Rank 1] Watchdog caught collective operation timeout",
+            "[rank0]:[E1130 10:00:00.123456 123 ProcessGroupNCCL.cpp:1] timeout",
+            "fatal error: all goroutines are asleep - deadlock!",
+            "Uncaught TypeError: x is not a function",
+            "npm ERR! code 1",
+            "Exception in thread \"main\" java.lang.RuntimeException",
+            "Segmentation fault (core dumped)",
+            "Killed",
+            "During handling of the above exception, another exception occurred:")) {
+      assertThat(LogLineParser.levelOf(error)).as(error).isEqualTo(LogLevel.ERROR);
+    }
+    assertThat(LogLineParser.levelOf("[W socket.cpp:663] client socket timed out"))
+        .isEqualTo(LogLevel.WARNING);
+    assertThat(LogLineParser.levelOf("2026-11-30 10:00:00.1: W tensorflow/core/x.cc:1] slow"))
+        .isEqualTo(LogLevel.WARNING);
+    assertThat(LogLineParser.levelOf("Killed 3 stale workers")).isEqualTo(LogLevel.INFO);
+  }
+
+  @Test
+  void linesOfATracebackSentTogetherInOneMessageTakePartAsLines() {
+    LogLineParser parser = new LogLineParser();
+    List<LogEntry> entries =
+        new ArrayList<>(parser.accept(T, "epoch failed\nTraceback (most recent call last):"));
+    entries.addAll(parser.accept(T, "  File \"t.py\", line 1\n    1/0"));
+    entries.addAll(parser.accept(T, "ZeroDivisionError: division by zero\nafter"));
+    entries.addAll(parser.finish());
+    assertThat(entries)
+        .extracting(LogEntry::level)
+        .containsExactly(LogLevel.INFO, LogLevel.ERROR, LogLevel.INFO);
+    assertThat(entries.get(1).message())
+        .isEqualTo(
+            "Traceback (most recent call last):\n  File \"t.py\", line 1\n    1/0\n"
+                + "ZeroDivisionError: division by zero");
+  }
+
+  @Test
+  void aTracebackPastTheLongestLineKeepsItsFramesAndCountsTheRest() {
+    LogLineParser parser = new LogLineParser();
+    List<LogEntry> entries =
+        new ArrayList<>(parser.accept(T, "Traceback (most recent call last):"));
+    String frame = "  File \"x.py\", line 1, in f" + " ".repeat(300);
+    for (int i = 0; i < 5_000; i++) {
+      entries.addAll(parser.accept(T, frame));
+    }
+    entries.addAll(parser.accept(T, "ValueError: end"));
+    entries.addAll(parser.finish());
+    assertThat(entries).hasSize(LogText.MAX_PARTS).allMatch(e -> e.level() == LogLevel.ERROR);
+    assertThat(entries.get(LogText.MAX_PARTS - 1).message())
+        .matches("(?s).* \\[trainwatch: part 64/64, [0-9]+ more characters cut\\]");
+  }
+
+  @Test
+  void linesThatShowNothingAreNoEntriesAndMessagesLoseTheirBlankEdges() {
+    LogLineParser parser = new LogLineParser();
+    for (String nothing : List.of("\u200b", "\u00a0", "\ufeff", "\u0007", "\u3000", "")) {
+      assertThat(parser.accept(T, nothing)).as("%h", nothing).isEmpty();
+    }
+    assertThat(parser.accept(T, "\r\n\r\nhello\r\n"))
+        .singleElement()
+        .extracting(LogEntry::message)
+        .isEqualTo("hello");
+  }
 }

@@ -73,4 +73,13 @@ class LogTextTest {
     assertThat(LogText.cut("abcdef\uD83D\uDE00", 7))
         .isEqualTo("abcdef [trainwatch: 2 more characters cut]");
   }
+
+  @Test
+  void aPartNeverEndsInsideAnEscapeSequence() {
+    String line = "h".repeat(LogText.MAX_PART - 4) + "\u001b[31mred" + "x".repeat(100);
+    List<String> parts = LogText.parts(line, 0);
+    assertThat(parts.get(0))
+        .isEqualTo("h".repeat(LogText.MAX_PART - 4) + " [trainwatch: part 1/2]");
+    assertThat(parts.get(1)).startsWith("\u001b[31mred");
+  }
 }

@@ -3,6 +3,7 @@ package dev.trainwatch.functions.rest;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trainwatch.functions.TestFeed;
 import dev.trainwatch.functions.TestJobs;
 import dev.trainwatch.testing.TestTokens;
 import io.quarkus.redis.datasource.RedisDataSource;
@@ -67,11 +68,28 @@ class JobDeletionIT {
         .post(TestJobs.JOBS + "/" + job + "/logs")
         .then()
         .statusCode(404);
-    assertThat(keysOf(job)).isEmpty();
+    assertThat(keysOf(job)).containsExactly("twtest:job:" + job + ":history");
+    assertThat(TestFeed.of(redis, job))
+        .as("a socket that resumes later is told the job was deleted")
+        .singleElement()
+        .asString()
+        .contains("training_job_deleted");
     assertThat(redis.sortedSet(String.class).zscore("twtest:tracebacks", job + ":api")).isEmpty();
 
+    // A trainer whose job was deleted is told so, also for lines a held traceback would take.
+    TestJobs.as(TestTokens.ingest(job))
+        .contentType(ContentType.JSON)
+        .body("{\"message\":\"Traceback (most recent call last):\"}")
+        .post(TestJobs.JOBS + "/" + job + "/logs")
+        .then()
+        .statusCode(404);
+    assertThat(keysOf(job)).containsExactly("twtest:job:" + job + ":history");
+
     given().delete(TestJobs.JOBS + "/" + job).then().statusCode(204);
-    assertThat(keysOf(job)).as("a retry leaves nothing behind either").isEmpty();
+    assertThat(keysOf(job))
+        .as("a retry leaves nothing behind either")
+        .containsExactly("twtest:job:" + job + ":history");
+    assertThat(TestFeed.of(redis, job)).hasSize(1);
   }
 
   @Test

@@ -50,6 +50,35 @@ class TimestampParserTest {
   }
 
   @Test
+  void readsTheNamedFormsOfGoCAndJava() {
+    assertThat(TimestampParser.parse("Mon, 30 Nov 2026 10:00:00 UTC")).isEqualTo(WHOLE);
+    assertThat(TimestampParser.parse("Mon Nov 30 10:00:00 UTC 2026")).isEqualTo(WHOLE);
+    assertThat(TimestampParser.parse("Mon Nov 30 10:00:00 2026")).isEqualTo(WHOLE); // ctime()
+    assertThat(TimestampParser.parse("Tue Dec  1 10:00:00 2026"))
+        .isEqualTo(Instant.parse("2026-12-01T10:00:00Z"));
+    assertThat(TimestampParser.parse("Mon Nov 30 2026 10:00:00 GMT")).isEqualTo(WHOLE);
+    assertThat(TimestampParser.parse("2026-11-30T10:00:00.123456Z[UTC]")).isEqualTo(AT);
+    assertThat(TimestampParser.parse("2026-11-30T11:00:00+01:00[Europe/Paris]")).isEqualTo(WHOLE);
+  }
+
+  @Test
+  void refusesAZoneNameWithoutAnOffset() {
+    for (String text :
+        new String[] {
+          "2026-11-30T10:00:00 PST", "2026-11-30 10:00:00 CET", "2026-11-30T10:00:00[Europe/Paris]"
+        }) {
+      assertThatThrownBy(() -> TimestampParser.parse(text))
+          .hasMessageContaining("without an offset")
+          .hasMessageContaining("\"" + text + "\"");
+    }
+  }
+
+  @Test
+  void quotesALoneSurrogateAsTheReplacementCharacter() {
+    assertThatThrownBy(() -> TimestampParser.parse("\ud800")).hasMessageContaining("\"\uFFFD\"");
+  }
+
+  @Test
   void refusesWhatNamesNoInstantQuotingIt() {
     for (String text :
         new String[] {"yesterday", "2026-11-30", "2026-13-01T00:00:00Z", "10:00:00", "", "1e9"}) {

@@ -129,6 +129,50 @@ class TrainerOutputIT {
     assertThat(entries.get(21).get("message")).startsWith(TRACEBACK).endsWith("KeyError: 'lr'");
   }
 
+  @Test
+  void linesThatShowNothingAreAcceptedAndStoreNothingSoTheirNeighboursStay() {
+    long job = TestJobs.submit(null);
+    post(
+        job,
+        "{\"logs\":[{\"message\":\"a\"},{\"message\":\"\\r\"},{\"message\":\"\"},"
+            + "{\"message\":\"  \"},{\"message\":\"b\"}]}",
+        null);
+    post(job, "{\"message\":\"\\r\\n\"}", null);
+    given()
+        .get(TestJobs.JOBS + "/" + job + "/logs")
+        .then()
+        .body("logs.message", contains("a", "b"));
+  }
+
+  @Test
+  void aBodyIsOneJsonValueNdjsonAndRepeatedFieldsAreRefusedWhole() {
+    long job = TestJobs.submit(null);
+    for (String body :
+        List.of(
+            "{\"message\":\"l1\"}\n{\"message\":\"l2\"}\n",
+            "{\"message\":\"a\"}   garbage",
+            "{\"message\":\"a\",\"message\":\"b\"}")) {
+      given()
+          .contentType(ContentType.JSON)
+          .body(body)
+          .post(TestJobs.JOBS + "/" + job + "/logs")
+          .then()
+          .statusCode(400)
+          .body("error", equalTo("malformed_json"));
+    }
+    given().get(TestJobs.JOBS + "/" + job + "/logs").then().body("logs", hasSize(0));
+  }
+
+  @Test
+  void aNulInAMetricNameFilterOrAnIdWithAnythingAroundItIsNoServerError() {
+    long job = TestJobs.submit(null);
+    given().get(TestJobs.JOBS + "/" + job + "/metrics?name=%00").then().statusCode(200);
+    given().get(TestJobs.JOBS + "/" + job + "/metrics?name=a%00b&name=x").then().statusCode(200);
+    for (String id : List.of(job + "%00", job + "%20", "%20" + job, "+" + job, "0" + job)) {
+      given().urlEncodingEnabled(false).get(TestJobs.JOBS + "/" + id).then().statusCode(400);
+    }
+  }
+
   private static String lines(String... messages) {
     StringBuilder batch = new StringBuilder("{\"logs\":[");
     for (int i = 0; i < messages.length; i++) {
