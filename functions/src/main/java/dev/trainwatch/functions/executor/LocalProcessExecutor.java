@@ -19,6 +19,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,6 +32,8 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -56,6 +59,9 @@ public class LocalProcessExecutor implements JobExecutor {
   private static final Duration STARTING = Duration.ofMinutes(1);
 
   private static final int MAX_BATCH = 500;
+
+  /** Lines read and not yet parsed; a reader waits when they are this many. */
+  private static final int MAX_QUEUED_LINES = 256;
 
   private final TrainwatchConfig.Local config;
   private final StatusService status;
@@ -185,8 +191,7 @@ public class LocalProcessExecutor implements JobExecutor {
               "--"));
     }
     command.addAll(trainer);
-    ProcessBuilder builder =
-        new ProcessBuilder(command).directory(new File(config.workDir())).redirectErrorStream(true);
+    ProcessBuilder builder = new ProcessBuilder(command).directory(new File(config.workDir()));
     Map<String, String> env = builder.environment();
     env.clear();
     env.put("PATH", config.path());
@@ -313,25 +318,46 @@ public class LocalProcessExecutor implements JobExecutor {
     }
   }
 
-  /** Turns the process's output into log entries until it ends, then applies its exit. */
+  /**
+   * One line of a process's output, or the end of one of its streams (text null).
+   *
+   * @param stream 0 for standard output, 1 for standard error
+   * @param at when the line was read
+   * @param text the line, as OutputLineReader gives it
+   * @param cut characters of it dropped past the longest line
+   */
+  private record StreamLine(int stream, Instant at, String text, long cut) {}
+
+  /**
+   * Turns the process's output into log entries until it ends, then applies its exit. Standard
+   * output and standard error are read apart, each line by line with a parser of its own, as the
+   * kubelet reads a pod's: a progress bar redrawn on stderr is not broken by a print on stdout, nor
+   * a traceback by a line of the other stream. Lines are stored in the order they were read.
+   */
   private void follow(JobRef job, Process process) {
-    LogLineParser parser = new LogLineParser();
+    BlockingQueue<StreamLine> lines = new ArrayBlockingQueue<>(MAX_QUEUED_LINES);
+    readInto(lines, 0, process.getInputStream(), job);
+    readInto(lines, 1, process.getErrorStream(), job);
+    LogLineParser[] parsers = {new LogLineParser(), new LogLineParser()};
     List<LogEntry> batch = new ArrayList<>();
-    try (OutputLineReader out =
-        new OutputLineReader(
-            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-      OutputLineReader.Line line;
-      while ((line = out.next()) != null) {
-        batch.addAll(parser.accept(Instant.now(), line.text(), line.cut()));
-        if (batch.size() >= MAX_BATCH || !out.ready()) {
-          batch.addAll(parser.endOfBatch());
+    try {
+      for (int open = 2; open > 0; ) {
+        StreamLine line = lines.take();
+        if (line.text() == null) {
+          open--;
+          batch.addAll(parsers[line.stream()].finish());
+        } else {
+          batch.addAll(parsers[line.stream()].accept(line.at(), line.text(), line.cut()));
+        }
+        if (batch.size() >= MAX_BATCH || lines.isEmpty()) {
+          batch.addAll(parsers[0].endOfBatch());
+          batch.addAll(parsers[1].endOfBatch());
           store(job, batch);
         }
       }
-    } catch (IOException e) {
-      Log.warnf("Job %d: reading its output failed: %s", job.id(), e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
-    batch.addAll(parser.finish());
     store(job, batch);
     try {
       int code = process.waitFor();
@@ -350,6 +376,43 @@ public class LocalProcessExecutor implements JobExecutor {
     } finally {
       processes.remove(job.id());
     }
+  }
+
+  /** Reads {@code stream} into {@code lines} on a thread of its own, then puts its end. */
+  private static void readInto(
+      BlockingQueue<StreamLine> lines, int index, InputStream stream, JobRef job) {
+    Thread reader =
+        new Thread(
+            () -> {
+              try (OutputLineReader out =
+                  new OutputLineReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                OutputLineReader.Line line;
+                while ((line = out.next()) != null) {
+                  lines.put(new StreamLine(index, Instant.now(), line.text(), line.cut()));
+                }
+              } catch (IOException e) {
+                Log.warnf("Job %d: reading its output failed: %s", job.id(), e.getMessage());
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              // The end, always: follow() takes lines until both streams' ends came, so this put
+              // returns; an interrupt (which put clears as it throws) only makes it try again.
+              boolean interrupted = Thread.interrupted();
+              while (true) {
+                try {
+                  lines.put(new StreamLine(index, null, null, 0));
+                  break;
+                } catch (InterruptedException e) {
+                  interrupted = true;
+                }
+              }
+              if (interrupted) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "local-job-" + job.id() + (index == 0 ? "-stdout" : "-stderr"));
+    reader.setDaemon(true);
+    reader.start();
   }
 
   private void store(JobRef job, List<LogEntry> batch) {

@@ -31,9 +31,10 @@ class LocalExecutorIT {
   void aProcessThatExitsZeroRunsLogsInOrderAndCompletes() {
     long id =
         TestJobs.submitLocal(
-            "import sys\n"
+            "import sys, time\n"
                 + "for e in range(1, 4):\n"
                 + "    print(f'Epoch {e}/3 loss={1/e:.3f}')\n"
+                + "time.sleep(0.3)  # stdout and stderr are read apart: in order as read\n"
                 + "print('WARNING almost done', file=sys.stderr)\n");
     TestJobs.awaitStatus(id, "completed");
     assertThat(TestFeed.statusChanges(redis, id))
@@ -67,7 +68,9 @@ class LocalExecutorIT {
   void aProcessThatExitsOneFailsWithTheCodeAndItsLastLinesAndATracebackIsOneErrorEntry() {
     long id =
         TestJobs.submitLocal(
-            "print('loading data')\n"
+            "import time\n"
+                + "print('loading data')\n"
+                + "time.sleep(0.3)  # stdout, then the traceback on stderr, in order as read\n"
                 + "def step():\n"
                 + "    raise ValueError('loss is NaN')\n"
                 + "step()\n");

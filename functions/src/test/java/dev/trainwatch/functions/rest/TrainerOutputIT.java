@@ -110,6 +110,7 @@ class TrainerOutputIT {
                 + "sys.stdout.write('\\x1b[33mWARNING\\x1b[0m slow loader\\r\\n')\n"
                 + "sys.stdout.write('x' * 300000 + '\\n')\n"
                 + "sys.stdout.flush()\n"
+                + "import time; time.sleep(0.3)  # the traceback (stderr) after, as read\n"
                 + "raise KeyError('lr')\n");
     TestJobs.awaitStatus(job, "failed");
     List<Map<String, String>> entries =
@@ -171,6 +172,24 @@ class TrainerOutputIT {
     for (String id : List.of(job + "%00", job + "%20", "%20" + job, "+" + job, "0" + job)) {
       given().urlEncodingEnabled(false).get(TestJobs.JOBS + "/" + id).then().statusCode(400);
     }
+  }
+
+  @Test
+  void aBarOnStderrAndPrintsOnStdoutEachKeepTheirLines() {
+    long job =
+        TestJobs.submitLocal(
+            "import sys, time\n"
+                + "for i in range(3):\n"
+                + "    sys.stderr.write('\\r%d%%' % (i * 50)); sys.stderr.flush()\n"
+                + "    print('epoch %d' % i, flush=True)\n"
+                + "    time.sleep(0.05)\n"
+                + "time.sleep(0.2)\n"
+                + "sys.stderr.write('\\n')\n");
+    TestJobs.awaitStatus(job, "completed");
+    given()
+        .get(TestJobs.JOBS + "/" + job + "/logs")
+        .then()
+        .body("logs.message", contains("epoch 0", "epoch 1", "epoch 2", "100%"));
   }
 
   private static String lines(String... messages) {
