@@ -12,6 +12,8 @@ an action:
 - None: handle normally
 
 `stop()` closes the socket (connections are then refused); `start()` opens it again on the same port.
+Like the real server, it answers 413 to a body over 4 MiB (`trainwatch.http.max-body-bytes`), and counts
+those in `too_large`.
 """
 
 import json
@@ -21,6 +23,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 PATH = re.compile(r"^/api/v1/training/jobs/([^/]+)/(metrics|logs)$")
+MAX_BODY_BYTES = 4_194_304
 
 
 class Request:
@@ -36,6 +39,7 @@ class FakeServer:
         self.counts = {"metrics": 0, "logs": 0}
         self.keys = set()
         self.requests = []
+        self.too_large = 0
         self.rule = None
         self._queued_actions = []
         self.port = 0
@@ -130,6 +134,11 @@ class FakeServer:
 
             def do_POST(self):
                 length = int(self.headers.get("Content-Length", "0"))
+                if length > MAX_BODY_BYTES:
+                    self.rfile.read(length)  # so that the client, still sending, gets the answer
+                    with fake.lock:
+                        fake.too_large += 1
+                    return self._answer(413, {"error": "payload_too_large", "message": "over 4 MiB"})
                 raw = self.rfile.read(length)
                 match = PATH.match(self.path)
                 if not match:

@@ -49,7 +49,10 @@ class TrainingLogger:
     Arguments left out are read from the environment: `job_id` from TRAINWATCH_JOB_ID, `backend_url`
     from TRAINWATCH_URL (e.g. http://localhost:8081), `token` from TRAINWATCH_TOKEN (sent as
     `Authorization: Bearer <token>`), `spool_dir` from TRAINWATCH_SPOOL_DIR. The keyword-only arguments
-    tune batching, retries, the spool and how long `finish()` waits; the defaults suit training.
+    tune batching, retries, the spool and how long `finish()` waits; the defaults suit training. A request
+    body is at most `max_batch_bytes` (1 MiB), and never over the server's limit of 4 MiB (batching.py).
+    `capture_output=True` also sends every line written to stdout and stderr, as written and without a
+    level, for the server to read levels and join tracebacks (capture.py).
 
     A batch the server refuses for good (a 4xx other than 408/429, or the same 500/501
     `retry.dead_letter_after` times in a row while the server takes other batches) is set aside in
@@ -169,7 +172,8 @@ class TrainingLogger:
 
     def log(self, message: str, level: Optional[str] = "INFO") -> None:
         """Report a log line. `level` is DEBUG, INFO, WARNING or ERROR (WARN, CRITICAL and logging's numbers
-        are mapped); None lets the server read the level from the text. Never blocks and never raises."""
+        are mapped); None lets the server read the level from the text. A message over 1,048,576 characters,
+        or over what fits a request, is cut, saying how much (records.py). Never blocks and never raises."""
         if not self._accepting or os.getpid() != self._pid:
             self._ignored()
             return
@@ -193,10 +197,11 @@ class TrainingLogger:
                 self._stats.add(kind, "queued", 1)
                 self._stats.drop(kind, 1, "queue full (%d waiting)" % len(queue))
 
-    def _captured(self, message: str, level: Optional[str]) -> None:
+    def _captured(self, line: str) -> None:
+        """A line of captured output: sent without a level, the server reads it (capture.py)."""
         if not self._accepting or os.getpid() != self._pid:
             return
-        entry = make_log(message, level, now_iso())
+        entry = make_log(line, None, now_iso())
         if entry is not None:
             self._enqueue("logs", [entry])
 
