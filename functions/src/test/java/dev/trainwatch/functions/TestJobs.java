@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import io.restassured.response.ValidatableResponse;
 import io.restassured.specification.RequestSpecification;
 import java.time.Duration;
 import java.util.HashMap;
@@ -46,6 +47,18 @@ public final class TestJobs {
   /** A request that carries {@code token} instead of the tests' all-projects API token. */
   public static RequestSpecification as(String token) {
     return given().header("Authorization", "Bearer " + token);
+  }
+
+  /**
+   * Posts {@code body} (a JSON string or bytes) to the job's logs with the tests' API token and
+   * {@code idempotencyKey} (null for none); the answer, to check.
+   */
+  public static ValidatableResponse postLogs(long job, Object body, String idempotencyKey) {
+    RequestSpecification request = given().contentType(ContentType.JSON).body(body);
+    if (idempotencyKey != null) {
+      request.header("Idempotency-Key", idempotencyKey);
+    }
+    return request.post(JOBS + "/" + job + "/logs").then();
   }
 
   /** Posts one point ({@code loss} 0.5 at epoch 1) to job {@code job} with {@code token}. */

@@ -37,11 +37,8 @@ class JobDeletionIT {
         .post(TestJobs.JOBS + "/" + job + "/metrics")
         .then()
         .statusCode(200);
-    given()
-        .contentType(ContentType.JSON)
-        .body("{\"logs\":[{\"message\":\"Traceback (most recent call last):\"}]}")
-        .post(TestJobs.JOBS + "/" + job + "/logs")
-        .then()
+    TestJobs.postLogs(
+            job, "{\"logs\":[{\"message\":\"Traceback (most recent call last):\"}]}", null)
         .statusCode(200);
     assertThat(keysOf(job)).contains("twtest:job:" + job + ":history");
 
@@ -62,12 +59,7 @@ class JobDeletionIT {
     given().get(TestJobs.JOBS + "/" + job + "/metrics").then().statusCode(404);
     given().get(TestJobs.JOBS + "/" + job + "/logs").then().statusCode(404);
     given().get(TestJobs.JOBS + "/" + job + "/events").then().statusCode(404);
-    given()
-        .contentType(ContentType.JSON)
-        .body("{\"message\":\"late\"}")
-        .post(TestJobs.JOBS + "/" + job + "/logs")
-        .then()
-        .statusCode(404);
+    TestJobs.postLogs(job, "{\"message\":\"late\"}", null).statusCode(404);
     assertThat(keysOf(job)).containsExactly("twtest:job:" + job + ":history");
     assertThat(TestFeed.of(redis, job))
         .as("a socket that resumes later is told the job was deleted")

@@ -11,8 +11,6 @@ import dev.trainwatch.functions.TestJobs;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import io.restassured.response.ValidatableResponse;
-import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -33,8 +31,8 @@ class LogIngestIT {
             + "{\"message\":\"Traceback (most recent call last):\"},"
             + "{\"message\":\"  File \\\"t.py\\\", line 1\"},"
             + "{\"message\":\"KeyError: 'x'\"}]}";
-    postLogs(job, batch, "logs-1").statusCode(200).body("status", equalTo("ok"));
-    postLogs(job, batch, "logs-1").statusCode(200).body("duplicate", equalTo(true));
+    TestJobs.postLogs(job, batch, "logs-1").statusCode(200).body("status", equalTo("ok"));
+    TestJobs.postLogs(job, batch, "logs-1").statusCode(200).body("duplicate", equalTo(true));
 
     given()
         .get(TestJobs.JOBS + "/" + job + "/logs")
@@ -51,12 +49,13 @@ class LogIngestIT {
   @Test
   void aBadEntryRefusesTheBatch() {
     long job = TestJobs.submit(null);
-    postLogs(job, "{\"logs\":[{\"message\":\"ok\"},{\"message\":\"x\",\"level\":\"LOUD\"}]}", null)
+    TestJobs.postLogs(
+            job, "{\"logs\":[{\"message\":\"ok\"},{\"message\":\"x\",\"level\":\"LOUD\"}]}", null)
         .statusCode(400)
         .body("message", containsString("logs[1]: 'level' must be DEBUG, INFO, WARNING or ERROR"));
-    postLogs(job, "{\"text\":\"hello\"}", null).statusCode(400);
+    TestJobs.postLogs(job, "{\"text\":\"hello\"}", null).statusCode(400);
     given().get(TestJobs.JOBS + "/" + job + "/logs").then().body("logs", hasSize(0));
-    postLogs(Long.MAX_VALUE, "{\"message\":\"one line\"}", null).statusCode(404);
+    TestJobs.postLogs(Long.MAX_VALUE, "{\"message\":\"one line\"}", null).statusCode(404);
   }
 
   @Test
@@ -68,7 +67,7 @@ class LogIngestIT {
         .post(TestJobs.JOBS + "/" + job + "/metrics")
         .then()
         .statusCode(200);
-    postLogs(job, "{\"message\":\"WARNING hot\"}", null).statusCode(200);
+    TestJobs.postLogs(job, "{\"message\":\"WARNING hot\"}", null).statusCode(200);
     List<String> published = TestFeed.of(redis, job);
     assertThat(published).hasSize(3);
 
@@ -97,13 +96,5 @@ class LogIngestIT {
     assertThat(after)
         .isEqualTo(
             "{\"job_id\":" + job + ",\"events\":[" + published.get(1) + "],\"next_since\":2}");
-  }
-
-  private static ValidatableResponse postLogs(long job, String body, String idempotencyKey) {
-    RequestSpecification request = given().contentType(ContentType.JSON).body(body);
-    if (idempotencyKey != null) {
-      request.header("Idempotency-Key", idempotencyKey);
-    }
-    return request.post(TestJobs.JOBS + "/" + job + "/logs").then();
   }
 }

@@ -9,7 +9,6 @@ import static org.hamcrest.Matchers.hasSize;
 import dev.trainwatch.functions.TestJobs;
 import dev.trainwatch.functions.service.LogIngestService;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 import jakarta.inject.Inject;
 import java.util.List;
@@ -153,13 +152,7 @@ class TrainerOutputIT {
             "{\"message\":\"l1\"}\n{\"message\":\"l2\"}\n",
             "{\"message\":\"a\"}   garbage",
             "{\"message\":\"a\",\"message\":\"b\"}")) {
-      given()
-          .contentType(ContentType.JSON)
-          .body(body)
-          .post(TestJobs.JOBS + "/" + job + "/logs")
-          .then()
-          .statusCode(400)
-          .body("error", equalTo("malformed_json"));
+      TestJobs.postLogs(job, body, null).statusCode(400).body("error", equalTo("malformed_json"));
     }
     given().get(TestJobs.JOBS + "/" + job + "/logs").then().body("logs", hasSize(0));
   }
@@ -205,10 +198,6 @@ class TrainerOutputIT {
   }
 
   private static ValidatableResponse post(long job, String body, String key) {
-    var request = given().contentType(ContentType.JSON).body(body);
-    if (key != null) {
-      request.header("Idempotency-Key", key);
-    }
-    return request.post(TestJobs.JOBS + "/" + job + "/logs").then().statusCode(200);
+    return TestJobs.postLogs(job, body, key).statusCode(200);
   }
 }

@@ -24,19 +24,12 @@ class UnstorableTextIT {
   @Test
   void aNulOrALoneSurrogateInALogIsStoredAsTheReplacementCharacter() {
     long job = TestJobs.submit(null);
-    given()
-        .contentType(ContentType.JSON)
-        .body(
-            "{\"logs\":[{\"message\":\"a\\u0000b\"},{\"message\":\"\\ud800x\"},{\"message\":\"after\"}]}")
-        .post(TestJobs.JOBS + "/" + job + "/logs")
-        .then()
+    TestJobs.postLogs(
+            job,
+            "{\"logs\":[{\"message\":\"a\\u0000b\"},{\"message\":\"\\ud800x\"},{\"message\":\"after\"}]}",
+            null)
         .statusCode(200);
-    given()
-        .contentType(ContentType.JSON)
-        .body("{\"message\":\"next request\"}")
-        .post(TestJobs.JOBS + "/" + job + "/logs")
-        .then()
-        .statusCode(200);
+    TestJobs.postLogs(job, "{\"message\":\"next request\"}", null).statusCode(200);
     given()
         .get(TestJobs.JOBS + "/" + job + "/logs")
         .then()
@@ -54,12 +47,7 @@ class UnstorableTextIT {
             + 3; // the BOM is one character, three bytes
     body[at - 1] = (byte) 0xff;
     body[at] = (byte) 0xc3; // a lead byte with no continuation
-    given()
-        .contentType(ContentType.JSON)
-        .body(body)
-        .post(TestJobs.JOBS + "/" + job + "/logs")
-        .then()
-        .statusCode(200);
+    TestJobs.postLogs(job, body, null).statusCode(200);
     given()
         .get(TestJobs.JOBS + "/" + job + "/logs")
         .then()
