@@ -50,10 +50,10 @@ public final class TestJobs {
   }
 
   /**
-   * Posts {@code body} (a JSON string or bytes) to the job's logs with the tests' API token and
-   * {@code idempotencyKey} (null for none); the answer, to check.
+   * Posts {@code body} to the job's logs with the tests' API token and {@code idempotencyKey} (null
+   * for none); the answer, to check.
    */
-  public static ValidatableResponse postLogs(long job, Object body, String idempotencyKey) {
+  public static ValidatableResponse postLogs(long job, String body, String idempotencyKey) {
     RequestSpecification request = given().contentType(ContentType.JSON).body(body);
     if (idempotencyKey != null) {
       request.header("Idempotency-Key", idempotencyKey);
