@@ -35,10 +35,17 @@ public final class LogLineParser {
     }
   }
 
+  // Python's header, an exception group's ("  + Exception Group Traceback ..."), and rich's boxed
+  // one ("╭── Traceback (most recent call last) ──╮"), whose frames are drawn inside the box.
   private static final Pattern TRACEBACK =
       Pattern.compile(
-          "^[ +|]*(?:Exception Group )?Traceback \\(most recent call last\\):\\s*$",
+          "^(?:[ +|]*(?:Exception Group )?Traceback \\(most recent call last\\):"
+              + "|[ ]*[\u256D\u250C][\u2500\u2501 ]*Traceback \\(most recent call last\\)[\u2500\u2501 ]*[\u256E\u2510])\\s*$",
           Pattern.MULTILINE);
+
+  /** What a frame line of rich's boxed traceback starts with. */
+  private static final String BOX_EDGES = "\u2502\u2503\u2570\u2514\u256D\u250C";
+
   private static final Pattern CHAINED =
       Pattern.compile(
           "^(?:During handling of the above exception, another exception occurred"
@@ -189,7 +196,7 @@ public final class LogLineParser {
         blanksAfterEnd++;
         return done;
       }
-      if (CHAINED.matcher(visible).matches() || TRACEBACK.matcher(visible).matches()) {
+      if (CHAINED.matcher(visible).matches()) { // a new header without it is a new traceback
         for (; blanksAfterEnd > 0; blanksAfterEnd--) {
           addToTraceback("");
         }
@@ -200,7 +207,10 @@ public final class LogLineParser {
       done.addAll(closeTraceback());
     }
     if (state == State.OPEN) {
-      boolean frame = blank || Character.isWhitespace(visible.charAt(0));
+      boolean frame =
+          blank
+              || Character.isWhitespace(visible.charAt(0))
+              || BOX_EDGES.indexOf(visible.charAt(0)) >= 0;
       boolean header = TRACEBACK.matcher(visible).matches();
       if (!frame && !header && isGroup()) {
         // An exception group's traceback is all indented: its first unindented line is the next

@@ -63,6 +63,8 @@ final class TimestampParser {
   };
   private static final int[] UNIT_SCALES = {0, 3, 6, 9};
 
+  private static final Pattern UNIX_TIME = Pattern.compile("-?[0-9]{1,20}(?:\\.[0-9]{1,9})?");
+
   private static final Instant FIRST = Instant.parse("0001-01-01T00:00:00Z");
   private static final Instant AFTER_LAST = Instant.parse("+10000-01-01T00:00:00Z");
 
@@ -100,6 +102,9 @@ final class TimestampParser {
   }
 
   private static Instant read(String text) {
+    if (UNIX_TIME.matcher(text).matches()) {
+      return parse(new BigDecimal(text)); // Unix time sent as a string: str(time.time())
+    }
     Matcher iso = ISO.matcher(text);
     if (iso.matches()) {
       boolean offset = iso.group("sign") != null || iso.group("zulu") != null;

@@ -291,4 +291,25 @@ class LogLineParserTest {
         .extracting(LogEntry::message)
         .isEqualTo("hello");
   }
+
+  @Test
+  void richsBoxedAndPython313sColouredTracebacksAreOneErrorEntryEach() {
+    List<LogEntry> entries =
+        feed(
+            new LogLineParser(),
+            List.of(
+                "\u256D\u2500\u2500\u2500 Traceback (most recent call last) \u2500\u2500\u2500\u256E",
+                "\u2502 /train.py:3 in <module>                    \u2502",
+                "\u2570\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u256F",
+                "ValueError: boom",
+                "\u001b[35mTraceback\u001b[0m (most recent call last):",
+                "  File \u001b[35m\"/train.py\"\u001b[0m, line \u001b[35m3\u001b[0m",
+                "\u001b[1;35mKeyError\u001b[0m: \u001b[35m'lr'\u001b[0m",
+                "next"));
+    assertThat(entries)
+        .extracting(LogEntry::level)
+        .containsExactly(LogLevel.ERROR, LogLevel.ERROR, LogLevel.INFO);
+    assertThat(entries.get(0).message()).endsWith("\nValueError: boom");
+    assertThat(entries.get(1).message()).endsWith("\u001b[35m'lr'\u001b[0m");
+  }
 }

@@ -24,6 +24,7 @@ class TimestampParserTest {
     assertThat(TimestampParser.parse("2026-11-30T11:00:00+0100")).isEqualTo(WHOLE); // %z
     assertThat(TimestampParser.parse(new BigDecimal("1796032800.123456"))) // time.time()
         .isEqualTo(AT);
+    assertThat(TimestampParser.parse("1796032800.123456")).isEqualTo(AT); // str(time.time())
   }
 
   @Test
@@ -81,7 +82,9 @@ class TimestampParserTest {
   @Test
   void refusesWhatNamesNoInstantQuotingIt() {
     for (String text :
-        new String[] {"yesterday", "2026-11-30", "2026-13-01T00:00:00Z", "10:00:00", "", "1e9"}) {
+        new String[] {
+          "yesterday", "2026-11-30", "2026-13-01T00:00:00Z", "10:00:00", "", "1e9", "1.2.3"
+        }) {
       assertThatThrownBy(() -> TimestampParser.parse(text))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("\"" + text + "\"");
