@@ -2,6 +2,7 @@ package dev.trainwatch.functions.rest;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 
 import dev.trainwatch.functions.TestFeed;
 import dev.trainwatch.functions.TestJobs;
@@ -97,6 +98,18 @@ class JobDeletionIT {
     TestJobs.as(TestTokens.api(project)).delete(TestJobs.JOBS + "/" + job).then().statusCode(204);
     given().delete(TestJobs.JOBS + "/" + Long.MAX_VALUE).then().statusCode(404);
     TestJobs.as(TestTokens.ingest(job)).delete(TestJobs.JOBS + "/" + job).then().statusCode(403);
+  }
+
+  @Test
+  void theWebUiMayAskToDeleteAcrossOrigins() {
+    given()
+        .header("Origin", "http://localhost:8080")
+        .header("Access-Control-Request-Method", "DELETE")
+        .header("Access-Control-Request-Headers", "authorization")
+        .options(TestJobs.JOBS + "/1")
+        .then()
+        .statusCode(200)
+        .header("Access-Control-Allow-Methods", containsString("DELETE"));
   }
 
   @Test
