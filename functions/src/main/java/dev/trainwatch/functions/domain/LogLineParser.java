@@ -3,7 +3,6 @@ package dev.trainwatch.functions.domain;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -64,18 +63,39 @@ public final class LogLineParser {
   // A lower-case "error" in prose is no level.
   private static final Pattern LEVEL =
       Pattern.compile(
-          "^(?:\\d{4}-\\d{2}-\\d{2} [\\d:.]+: |\\[rank\\d+\\]:\\[)?(?<glog>[IWEF])\\d{4} \\d{2}:\\d{2}:\\d{2}"
+          "^(?:\\d{4}-\\d{2}-\\d{2} [\\d:.]+: |\\[rank\\d+\\]:\\[|\\[)?(?<glog>[IWEF])\\d{4} \\d{2}:\\d{2}:\\d{2}"
               + "|^(?:\\d{4}-\\d{2}-\\d{2} [\\d:.]+: )(?<tf>[IWEF]) "
               + "|\\[(?<c10>[IWEF]) [\\w./-]+:\\d+\\]"
               + "|\\b(?:level|lvl|severity)=\"?(?<pair>[A-Za-z]+)"
               + "|\"(?:level|levelname|severity)\"\\s*:\\s*\"(?<json>[A-Za-z]+)\""
-              + "|\\b(?<word>ERROR|ERR!|CRITICAL|FATAL|WARNING|WARN|DEBUG|TRACE|INFO)(?:\\b|(?<=!))"
-              + "|^(?:Uncaught )?[\\w.$]*(?<exception>Error|Exception|Interrupt)(?:: |:?$)"
+              + "|(?<![='\"])\\b(?<word>ERROR|ERR!|CRITICAL|FATAL|WARNING|WARN|DEBUG|TRACE|INFO)"
+              + "(?:\\b|(?<=!))(?!['\"])"
+              + "|^(?<logrus>ERRO|WARN|INFO|DEBU|TRAC|FATA|PANI)\\[\\d+\\]"
+              + "|\\t(?<zap>debug|info|warn|error|dpanic|panic|fatal)\\t"
+              + "|\\[(?<bracket>error|warning|warn|critical|info|debug|trace)\\]"
+              + "|^npm (?<npm>error|warn) "
+              + "|^(?:Uncaught )?[\\w.$]*(?<exception>Error|Exception|Interrupt)"
+              + "(?:: (?![-+\\d.e%]+\\s*$)|:?$)"
               + "|^(?<thread>Exception in thread )"
               + "|[\\w.]*(?<warning>Warning): "
-              + "|^(?<tool>error|fatal error|fatal|panic|warning)(?:\\[\\w+\\])?: "
-              + "|^(?<died>Segmentation fault|Bus error|Killed$|Aborted)");
+              + "|^(?<tool>error|fatal error|fatal|panic|warning|Warn)(?:\\[\\w+\\])?: "
+              + "|^(?<died>Segmentation fault|Bus error|Killed$|Aborted|Illegal instruction"
+              + "|Floating point exception|terminate called after throwing|\\s*what\\(\\): "
+              + "|Fatal Python error: |\\*\\*\\* Error in |Exception ignored in"
+              + "|srun: error: |slurmstepd: error: |Error executing job with overrides)"
+              + "|(?<crash>\\bCUDA error: |: line \\d+: +\\d+ Killed|: can't open file |: not found$)");
   private static final int LEVEL_HEAD = 300;
+
+  /** The groups of LEVEL that capture a level's name. */
+  private static final List<String> NAMED_GROUPS =
+      List.of("pair", "json", "word", "logrus", "zap", "bracket", "npm", "tool");
+
+  private static final String PREFIX =
+      "\\[(?:rank|default)\\d+\\]: ?|\\((?:\\w+ )?pid=\\d+(?:, ip=[\\d.]+)?\\) |\\d{1,4}: ";
+  private static final Pattern SOURCE_PREFIX = Pattern.compile(PREFIX);
+  private static final Pattern SOURCE_PREFIX_TRACEBACK =
+      Pattern.compile(
+          "^(?:" + PREFIX + ")[ +|]*Traceback \\(most recent call last\\):", Pattern.MULTILINE);
 
   private enum State {
     /** No traceback is open. */
@@ -111,8 +131,10 @@ public final class LogLineParser {
    * in its first 300 visible characters, else INFO.
    */
   public static LogLevel levelOf(String text) {
-    String visible = LogText.visible(text);
-    if (TRACEBACK.matcher(visible).find() || CHAINED.matcher(visible).find()) {
+    String visible = unprefixed(LogText.visible(text));
+    if (TRACEBACK.matcher(visible).find()
+        || CHAINED.matcher(visible).find()
+        || SOURCE_PREFIX_TRACEBACK.matcher(visible).find()) {
       return LogLevel.ERROR;
     }
     Matcher level = LEVEL.matcher(visible);
@@ -133,39 +155,34 @@ public final class LogLineParser {
     }
     if (level.group("exception") != null
         || level.group("thread") != null
-        || level.group("died") != null) {
+        || level.group("died") != null
+        || level.group("crash") != null) {
       return LogLevel.ERROR;
     }
     if (level.group("warning") != null) {
       return LogLevel.WARNING;
     }
-    String name =
-        level.group("pair") != null
-            ? level.group("pair")
-            : level.group("json") != null
-                ? level.group("json")
-                : level.group("word") != null ? level.group("word") : level.group("tool");
-    return named(name);
+    for (String group : NAMED_GROUPS) {
+      if (level.group(group) != null) {
+        return named(level.group(group));
+      }
+    }
+    return LogLevel.INFO;
   }
 
-  /** The level a level name stands for (any case; WARN, CRITICAL, FATAL, PANIC, TRACE too). */
   private static LogLevel named(String name) {
-    return switch (name.toUpperCase(Locale.ROOT)) {
-      case "ERROR",
-          "ERR",
-          "ERR!",
-          "CRITICAL",
-          "FATAL ERROR",
-          "FATAL",
-          "PANIC",
-          "ALERT",
-          "EMERG",
-          "EMERGENCY" ->
-          LogLevel.ERROR;
-      case "WARNING", "WARN" -> LogLevel.WARNING;
-      case "DEBUG", "TRACE" -> LogLevel.DEBUG;
-      default -> LogLevel.INFO;
-    };
+    LogLevel level = LogLevel.named(name);
+    return level == null ? LogLevel.INFO : level;
+  }
+
+  /**
+   * {@code visible} without the prefix a launcher puts before every line of a worker's output
+   * (torchrun's "[rank0]: " and "[default0]:", Ray's "(RayTrainWorker pid=12) ", "--tee"'s "0: "),
+   * which would hide a traceback's shape; the stored text keeps it.
+   */
+  private static String unprefixed(String visible) {
+    Matcher prefix = SOURCE_PREFIX.matcher(visible);
+    return prefix.lookingAt() ? visible.substring(prefix.end()) : visible;
   }
 
   /** The entries {@code line} completes; its level is read from it. */
@@ -180,7 +197,9 @@ public final class LogLineParser {
   public List<LogEntry> accept(Instant at, String line, long cut) {
     String text = LogText.lastState(line);
     if (text.indexOf('\n') >= 0
-        && (state != State.NONE || TRACEBACK.matcher(LogText.visible(text)).find())) {
+        && (state != State.NONE
+            || TRACEBACK.matcher(LogText.visible(text)).find()
+            || SOURCE_PREFIX_TRACEBACK.matcher(LogText.visible(text)).find())) {
       // Lines of a traceback sent together in one message: each takes part as a line would.
       List<LogEntry> done = new ArrayList<>();
       for (String one : text.split("\n", -1)) {
@@ -188,7 +207,7 @@ public final class LogLineParser {
       }
       return done;
     }
-    String visible = LogText.visible(text);
+    String visible = unprefixed(LogText.visible(text));
     boolean blank = LogText.showsNothing(text);
     List<LogEntry> done = new ArrayList<>(2);
     if (state == State.ENDED) {
@@ -278,7 +297,7 @@ public final class LogLineParser {
   /** Whether the open traceback is an exception group's, whose header is indented. */
   private boolean isGroup() {
     return !traceback.isEmpty()
-        && Character.isWhitespace(LogText.visible(traceback.get(0)).charAt(0));
+        && Character.isWhitespace(unprefixed(LogText.visible(traceback.get(0))).charAt(0));
   }
 
   private List<LogEntry> closeTraceback() {

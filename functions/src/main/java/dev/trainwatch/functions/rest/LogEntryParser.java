@@ -6,7 +6,6 @@ import dev.trainwatch.functions.domain.LogLine;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -57,18 +56,14 @@ final class LogEntryParser {
   }
 
   private static LogLevel level(String name) {
-    String upper = name.toUpperCase(Locale.ROOT);
-    if (upper.equals("WARN")) {
-      return LogLevel.WARNING;
-    }
-    if (upper.equals("CRITICAL") || upper.equals("FATAL")) {
-      return LogLevel.ERROR;
-    }
-    try {
-      return LogLevel.valueOf(upper);
-    } catch (IllegalArgumentException e) {
+    LogLevel level = LogLevel.named(name);
+    if (level == null) {
       throw ApiException.badRequest(
-          "'level' must be DEBUG, INFO, WARNING or ERROR, not '" + name + "'");
+          "'level' must be DEBUG, INFO, WARNING or ERROR (or TRACE, NOTICE, SUCCESS, WARN, CRITICAL,"
+              + " FATAL), not '"
+              + name
+              + "'");
     }
+    return level;
   }
 }

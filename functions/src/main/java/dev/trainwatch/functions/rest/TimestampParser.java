@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  */
 final class TimestampParser {
 
-  // ISO 8601 / RFC 3339 and their relatives: 'T', 't' or a space between date and time; seconds and
+  // ISO 8601 / RFC 3339 and their relatives (also with Go's log package's "2026/11/30"): 'T', 't'
+  // or a space between date and time; seconds and
   // a fraction (after '.' or ',', as logging's asctime) optional; an offset as Z, +hh:mm, +hhmm or
   // +hh, or UTC/GMT, or none (UTC). After an offset, what adds nothing to the instant: a zone name
   // and a monotonic clock reading (Go's Time.String()), or a region in brackets (Java's
@@ -33,10 +34,10 @@ final class TimestampParser {
   // is three zones) and reading one as UTC would store a wrong instant.
   private static final Pattern ISO =
       Pattern.compile(
-          "(?<date>[0-9]{4}-[0-9]{2}-[0-9]{2})[Tt ](?<hour>[0-9]{2}):(?<minute>[0-9]{2})"
+          "(?<date>[0-9]{4}[-/][0-9]{2}[-/][0-9]{2})[Tt ](?<hour>[0-9]{2}):(?<minute>[0-9]{2})"
               + "(?::(?<second>[0-9]{2})(?:[.,](?<fraction>[0-9]{1,9}))?)?"
-              + " ?(?:(?<zulu>[Zz]|UTC|GMT)|(?<sign>[+-])(?<oh>[0-9]{2})(?::?(?<om>[0-9]{2}))?)?"
-              + "(?<name> [A-Z][A-Za-z]{1,5})?(?<region>\\[[A-Za-z0-9/_+-]+\\])?"
+              + " ?(?:(?<zulu>[Zz]|UTC|GMT)|(?<sign>[+-])(?<oh>[0-9]{2})(?::?(?<om>[0-9]{2}))?Z?)?"
+              + "(?<name> (?:[A-Z][A-Za-z]{1,5}|[+-][0-9]{2}(?:[0-9]{2})?))?(?<region>\\[[A-Za-z0-9/_+-]+\\])?"
               + "(?: m=[+-][0-9]+\\.[0-9]+)?");
 
   // Forms with month and day names, in English, each with its offset or in UTC:
@@ -62,6 +63,8 @@ final class TimestampParser {
     new BigDecimal("1e11"), new BigDecimal("1e14"), new BigDecimal("1e17")
   };
   private static final int[] UNIT_SCALES = {0, 3, 6, 9};
+
+  private static final Pattern FOUR_DIGIT_YEAR = Pattern.compile("(?<![0-9:])[0-9]{4}(?![0-9:])");
 
   private static final Pattern UNIX_TIME = Pattern.compile("-?[0-9]{1,20}(?:\\.[0-9]{1,9})?");
 
@@ -123,11 +126,18 @@ final class TimestampParser {
     String named =
         JAVASCRIPT_ZONE_NAME.matcher(text).replaceFirst("").replaceFirst(" UTC$", " GMT");
     for (DateTimeFormatter form : NAMED) {
+      Instant instant;
       try {
-        return form.parse(named, Instant::from);
+        instant = form.parse(named, Instant::from);
       } catch (DateTimeException notThisForm) {
-        // the next form
+        continue;
       }
+      if (!FOUR_DIGIT_YEAR.matcher(named).find()) {
+        // RFC 822's and RFC 1123's two-digit years ("30 Nov 26") would be read as the year 26.
+        throw new IllegalArgumentException(
+            "has no four-digit year: " + quoted(text) + "; send ISO 8601 or Unix time");
+      }
+      return instant;
     }
     throw new IllegalArgumentException(
         "is not a timestamp: "
@@ -155,7 +165,8 @@ final class TimestampParser {
                 Integer.parseInt(iso.group("sign") + iso.group("oh")),
                 Integer.parseInt(
                     iso.group("sign") + (iso.group("om") == null ? "0" : iso.group("om"))));
-    return OffsetDateTime.of(LocalDate.parse(iso.group("date")), time, offset).toInstant();
+    return OffsetDateTime.of(LocalDate.parse(iso.group("date").replace('/', '-')), time, offset)
+        .toInstant();
   }
 
   private static Instant inRange(Instant instant, String text) {

@@ -312,4 +312,55 @@ class LogLineParserTest {
     assertThat(entries.get(0).message()).endsWith("\nValueError: boom");
     assertThat(entries.get(1).message()).endsWith("\u001b[35m'lr'\u001b[0m");
   }
+
+  @Test
+  void aTracebackWhoseLinesALauncherPrefixedIsOneErrorEntry() {
+    for (String prefix : List.of("[rank0]: ", "[default0]:", "(RayTrainWorker pid=4242) ", "0: ")) {
+      List<LogEntry> entries =
+          feed(
+              new LogLineParser(),
+              List.of(
+                  prefix + "Traceback (most recent call last):",
+                  prefix + "  File \"train.py\", line 9, in <module>",
+                  prefix + "RuntimeError: boom",
+                  prefix + "step 10"));
+      assertThat(entries)
+          .as(prefix)
+          .extracting(LogEntry::level)
+          .containsExactly(LogLevel.ERROR, LogLevel.INFO);
+      assertThat(entries.get(0).message()).as(prefix).endsWith(prefix + "RuntimeError: boom");
+    }
+    assertThat(LogLineParser.levelOf("[rank0]:[W1130 10:00:00.123456 7 x.cpp:1] slow"))
+        .isEqualTo(LogLevel.WARNING);
+  }
+
+  @Test
+  void nativeCrashesAndOtherFormatsReadAsPeopleReadThem() {
+    for (String error :
+        List.of(
+            "terminate called after throwing an instance of 'c10::Error'",
+            "  what():  CUDA error: an illegal memory access was encountered",
+            "CUDA error: device-side assert triggered",
+            "Fatal Python error: Segmentation fault",
+            "Illegal instruction (core dumped)",
+            "bash: line 1:   123 Killed                  python train.py",
+            "python3: can't open file '/app/train.py': [Errno 2] No such file or directory",
+            "slurmstepd: error: Detected 1 oom-kill event(s)",
+            "ERRO[0000] cannot connect",
+            "2026-11-30T10:00:00.000Z\terror\tmain.go:12\tboom",
+            "[2026-11-30 10:00:00.000] [error] spdlog says",
+            "npm error code ELIFECYCLE")) {
+      assertThat(LogLineParser.levelOf(error)).as(error).isEqualTo(LogLevel.ERROR);
+    }
+    for (String info :
+        List.of(
+            "Namespace(lr=0.1, log_level='ERROR')",
+            "{'log_level': \"WARNING\"}",
+            "Setting NCCL_DEBUG=WARN",
+            "Error: 0.123",
+            "Top1Error: 0.23")) {
+      assertThat(LogLineParser.levelOf(info)).as(info).isEqualTo(LogLevel.INFO);
+    }
+    assertThat(LogLineParser.levelOf("Warn: slow disk")).isEqualTo(LogLevel.WARNING);
+  }
 }

@@ -63,6 +63,22 @@ class TimestampParserTest {
   }
 
   @Test
+  void readsGoZonesWithoutLetterNamesGoLogsDatesAndAnOffsetFollowedByZ() {
+    assertThat(TimestampParser.parse("2026-11-30 07:00:00 -0300 -03 m=+0.1")).isEqualTo(WHOLE);
+    assertThat(TimestampParser.parse("2026-11-30 11:00:00 +0100 +0100")).isEqualTo(WHOLE);
+    assertThat(TimestampParser.parse("2026/11/30 10:00:00")).isEqualTo(WHOLE);
+    assertThat(TimestampParser.parse("2026-11-30T10:00:00+00:00Z")).isEqualTo(WHOLE);
+  }
+
+  @Test
+  void refusesATwoDigitYear() {
+    for (String text : new String[] {"30 Nov 26 10:00 UTC", "Mon, 30 Nov 26 10:00:00 GMT"}) {
+      assertThatThrownBy(() -> TimestampParser.parse(text))
+          .hasMessageContaining("\"" + text + "\"");
+    }
+  }
+
+  @Test
   void refusesAZoneNameWithoutAnOffset() {
     for (String text :
         new String[] {
