@@ -196,10 +196,11 @@ public final class LogLineParser {
    */
   public List<LogEntry> accept(Instant at, String line, long cut) {
     String text = LogText.lastState(line);
+    String shown = LogText.visible(text);
     if (text.indexOf('\n') >= 0
         && (state != State.NONE
-            || TRACEBACK.matcher(LogText.visible(text)).find()
-            || SOURCE_PREFIX_TRACEBACK.matcher(LogText.visible(text)).find())) {
+            || TRACEBACK.matcher(shown).find()
+            || SOURCE_PREFIX_TRACEBACK.matcher(shown).find())) {
       // Lines of a traceback sent together in one message: each takes part as a line would.
       List<LogEntry> done = new ArrayList<>();
       for (String one : text.split("\n", -1)) {
@@ -207,7 +208,7 @@ public final class LogLineParser {
       }
       return done;
     }
-    String visible = unprefixed(LogText.visible(text));
+    String visible = unprefixed(shown);
     boolean blank = LogText.showsNothing(text);
     List<LogEntry> done = new ArrayList<>(2);
     if (state == State.ENDED) {

@@ -86,7 +86,11 @@ public class HeldTracebackRepository {
   public Uni<HeldTraceback> take(long jobId, String source) {
     return redis
         .getdel(key(jobId, source))
-        .call(() -> redis.zrem(List.of(index(), member(jobId, source))))
+        .call(
+            value ->
+                value == null // the common case: nothing held, so nothing indexed either
+                    ? Uni.createFrom().nullItem()
+                    : redis.zrem(List.of(index(), member(jobId, source))))
         .map(value -> value == null ? null : parse(jobId, source, value.toString()));
   }
 
