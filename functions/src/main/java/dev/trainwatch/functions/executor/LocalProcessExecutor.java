@@ -10,9 +10,6 @@ import dev.trainwatch.functions.domain.LogLineParser;
 import dev.trainwatch.functions.domain.NewJob;
 import dev.trainwatch.functions.domain.Observation;
 import dev.trainwatch.functions.domain.TrainingJob;
-import dev.trainwatch.functions.repository.JobStateRepository;
-import dev.trainwatch.functions.service.LogIngestService;
-import dev.trainwatch.functions.service.StatusService;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -64,9 +61,7 @@ public class LocalProcessExecutor implements JobExecutor {
   private static final int MAX_QUEUED_LINES = 256;
 
   private final TrainwatchConfig.Local config;
-  private final StatusService status;
-  private final LogIngestService logs;
-  private final JobStateRepository states;
+  private final ExecutionListener listener;
   private final Map<Long, Process> processes = new ConcurrentHashMap<>();
 
   /** Processes each project runs or is about to run (admitted, not yet ended). */
@@ -78,18 +73,12 @@ public class LocalProcessExecutor implements JobExecutor {
   private final TrainerEnvironment environment;
 
   public LocalProcessExecutor(
-      TrainwatchConfig config,
-      StatusService status,
-      LogIngestService logs,
-      JobStateRepository states,
-      TrainerEnvironment environment) {
+      TrainwatchConfig config, ExecutionListener listener, TrainerEnvironment environment) {
     this.environment = environment;
     this.config = config.executor().local();
     this.separateUsers =
         this.config.separateUsers() && "root".equals(System.getProperty("user.name"));
-    this.status = status;
-    this.logs = logs;
-    this.states = states;
+    this.listener = listener;
   }
 
   @Override
@@ -145,10 +134,8 @@ public class LocalProcessExecutor implements JobExecutor {
         new JobRef(
             job.id, job.sessionId, JobStatus.PENDING, type(), pid, job.createdAt.toInstant());
     // Running is stored before the first log line is read, so watchers see them in that order.
-    status
-        .apply(ref, new Observation(JobStatus.RUNNING, null, "process " + pid + " started"))
-        .await()
-        .indefinitely();
+    listener.observed(
+        job.id, new Observation(JobStatus.RUNNING, null, "process " + pid + " started"));
     Path jobHome = home;
     Thread pump =
         new Thread(
@@ -352,23 +339,20 @@ public class LocalProcessExecutor implements JobExecutor {
         if (batch.size() >= MAX_BATCH || lines.isEmpty()) {
           batch.addAll(parsers[0].endOfBatch());
           batch.addAll(parsers[1].endOfBatch());
-          store(job, batch);
+          report(job, batch);
         }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    store(job, batch);
+    report(job, batch);
     try {
       int code = process.waitFor();
       Observation end =
           code == 0
               ? new Observation(JobStatus.COMPLETED, null, "exited with code 0")
               : Observation.failed(FailureReason.NON_ZERO_EXIT, "exited with code " + code);
-      JobRef current = states.find(job.id()).await().indefinitely();
-      if (current != null) {
-        status.apply(current, end).await().indefinitely();
-      }
+      listener.observed(job.id(), end);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
@@ -415,15 +399,11 @@ public class LocalProcessExecutor implements JobExecutor {
     reader.start();
   }
 
-  private void store(JobRef job, List<LogEntry> batch) {
+  private void report(JobRef job, List<LogEntry> batch) {
     if (batch.isEmpty()) {
       return;
     }
-    try {
-      logs.ingest(job.id(), List.copyOf(batch), null).await().indefinitely();
-    } catch (RuntimeException e) {
-      Log.warnf("Job %d: %d log lines lost: %s", job.id(), batch.size(), e.getMessage());
-    }
+    listener.wrote(job.id(), List.copyOf(batch));
     batch.clear();
   }
 }

@@ -1,6 +1,5 @@
 package dev.trainwatch.functions.rest;
 
-import dev.trainwatch.functions.auth.Access;
 import dev.trainwatch.functions.event.OutboundEvent;
 import dev.trainwatch.functions.event.StoredEventSource;
 import io.quarkus.security.Authenticated;

@@ -1,6 +1,5 @@
 package dev.trainwatch.functions.rest;
 
-import dev.trainwatch.functions.auth.Access;
 import dev.trainwatch.functions.service.IngestRateLimiter;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,8 +1,7 @@
 package dev.trainwatch.functions.rest;
 
-import dev.trainwatch.functions.auth.Access;
-import dev.trainwatch.functions.service.KubernetesHealthService;
-import dev.trainwatch.functions.service.KubernetesHealthService.KubernetesHealth;
+import dev.trainwatch.functions.executor.KubernetesHealthReader;
+import dev.trainwatch.functions.executor.KubernetesHealthReader.KubernetesHealth;
 import io.quarkus.security.Authenticated;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.GET;
@@ -16,10 +15,10 @@ import jakarta.ws.rs.core.Response;
 @Authenticated
 public class KubernetesHealthResource {
 
-  private final KubernetesHealthService health;
+  private final KubernetesHealthReader health;
   private final Access access;
 
-  public KubernetesHealthResource(KubernetesHealthService health, Access access) {
+  public KubernetesHealthResource(KubernetesHealthReader health, Access access) {
     this.health = health;
     this.access = access;
   }

@@ -1,6 +1,5 @@
 package dev.trainwatch.functions.rest;
 
-import dev.trainwatch.functions.auth.Access;
 import dev.trainwatch.functions.auth.TokenIssuer;
 import io.quarkus.security.Authenticated;
 import jakarta.ws.rs.POST;

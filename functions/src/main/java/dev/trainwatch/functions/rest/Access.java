@@ -1,5 +1,9 @@
-package dev.trainwatch.functions.auth;
+package dev.trainwatch.functions.rest;
 
+import dev.trainwatch.functions.auth.AccessDeniedException;
+import dev.trainwatch.functions.auth.IngestWindow;
+import dev.trainwatch.functions.auth.NoSuchSessionException;
+import dev.trainwatch.functions.auth.TokenClaims;
 import dev.trainwatch.functions.domain.TrainingJob;
 import dev.trainwatch.functions.service.JobService;
 import dev.trainwatch.functions.service.NoSuchJobException;

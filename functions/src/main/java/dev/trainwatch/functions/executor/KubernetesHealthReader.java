@@ -1,4 +1,4 @@
-package dev.trainwatch.functions.service;
+package dev.trainwatch.functions.executor;
 
 import dev.trainwatch.functions.config.TrainwatchConfig;
 import io.fabric8.kubernetes.api.model.authorization.v1.ResourceAttributes;
@@ -18,7 +18,7 @@ import java.util.Map;
  * SelfSubjectAccessReviews). Blocking.
  */
 @ApplicationScoped
-public class KubernetesHealthService {
+public class KubernetesHealthReader {
 
   /**
    * The answer.
@@ -42,7 +42,7 @@ public class KubernetesHealthService {
   private final KubernetesClient client;
   private final String namespace;
 
-  public KubernetesHealthService(KubernetesClient client, TrainwatchConfig config) {
+  public KubernetesHealthReader(KubernetesClient client, TrainwatchConfig config) {
     this.client = client;
     this.namespace = config.kubernetes().namespace();
   }
