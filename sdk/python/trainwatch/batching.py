@@ -24,10 +24,9 @@ import threading
 import uuid
 from typing import Any, Deque, Dict, List
 
+from .kinds import KIND
 from .records import MAX_BODY_BYTES, fit_message, json_length
 
-#: The two kinds of item, and the field holding the list in a request body.
-BODY_FIELD = {"metrics": "points", "logs": "logs"}
 
 
 class Batch:
@@ -84,7 +83,7 @@ class ItemQueue:
 
 
 def _body(kind: str, parts: List[bytes]) -> bytes:
-    return b'{"' + BODY_FIELD[kind].encode() + b'":[' + b",".join(parts) + b"]}"
+    return b'{"' + KIND[kind].body_field.encode() + b'":[' + b",".join(parts) + b"]}"
 
 
 def _dumps(item: Dict[str, Any]) -> bytes:

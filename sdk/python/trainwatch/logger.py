@@ -24,6 +24,7 @@ from typing import Any, Dict, Mapping, Optional
 from .batching import ItemQueue
 from .capture import OutputCapture
 from .deadletter import DeadLetterFile, dead_letter_path
+from .kinds import KIND, KINDS
 from .outbox import Outbox
 from .records import make_log, make_points, now_iso
 from .spool import default_directory, open_spool
@@ -123,10 +124,7 @@ class TrainingLogger:
         job, url, limit = self.job_id, self.backend_url, int(spool_max_bytes)
         self._outbox = Outbox(lambda: open_spool(directory, job, url, limit), limit, int(memory_budget), self._stats)
         wake = threading.Event()
-        self._queues = {
-            "metrics": ItemQueue(int(max_queue), batch_size, wake),
-            "logs": ItemQueue(int(max_queue), batch_size, wake),
-        }
+        self._queues = {kind: ItemQueue(int(max_queue), batch_size, wake) for kind in KINDS}
         self._batcher = Batcher("trainwatch-batcher-%s" % job, self._queues, wake, self._outbox, self._stats,
                                 float(flush_interval), batch_size, int(max_batch_bytes))
         transport = HttpTransport(self.backend_url, job, token)
@@ -265,9 +263,9 @@ class TrainingLogger:
         if any(left.values()):
             path = self._outbox.path
             if path:
-                report("trainwatch: job %s: %d points and %d log entries were not sent in time; they are kept in "
-                       "%s and the next logger of this job sends them first"
-                       % (self.job_id, left["metrics"], left["logs"], path))
+                counts = " and ".join("%d %s" % (left[kind], KIND[kind].noun) for kind in KINDS)
+                report("trainwatch: job %s: %s were not sent in time; they are kept in %s and the next logger of "
+                       "this job sends them first" % (self.job_id, counts, path))
 
     def _at_exit(self) -> None:
         if not self._finished:

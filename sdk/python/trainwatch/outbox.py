@@ -23,6 +23,7 @@ import threading
 from typing import Callable, Deque, Dict, Optional
 
 from .batching import Batch
+from .kinds import KINDS, zero_counts
 from .spool import FileSpool, MemorySpool
 from .stats import Stats
 
@@ -40,7 +41,7 @@ class Outbox:
         self._spool = None
         self._failing = False
         self._closed = False
-        self._left = {"metrics": 0, "logs": 0}
+        self._left = zero_counts()
         #: Set whenever a batch is added; the sender waits on it when the outbox is empty.
         self.added = threading.Event()
 
@@ -161,7 +162,7 @@ class Outbox:
         with self._lock:
             if self._closed:
                 return dict(self._left)
-            counts = {"metrics": 0, "logs": 0}
+            counts = zero_counts()
             for batch in self._memory:
                 counts[batch.kind] += batch.count
             if self._spool is not None:
@@ -179,14 +180,14 @@ class Outbox:
         """Write what is in memory to the spool and close it; answers the items left there, per kind."""
         with self._lock:
             if self._closed:
-                return {"metrics": 0, "logs": 0}
+                return zero_counts()
             self._spill_locked()
             spool = self._get_spool()
-            left = {kind: spool.pending_items(kind) for kind in ("metrics", "logs")}
+            left = {kind: spool.pending_items(kind) for kind in KINDS}
             if isinstance(spool, MemorySpool):  # nothing can replay it: lost, so counted as dropped
                 for batch in spool.batches():
                     self._stats.drop(batch.kind, batch.count, "not sent before finish() and no spool file")
-                left = {"metrics": 0, "logs": 0}
+                left = zero_counts()
             try:
                 spool.close()
             except OSError:

@@ -39,6 +39,7 @@ import tempfile
 from typing import Deque, List, Optional, Tuple
 
 from .batching import Batch
+from .kinds import KIND
 
 try:
     import fcntl
@@ -227,7 +228,7 @@ class FileSpool:
                     try:
                         data = json.loads(line)
                         entry = _Entry(offset, len(line), str(data["kind"]), str(data["key"]), int(data["n"]))
-                        if entry.kind not in ("metrics", "logs") or line.find(_BODY_MARK) < 0:
+                        if entry.kind not in KIND or line.find(_BODY_MARK) < 0:
                             raise ValueError(entry.kind)
                     except (ValueError, KeyError, TypeError):
                         self.corrupt += 1

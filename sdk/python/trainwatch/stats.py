@@ -15,7 +15,8 @@ import threading
 import warnings
 from typing import Any, Dict, Optional
 
-KINDS = ("metrics", "logs")
+from .kinds import KIND, KINDS
+
 _MAX_REASONS = 50
 
 
@@ -70,7 +71,7 @@ class Stats:
                 self._reported.add(reason)
                 first = True
         if first:
-            what = "points" if kind == "metrics" else "log entries"
+            what = KIND[kind].noun
             report("trainwatch: job %s: dropped %d %s: %s%s (further drops for this reason are only counted "
                    "in stats())" % (self._job, items, what, reason, " (%s)" % detail if detail else ""))
 
@@ -85,7 +86,7 @@ class Stats:
             first = "dead letter" not in self._reported
             self._reported.add("dead letter")
         if first:
-            what = "points" if kind == "metrics" else "log entries"
+            what = KIND[kind].noun
             report("trainwatch: job %s: the server refused a batch of %d %s for good (%s); it was set aside in %s "
                    "and later batches go on (further batches set aside are only counted in stats())"
                    % (self._job, items, what, reason, path))

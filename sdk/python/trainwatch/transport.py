@@ -23,9 +23,7 @@ import urllib.request
 from typing import Optional
 
 from .batching import Batch
-
-#: The path of each kind under the base URL.
-PATHS = {"metrics": "metrics", "logs": "logs"}
+from .kinds import KIND
 
 SENT, RETRY, REJECT = "sent", "retry", "reject"
 
@@ -156,7 +154,7 @@ class HttpTransport:
         self.base_url = base_url.rstrip("/")
         self.job_id = str(job_id)
         job = urllib.parse.quote(self.job_id, safe="")
-        self._urls = {kind: "%s/api/v1/training/jobs/%s/%s" % (self.base_url, job, path) for kind, path in PATHS.items()}
+        self._urls = {kind: "%s/api/v1/training/jobs/%s/%s" % (self.base_url, job, path) for kind, path in ((k, v.path) for k, v in KIND.items())}
         self._headers = {"Content-Type": "application/json", "Accept": "application/json", "User-Agent": user_agent}
         if token:
             self._headers["Authorization"] = "Bearer " + token

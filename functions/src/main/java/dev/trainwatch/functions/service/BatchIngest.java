@@ -2,6 +2,7 @@ package dev.trainwatch.functions.service;
 
 import dev.trainwatch.functions.domain.JobStatus;
 import dev.trainwatch.functions.domain.Observation;
+import dev.trainwatch.functions.event.EventType;
 import dev.trainwatch.functions.repository.BatchResult;
 import dev.trainwatch.functions.repository.JobStateRepository;
 import io.smallrye.mutiny.Uni;
@@ -11,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /**
@@ -53,7 +53,7 @@ public class BatchIngest {
    *
    * @param evidence why a pending job counts as running, for its status message
    * @param store stores the batch under the key
-   * @param render renders one stored item as its event, given its seq
+   * @param type the items' event type, which renders them
    * @return true when the key was used before, so nothing was stored or published now
    */
   public <T> Uni<Boolean> ingest(
@@ -61,7 +61,7 @@ public class BatchIngest {
       List<T> items,
       String evidence,
       Supplier<Uni<BatchResult>> store,
-      BiFunction<Long, T, String> render) {
+      EventType<T> type) {
     return markRunning(jobId, evidence)
         .flatMap(ready -> store.get())
         .flatMap(
@@ -72,7 +72,7 @@ public class BatchIngest {
               if (result.duplicate()) {
                 return Uni.createFrom().item(true);
               }
-              return feed.publishBatch(jobId, result.stored(), items, render).replaceWith(false);
+              return feed.publishBatch(jobId, result.stored(), items, type).replaceWith(false);
             });
   }
 

@@ -1,6 +1,7 @@
 package dev.trainwatch.functions.service;
 
 import dev.trainwatch.functions.event.EventPublisher;
+import dev.trainwatch.functions.event.EventType;
 import dev.trainwatch.functions.event.JobAddress;
 import dev.trainwatch.functions.event.OutboundEvent;
 import dev.trainwatch.functions.repository.StoredBatch;
@@ -11,7 +12,6 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BiFunction;
 
 /**
  * Publishes events that are already stored. Storing decides a request's answer; a publish that
@@ -36,11 +36,10 @@ public class EventFeed {
    * Renders {@code items}, stored as one batch from {@code stored.firstSeq()}, and publishes them.
    */
   public <T> Uni<Void> publishBatch(
-      long jobId, StoredBatch stored, List<T> items, BiFunction<Long, T, String> render) {
+      long jobId, StoredBatch stored, List<T> items, EventType<T> type) {
     List<OutboundEvent> events = new ArrayList<>(items.size());
     for (int i = 0; i < items.size(); i++) {
-      long seq = stored.firstSeq() + i;
-      events.add(new OutboundEvent(seq, render.apply(seq, items.get(i))));
+      events.add(type.render(jobId, stored.firstSeq() + i, items.get(i)));
     }
     return publish(new JobAddress(jobId, stored.sessionId(), stored.project()), events);
   }

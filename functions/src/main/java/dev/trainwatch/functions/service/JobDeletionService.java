@@ -1,9 +1,7 @@
 package dev.trainwatch.functions.service;
 
 import dev.trainwatch.functions.event.EventPublisher;
-import dev.trainwatch.functions.event.EventRenderer;
 import dev.trainwatch.functions.event.JobAddress;
-import dev.trainwatch.functions.event.OutboundEvent;
 import dev.trainwatch.functions.event.RedisJobKeys;
 import dev.trainwatch.functions.repository.DeletedJob;
 import dev.trainwatch.functions.repository.JobDeletionRepository;
@@ -27,13 +25,16 @@ public class JobDeletionService {
   private final ExecutionService execution;
   private final EventPublisher publisher;
   private final RedisJobKeys keys;
+  private final JobDeletedEventType type;
 
   public JobDeletionService(
       JobStateRepository states,
       JobDeletionRepository deletions,
       ExecutionService execution,
       EventPublisher publisher,
-      RedisJobKeys keys) {
+      RedisJobKeys keys,
+      JobDeletedEventType type) {
+    this.type = type;
     this.states = states;
     this.deletions = deletions;
     this.execution = execution;
@@ -81,10 +82,6 @@ public class JobDeletionService {
   private Uni<Void> tellFollowers(DeletedJob deleted) {
     return publisher.publish(
         new JobAddress(deleted.jobId(), deleted.sessionId(), deleted.project()),
-        List.of(
-            new OutboundEvent(
-                deleted.finalSeq(),
-                EventRenderer.jobDeleted(
-                    deleted.jobId(), deleted.finalSeq(), deleted.deletedAt()))));
+        List.of(type.render(deleted.jobId(), deleted.finalSeq(), deleted.deletedAt())));
   }
 }

@@ -4,8 +4,6 @@ import dev.trainwatch.functions.config.TrainwatchConfig;
 import dev.trainwatch.functions.domain.LogEntry;
 import dev.trainwatch.functions.domain.LogLine;
 import dev.trainwatch.functions.domain.LogLineParser;
-import dev.trainwatch.functions.domain.SequencedLog;
-import dev.trainwatch.functions.event.EventRenderer;
 import dev.trainwatch.functions.repository.HeldTracebackRepository;
 import dev.trainwatch.functions.repository.HeldTracebackRepository.HeldTraceback;
 import dev.trainwatch.functions.repository.JobStateRepository;
@@ -35,6 +33,7 @@ public class LogIngestService {
 
   private final LogRepository repository;
   private final BatchIngest ingest;
+  private final LogEventType type;
   private final HeldTracebackRepository held;
   private final JobStateRepository states;
   private final Duration hold;
@@ -43,12 +42,14 @@ public class LogIngestService {
   public LogIngestService(
       LogRepository repository,
       BatchIngest ingest,
+      LogEventType type,
       HeldTracebackRepository held,
       JobStateRepository states,
       TrainwatchConfig config,
       MeterRegistry registry) {
     this.repository = repository;
     this.ingest = ingest;
+    this.type = type;
     this.held = held;
     this.states = states;
     this.hold = config.logs().tracebackHold();
@@ -72,7 +73,7 @@ public class LogIngestService {
             entries,
             "reported its first log line",
             () -> repository.insert(jobId, entries, idempotencyKey),
-            (seq, entry) -> EventRenderer.log(jobId, new SequencedLog(seq, entry)))
+            type)
         .invoke(
             duplicate -> {
               if (!duplicate) {

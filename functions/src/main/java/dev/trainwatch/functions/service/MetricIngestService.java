@@ -2,7 +2,6 @@ package dev.trainwatch.functions.service;
 
 import dev.trainwatch.functions.domain.MetricPoint;
 import dev.trainwatch.functions.domain.SequencedPoint;
-import dev.trainwatch.functions.event.EventRenderer;
 import dev.trainwatch.functions.repository.MetricRepository;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -21,10 +20,16 @@ public class MetricIngestService {
   private final MetricRepository repository;
   private final JobService jobs;
   private final BatchIngest ingest;
+  private final MetricsEventType type;
   private final Counter pointsStored;
 
   public MetricIngestService(
-      MetricRepository repository, JobService jobs, BatchIngest ingest, MeterRegistry registry) {
+      MetricRepository repository,
+      JobService jobs,
+      BatchIngest ingest,
+      MetricsEventType type,
+      MeterRegistry registry) {
+    this.type = type;
     this.repository = repository;
     this.jobs = jobs;
     this.ingest = ingest;
@@ -45,7 +50,7 @@ public class MetricIngestService {
             points,
             "reported its first metric",
             () -> repository.insert(jobId, points, idempotencyKey),
-            (seq, point) -> EventRenderer.metrics(jobId, new SequencedPoint(seq, point)))
+            type)
         .invoke(
             duplicate -> {
               if (!duplicate) {

@@ -6,9 +6,7 @@ import dev.trainwatch.functions.domain.JobRef;
 import dev.trainwatch.functions.domain.JobStatus;
 import dev.trainwatch.functions.domain.Observation;
 import dev.trainwatch.functions.domain.StatusChange;
-import dev.trainwatch.functions.event.EventRenderer;
 import dev.trainwatch.functions.event.JobAddress;
-import dev.trainwatch.functions.event.OutboundEvent;
 import dev.trainwatch.functions.repository.JobStateRepository;
 import dev.trainwatch.functions.repository.LogRepository;
 import io.quarkus.logging.Log;
@@ -28,6 +26,7 @@ public class StatusService {
   private final JobStateRepository states;
   private final LogRepository logs;
   private final EventFeed feed;
+  private final StatusChangeEventType type;
   private final JobGauges gauges;
   private final int tailLines;
 
@@ -35,11 +34,13 @@ public class StatusService {
       JobStateRepository states,
       LogRepository logs,
       EventFeed feed,
+      StatusChangeEventType type,
       JobGauges gauges,
       TrainwatchConfig config) {
     this.states = states;
     this.logs = logs;
     this.feed = feed;
+    this.type = type;
     this.gauges = gauges;
     this.tailLines = config.logs().failureTailLines();
   }
@@ -110,11 +111,9 @@ public class StatusService {
                   reason == null ? "" : " (" + reason + ")");
               StatusChange change =
                   new StatusChange(stored.seq(), from, to, reason, message, stored.at());
-              OutboundEvent event =
-                  new OutboundEvent(stored.seq(), EventRenderer.statusChange(job.id(), change));
               return feed.publish(
                       new JobAddress(job.id(), stored.sessionId(), stored.project()),
-                      List.of(event))
+                      List.of(type.render(job.id(), stored.seq(), change)))
                   .replaceWith(to);
             });
   }
