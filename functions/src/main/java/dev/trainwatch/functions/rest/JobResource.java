@@ -28,6 +28,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.jboss.resteasy.reactive.ResponseStatus;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
@@ -90,7 +95,17 @@ public class JobResource {
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
   @ResponseStatus(201)
-  public Uni<JobView> submit(RoutingContext raw) throws JsonProcessingException {
+  @RequestBody(
+      required = true,
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema =
+                  @Schema(
+                      type = SchemaType.OBJECT,
+                      description = "A job: docs/protocol.md, \"Submitting a job\"")))
+  public Uni<JobView> submit(@Parameter(hidden = true) RoutingContext raw)
+      throws JsonProcessingException {
     access.requireApi();
     JsonNode body = json.read(raw);
     JsonFields.requireObject(body, "the job", FIELDS);

@@ -19,6 +19,10 @@ import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
@@ -59,8 +63,16 @@ public class LogResource {
   /** One entry or a batch {@code {"logs":[...]}}; stored whole or not at all, once per key. */
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
+  @RequestBody(
+      required = true,
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(ref = "./schemas/logs-request.json")))
   public Uni<Map<String, Object>> report(
-      @RestPath String id, @RestHeader("Idempotency-Key") String key, RoutingContext body)
+      @RestPath String id,
+      @RestHeader("Idempotency-Key") String key,
+      @Parameter(hidden = true) RoutingContext body)
       throws JsonProcessingException {
     long jobId = Params.jobId(id);
     List<LogLine> lines = LogEntryParser.parse(json.read(body), Instant.now());

@@ -20,6 +20,10 @@ import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
@@ -59,8 +63,16 @@ public class MetricResource {
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
   @Timed(value = "trainwatch.ingest.requests", description = "Metric ingest requests")
+  @RequestBody(
+      required = true,
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(ref = "./schemas/metrics-request.json")))
   public Uni<Map<String, Object>> report(
-      @RestPath String id, @RestHeader("Idempotency-Key") String key, RoutingContext body)
+      @RestPath String id,
+      @RestHeader("Idempotency-Key") String key,
+      @Parameter(hidden = true) RoutingContext body)
       throws JsonProcessingException {
     long jobId = Params.jobId(id);
     List<MetricPoint> points = parser.parse(json.read(body), Instant.now());

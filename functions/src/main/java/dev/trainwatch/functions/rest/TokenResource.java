@@ -19,6 +19,11 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 
 /**
  * Revokes a token before it expires: {@code POST /api/v1/auth/revoke} with {@code {"token":
@@ -46,7 +51,17 @@ public class TokenResource {
   /** Answers {@code {"revoked": jti, "expires_at": ...}}; 400 for a token that is not ours. */
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
-  public Uni<Map<String, Object>> revoke(RoutingContext raw) throws JsonProcessingException {
+  @RequestBody(
+      required = true,
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema =
+                  @Schema(
+                      type = SchemaType.OBJECT,
+                      description = "{\"token\": \"...\"}: docs/protocol.md, \"Tokens\"")))
+  public Uni<Map<String, Object>> revoke(@Parameter(hidden = true) RoutingContext raw)
+      throws JsonProcessingException {
     JsonNode body = json.read(raw);
     JsonFields.requireObject(body, "the revocation", Set.of("token"));
     String text = JsonFields.requireText(body, "token", 16_384);
