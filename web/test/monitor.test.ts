@@ -131,6 +131,19 @@ describe('TrainingMonitorConnection and deleted jobs', () => {
   const notFound = Object.assign(new Error('no such job'), { status: 404 });
   const isGone = (error: unknown) => (error as { status?: number }).status === 404;
 
+  it('delivers an event of a type it does not know, in order, and never takes it for a gap', () => {
+    const events: string[] = [];
+    const fetchSince = vi.fn(async () => []);
+    const { socket } = connect({ jobId: 1, fetchSince, onEvent: (e) => events.push(e.type === 'other' ? `other(${e.name}):${e.seq}` : `${e.type}:${e.seq}`) });
+    socket().accept();
+    socket().receive({ type: 'training_log', job_id: 1, seq: 1, log: { message: 'm', level: 'INFO', timestamp: 't' } });
+    socket().receive({ type: 'pod_event', job_id: 1, seq: 2, reason: 'Pulled' });
+    socket().receive({ type: 'training_log', job_id: 1, seq: 3, log: { message: 'n', level: 'INFO', timestamp: 't' } });
+    socket().receive({ type: 'pod_event', job_id: 1, seq: 2, reason: 'Pulled' }); // a repeat: dropped
+    expect(events).toEqual(['training_log:1', 'other(pod_event):2', 'training_log:3']);
+    expect(fetchSince).not.toHaveBeenCalled();
+  });
+
   it("closes for good at its job's training_job_deleted, without GET /events", () => {
     const events: string[] = [];
     const fetchSince = vi.fn(async () => []);

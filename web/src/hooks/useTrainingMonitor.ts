@@ -16,6 +16,7 @@ import type {
   MetricsUpdate,
   ServerMessage,
   StatusChangeEvent,
+  TrainingEvent,
 } from '../lib/types';
 
 export interface UseTrainingMonitorOptions {
@@ -32,6 +33,11 @@ export interface UseTrainingMonitorOptions {
    * nothing more comes for it. A job socket then closes for good (`connectionState` becomes `closed`).
    */
   onJobDeleted?: (jobId: number, event: JobDeletedEvent | null) => void;
+  /**
+   * Every event, of every type, after the callback of its type above (if any): exactly once, in seq order per
+   * job. Types this client does not know arrive as `{type: 'other', name, data}` (see `OtherEvent`).
+   */
+  onEvent?: (event: TrainingEvent) => void;
   /** The relay confirmed the subscription; `reconnected` is true after a lost connection came back. */
   onConnected?: (reconnected: boolean) => void;
   /**
@@ -110,6 +116,7 @@ export function useTrainingMonitor(options: UseTrainingMonitorOptions): UseTrain
             callbacks.onJobDeleted?.(event.job_id, event);
             break;
         }
+        callbacks.onEvent?.(event);
       },
     });
     setConnectionState('connecting');

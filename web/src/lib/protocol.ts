@@ -85,18 +85,16 @@ export function parseEvent(data: unknown): TrainingEvent | null {
     case 'training_job_deleted':
       return { type: 'training_job_deleted', ...base, timestamp: String(data.timestamp ?? '') };
     default:
-      return null;
+      // A type added after this client was built: every event carries job_id and seq, so it is still one.
+      return typeof data.type === 'string' && data.type !== ''
+        ? { type: 'other', ...base, name: data.type, data }
+        : null;
   }
 }
 
-/** The event types that carry a job's `seq` and go through the sequencer. */
+/** Whether a message is a job's event (it carries the job's `seq`, so it goes through the sequencer). */
 export function isTrainingEvent(message: ServerMessage): message is TrainingEvent {
-  return (
-    message.type === 'training_metrics' ||
-    message.type === 'training_log' ||
-    message.type === 'training_status_change' ||
-    message.type === 'training_job_deleted'
-  );
+  return 'seq' in message;
 }
 
 /** A frame from the relay, or null when it is not JSON or not a message this client knows. */

@@ -112,7 +112,20 @@ export interface JobDeletedEvent {
   timestamp: string;
 }
 
-export type TrainingEvent = StatusChangeEvent | MetricsEvent | LogEvent | JobDeletedEvent;
+/**
+ * An event of a type this client does not know (one added to the protocol after it was built), as it came:
+ * `name` is its `type`, `data` the whole message. It goes through the sequencer like any other event, so it is
+ * delivered exactly once and in order and never looks like a gap, and reaches `onEvent`.
+ */
+export interface OtherEvent {
+  type: 'other';
+  job_id: number;
+  seq: number;
+  name: string;
+  data: Record<string, unknown>;
+}
+
+export type TrainingEvent = StatusChangeEvent | MetricsEvent | LogEvent | JobDeletedEvent | OtherEvent;
 
 export type ServerMessage =
   | { type: 'connected'; message: string; timestamp: string }
