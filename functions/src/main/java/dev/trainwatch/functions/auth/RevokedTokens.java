@@ -1,5 +1,6 @@
 package dev.trainwatch.functions.auth;
 
+import dev.trainwatch.functions.config.RedisNames;
 import dev.trainwatch.functions.config.TrainwatchConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
@@ -21,11 +22,11 @@ public class RevokedTokens {
   private static final long SKEW_SECONDS = 60;
 
   private final RedisAPI redis;
-  private final String prefix;
+  private final RedisNames names;
 
   public RevokedTokens(RedisAPI redis, TrainwatchConfig config) {
     this.redis = redis;
-    this.prefix = config.events().keyPrefix();
+    this.names = RedisNames.of(config);
   }
 
   /** Whether the token with id {@code jti}, or its parent (null for none), was revoked. */
@@ -44,7 +45,7 @@ public class RevokedTokens {
         .flatMap(
             stored ->
                 redis.publish(
-                    prefix + ":revocations",
+                    names.revocations(),
                     new JsonObject()
                         .put("jti", jti)
                         .put("exp", expiresAt.getEpochSecond())
@@ -53,6 +54,6 @@ public class RevokedTokens {
   }
 
   private String key(String jti) {
-    return prefix + ":revoked:" + jti;
+    return names.revoked(jti);
   }
 }

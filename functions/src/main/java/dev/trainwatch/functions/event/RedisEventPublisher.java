@@ -1,5 +1,6 @@
 package dev.trainwatch.functions.event;
 
+import dev.trainwatch.functions.config.RedisNames;
 import dev.trainwatch.functions.config.TrainwatchConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -33,6 +34,7 @@ public class RedisEventPublisher implements EventPublisher {
   private final RedisAPI redis;
   private final StoredEventSource stored;
   private final TrainwatchConfig.Events config;
+  private final RedisNames names;
   private final Counter published;
   private volatile String scriptSha;
 
@@ -41,6 +43,7 @@ public class RedisEventPublisher implements EventPublisher {
     this.redis = redis;
     this.stored = stored;
     this.config = config.events();
+    this.names = RedisNames.of(config);
     this.published =
         Counter.builder("trainwatch.events.published")
             .description("Events appended to a job's history and published")
@@ -85,16 +88,12 @@ public class RedisEventPublisher implements EventPublisher {
   }
 
   private Uni<Response> run(JobAddress job, List<OutboundEvent> events, boolean acrossGap) {
-    String prefix = config.keyPrefix();
     List<String> args = new ArrayList<>(8 + 2 * events.size());
     args.add(null); // the script's SHA, filled in below
     args.add("1");
-    args.add(prefix + ":job:" + job.jobId() + ":history");
-    args.add(prefix + ":job:" + job.jobId());
-    args.add(
-        job.sessionId() == null
-            ? ""
-            : prefix + ":session:" + job.project() + ":" + job.sessionId());
+    args.add(names.history(job.jobId()));
+    args.add(names.jobChannel(job.jobId()));
+    args.add(job.sessionId() == null ? "" : names.sessionChannel(job.project(), job.sessionId()));
     args.add(Integer.toString(config.historyLength()));
     args.add(Long.toString(Math.max(1, config.historyTtl().toSeconds())));
     args.add(acrossGap ? "1" : "0");

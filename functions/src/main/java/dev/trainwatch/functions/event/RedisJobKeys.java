@@ -1,5 +1,6 @@
 package dev.trainwatch.functions.event;
 
+import dev.trainwatch.functions.config.RedisNames;
 import dev.trainwatch.functions.config.TrainwatchConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.RedisAPI;
@@ -19,11 +20,11 @@ import java.util.List;
 public class RedisJobKeys {
 
   private final RedisAPI redis;
-  private final String prefix;
+  private final RedisNames names;
 
   public RedisJobKeys(RedisAPI redis, TrainwatchConfig config) {
     this.redis = redis;
-    this.prefix = config.events().keyPrefix();
+    this.names = RedisNames.of(config);
   }
 
   /** How long the history of a deleted job keeps its last event. */
@@ -31,12 +32,12 @@ public class RedisJobKeys {
 
   /** Removes the job's keys but its history's last event; done when none is left. */
   public Uni<Void> forget(long jobId) {
-    String history = prefix + ":job:" + jobId + ":history";
+    String history = names.history(jobId);
     return redis
         .xtrim(List.of(history, "MAXLEN", "1"))
         .chain(() -> redis.expire(List.of(history, DELETED_HISTORY_SECONDS)))
-        .chain(() -> scan(null, "0", prefix + ":job:" + jobId + ":*", history))
-        .chain(() -> scan(prefix + ":tracebacks", "0", jobId + ":*", null));
+        .chain(() -> scan(null, "0", names.jobKeys(jobId), history))
+        .chain(() -> scan(names.tracebacks(), "0", jobId + ":*", null));
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.trainwatch.functions.executor;
 
+import dev.trainwatch.functions.config.RedisNames;
 import dev.trainwatch.functions.config.TrainwatchConfig;
 import dev.trainwatch.functions.domain.LogEntry;
 import dev.trainwatch.functions.domain.LogLevel;
@@ -35,7 +36,7 @@ public class PodLogReader {
   private final KubernetesClient client;
   private final ValueCommands<String, String> cursors;
   private final String namespace;
-  private final String keyPrefix;
+  private final RedisNames names;
   private final HeldTracebackRepository held;
   private final Duration hold;
 
@@ -49,7 +50,7 @@ public class PodLogReader {
     this.held = held;
     this.hold = config.logs().tracebackHold();
     this.namespace = config.kubernetes().namespace();
-    this.keyPrefix = config.events().keyPrefix();
+    this.names = RedisNames.of(config);
   }
 
   /** Up to {@code most} new entries of the job's pods (oldest pods first), parsed into levels. */
@@ -80,7 +81,7 @@ public class PodLogReader {
 
   private List<LogEntry> readPod(long jobId, Pod of) {
     String pod = of.getMetadata().getName();
-    String key = keyPrefix + ":job:" + jobId + ":logcursor:" + pod;
+    String key = names.logCursor(jobId, pod);
     Cursor cursor = Cursor.parse(cursors.get(key));
     String text;
     try {

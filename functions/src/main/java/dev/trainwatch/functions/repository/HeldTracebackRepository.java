@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trainwatch.functions.config.RedisNames;
 import dev.trainwatch.functions.config.TrainwatchConfig;
 import dev.trainwatch.functions.domain.LogEntry;
 import dev.trainwatch.functions.domain.LogLineParser;
@@ -74,12 +75,12 @@ public class HeldTracebackRepository {
 
   private final RedisAPI redis;
   private final ObjectMapper json;
-  private final String prefix;
+  private final RedisNames names;
 
   public HeldTracebackRepository(RedisAPI redis, ObjectMapper json, TrainwatchConfig config) {
     this.redis = redis;
     this.json = json;
-    this.prefix = config.events().keyPrefix();
+    this.names = RedisNames.of(config);
   }
 
   /** Takes the traceback held for {@code source} of a job; null when none is. */
@@ -184,11 +185,11 @@ public class HeldTracebackRepository {
   }
 
   private String key(long jobId, String source) {
-    return prefix + ":job:" + jobId + ":traceback:" + source;
+    return names.traceback(jobId, source);
   }
 
   private String index() {
-    return prefix + ":tracebacks";
+    return names.tracebacks();
   }
 
   private static String member(long jobId, String source) {

@@ -1,5 +1,6 @@
 package dev.trainwatch.relay.auth;
 
+import dev.trainwatch.relay.config.RedisNames;
 import dev.trainwatch.relay.config.RelayConfig;
 import dev.trainwatch.relay.history.EventId;
 import dev.trainwatch.relay.subscription.Follower;
@@ -29,17 +30,17 @@ import java.util.function.Consumer;
 public class RevokedTokens implements Follower {
 
   private final RedisAPI redis;
-  private final String prefix;
+  private final RedisNames names;
   private final Map<String, Long> expiries = new ConcurrentHashMap<>();
   private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
 
   public RevokedTokens(RedisAPI redis, RelayConfig config) {
     this.redis = redis;
-    this.prefix = config.keyPrefix();
+    this.names = RedisNames.of(config);
   }
 
   void follow(@Observes StartupEvent event, SubscriptionRegistry registry) {
-    registry.add(prefix + ":revocations", this);
+    registry.add(names.revocations(), this);
   }
 
   /** Whether the token with id {@code jti} was revoked. */
@@ -95,7 +96,7 @@ public class RevokedTokens implements Follower {
 
   private void scan(String cursor) {
     redis
-        .scan(List.of(cursor, "MATCH", prefix + ":revoked:*", "COUNT", "500"))
+        .scan(List.of(cursor, "MATCH", names.revoked("*"), "COUNT", "500"))
         .subscribe()
         .with(
             page -> {
@@ -108,7 +109,7 @@ public class RevokedTokens implements Follower {
                     .with(
                         value ->
                             add(
-                                name.substring(prefix.length() + ":revoked:".length()),
+                                names.revokedJti(name),
                                 value == null ? Long.MAX_VALUE : value.toLong()),
                         e -> Log.debugf("Revocation %s not read: %s", name, e.getMessage()));
               }

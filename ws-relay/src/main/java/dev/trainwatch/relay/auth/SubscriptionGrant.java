@@ -1,5 +1,7 @@
 package dev.trainwatch.relay.auth;
 
+import dev.trainwatch.relay.config.RedisNames;
+
 /**
  * What one subscription token lets a socket follow, and until when: one job, or one session of one
  * project (a session token covers the session's channel, not its jobs' own channels). Sessions are
@@ -28,13 +30,8 @@ public record SubscriptionGrant(
     return this.kind.equals(kind) && this.id == id;
   }
 
-  /**
-   * The Redis channel this grant's events are published on: {@code <prefix>:job:<id>} or {@code
-   * <prefix>:session:<project>:<id>}, as the functions' publisher names them.
-   */
-  public String channel(String keyPrefix) {
-    return project == null
-        ? keyPrefix + ":" + kind + ":" + id
-        : keyPrefix + ":" + kind + ":" + project + ":" + id;
+  /** The Redis channel this grant's events are published on. */
+  public String channel(RedisNames names) {
+    return project == null ? names.jobChannel(id) : names.sessionChannel(project, id);
   }
 }

@@ -1,5 +1,6 @@
 package dev.trainwatch.relay.history;
 
+import dev.trainwatch.relay.config.RedisNames;
 import dev.trainwatch.relay.config.RelayConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.RedisAPI;
@@ -17,16 +18,16 @@ import java.util.concurrent.CompletionStage;
 public class RedisEventHistory implements EventHistory {
 
   private final RedisAPI redis;
-  private final String keyPrefix;
+  private final RedisNames names;
 
   public RedisEventHistory(RedisAPI redis, RelayConfig config) {
     this.redis = redis;
-    this.keyPrefix = config.keyPrefix();
+    this.names = RedisNames.of(config);
   }
 
   @Override
   public CompletionStage<HistoryRange> after(long jobId, long since) {
-    String key = keyPrefix + ":job:" + jobId + ":history";
+    String key = names.history(jobId);
     return redis
         .xrange(List.of(key, "0-" + (since + 1), "+"))
         .flatMap(

@@ -4,6 +4,7 @@ import dev.trainwatch.relay.auth.RevokedTokens;
 import dev.trainwatch.relay.auth.SubscriptionGrant;
 import dev.trainwatch.relay.auth.SubscriptionTokenVerifier;
 import dev.trainwatch.relay.auth.TokenRefusedException;
+import dev.trainwatch.relay.config.RedisNames;
 import dev.trainwatch.relay.config.RelayConfig;
 import dev.trainwatch.relay.history.EventHistory;
 import dev.trainwatch.relay.metrics.RelayMetrics;
@@ -84,6 +85,7 @@ public class RelayEndpoint {
   private final RelayMetrics metrics;
   private final EventHistory history;
   private final RelayConfig config;
+  private final RedisNames names;
   private final SubscriptionTokenVerifier tokens;
   private final Vertx vertx;
   private final SlowSocketCutter cutter;
@@ -110,6 +112,7 @@ public class RelayEndpoint {
     this.metrics = metrics;
     this.history = history;
     this.config = config;
+    this.names = RedisNames.of(config);
     revoked.onRevoked(this::closeHolders);
     vertx.setPeriodic(EXPIRY_CHECK_MILLIS, timer -> closeExpired());
   }
@@ -139,7 +142,7 @@ public class RelayEndpoint {
       if (grants.dropExpired(now)
           && (grants.isEmpty()
               || follower.channels().stream()
-                  .anyMatch(channel -> !grants.coversChannel(channel, config.keyPrefix())))) {
+                  .anyMatch(channel -> !grants.coversChannel(channel, names)))) {
         refuse(
             session,
             TOKEN_EXPIRED,
@@ -253,7 +256,7 @@ public class RelayEndpoint {
     } else if (frame instanceof ClientFrame.Unsubscribe unsubscribe) {
       grants
           .covering(unsubscribe.target())
-          .map(grant -> grant.channel(config.keyPrefix()))
+          .map(grant -> grant.channel(names))
           .filter(follower::follows)
           .ifPresent(
               channel -> {
@@ -289,7 +292,7 @@ public class RelayEndpoint {
 
   private void follow(
       SocketFollower follower, SubscriptionGrant grant, FollowTarget target, Long since) {
-    String channel = grant.channel(config.keyPrefix());
+    String channel = grant.channel(names);
     if (follower.follows(channel)) {
       if (since != null) {
         follower.resume(target.id(), since);

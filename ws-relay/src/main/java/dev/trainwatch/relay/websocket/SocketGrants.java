@@ -1,6 +1,7 @@
 package dev.trainwatch.relay.websocket;
 
 import dev.trainwatch.relay.auth.SubscriptionGrant;
+import dev.trainwatch.relay.config.RedisNames;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -69,9 +70,9 @@ final class SocketGrants {
     return grants.stream().anyMatch(grant -> grant.endedBy(jti));
   }
 
-  /** Whether some grant publishes on {@code channel} (keys prefixed with {@code keyPrefix}). */
-  boolean coversChannel(String channel, String keyPrefix) {
-    return grants.stream().anyMatch(grant -> grant.channel(keyPrefix).equals(channel));
+  /** Whether some grant publishes on {@code channel}. */
+  boolean coversChannel(String channel, RedisNames names) {
+    return grants.stream().anyMatch(grant -> grant.channel(names).equals(channel));
   }
 
   /** The first grant of this socket that covers {@code target}, if any. */

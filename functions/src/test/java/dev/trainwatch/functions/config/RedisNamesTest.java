@@ -1,0 +1,37 @@
+package dev.trainwatch.functions.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Unit: the functions name every Redis key and channel as docs/redis-names.json pins them. */
+class RedisNamesTest {
+
+  @Test
+  void everyNameIsThePinnedOne() throws IOException {
+    JsonObject golden = new JsonObject(Files.readString(Path.of("..", "docs", "redis-names.json")));
+    JsonObject in = golden.getJsonObject("inputs");
+    RedisNames names = new RedisNames(in.getString("prefix"));
+    long job = in.getLong("job_id");
+
+    Map<String, Object> built = new LinkedHashMap<>();
+    built.put("job_channel", names.jobChannel(job));
+    built.put(
+        "session_channel", names.sessionChannel(in.getString("project"), in.getLong("session_id")));
+    built.put("history", names.history(job));
+    built.put("job_keys", names.jobKeys(job));
+    built.put("log_cursor", names.logCursor(job, in.getString("pod")));
+    built.put("traceback", names.traceback(job, in.getString("source")));
+    built.put("tracebacks", names.tracebacks());
+    built.put("revoked", names.revoked(in.getString("jti")));
+    built.put("revocations", names.revocations());
+
+    assertThat(built).isEqualTo(golden.getJsonObject("names").getMap());
+  }
+}
