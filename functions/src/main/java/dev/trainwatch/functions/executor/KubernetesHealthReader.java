@@ -30,7 +30,7 @@ public class KubernetesHealthReader {
    * @param permissions each permission asked and whether it is granted
    * @param error what went wrong, or null
    */
-  @RegisterForReflection // answered through a Response, so Quarkus cannot see it is serialised
+  @RegisterForReflection
   public record KubernetesHealth(
       boolean healthy,
       boolean reachable,

@@ -6,6 +6,7 @@ import dev.trainwatch.functions.service.StatusSweepService;
 import io.quarkus.funqy.Funq;
 import io.quarkus.funqy.knative.events.CloudEventMapping;
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.Map;
 
 /**
@@ -22,10 +23,12 @@ public class JobEventFunction {
 
   /** The part of a Kubernetes object this function reads: its labels. */
   @JsonIgnoreProperties(ignoreUnknown = true)
+  @RegisterForReflection
   public record LabelledObject(Metadata metadata) {}
 
   /** An object's metadata, as far as it is read here. */
   @JsonIgnoreProperties(ignoreUnknown = true)
+  @RegisterForReflection
   public record Metadata(Map<String, String> labels) {}
 
   private final StatusSweepService sweep;

@@ -1,5 +1,6 @@
 package dev.trainwatch.functions.rest;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
 
 /**
@@ -10,4 +11,5 @@ import java.util.List;
  * @param size the page size asked for
  * @param total how many jobs match the filters in all
  */
+@RegisterForReflection
 public record JobListView(List<JobView> jobs, int page, int size, long total) {}

@@ -9,6 +9,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /** The guide's {@code GET /api/v1/internal/k8s/health}: 200 when jobs can run, 503 otherwise. */
 @Path("/api/v1/internal/k8s/health")
@@ -26,6 +29,10 @@ public class KubernetesHealthResource {
   @GET
   @Blocking
   @Produces(MediaType.APPLICATION_JSON)
+  @APIResponse(
+      responseCode = "200",
+      description = "jobs can run (503, the same body: they cannot)",
+      content = @Content(schema = @Schema(implementation = KubernetesHealth.class)))
   public Response check() {
     access.requireApi();
     KubernetesHealth answer = health.check();

@@ -7,6 +7,7 @@ import dev.trainwatch.functions.domain.LogLine;
 import dev.trainwatch.functions.domain.SequencedLog;
 import dev.trainwatch.functions.repository.LogRepository;
 import dev.trainwatch.functions.service.LogIngestService;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
@@ -112,6 +113,7 @@ public class LogResource {
    *     or is empty
    */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @RegisterForReflection
   public record LogPageView(long jobId, List<LogView> logs, Long nextBefore) {
 
     static LogPageView of(long jobId, List<SequencedLog> entries) {
@@ -128,6 +130,7 @@ public class LogResource {
    * @param level DEBUG, INFO, WARNING or ERROR
    * @param timestamp when it was written
    */
+  @RegisterForReflection
   public record LogView(long seq, String message, String level, Instant timestamp) {
 
     static LogView of(SequencedLog log) {

@@ -8,6 +8,7 @@ import dev.trainwatch.functions.domain.SequencedPoint;
 import dev.trainwatch.functions.domain.StoredText;
 import dev.trainwatch.functions.service.MetricIngestService;
 import io.micrometer.core.annotation.Timed;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
@@ -114,6 +115,7 @@ public class MetricResource {
    * @param nextSince the seq to pass as {@code since} for the next page
    */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @RegisterForReflection
   public record MetricHistoryView(long jobId, List<PointView> points, long nextSince) {
 
     static MetricHistoryView of(long jobId, long since, List<SequencedPoint> points) {
@@ -131,6 +133,7 @@ public class MetricResource {
    * @param metrics metric name to value; NaN and infinities as strings
    * @param timestamp when it was measured
    */
+  @RegisterForReflection
   public record PointView(
       long seq, int epoch, Long step, Map<String, Double> metrics, Instant timestamp) {
 

@@ -3,6 +3,7 @@ package dev.trainwatch.functions.rest;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.trainwatch.functions.auth.TokenIssuer.IssuedToken;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;
 
 /**
@@ -12,6 +13,7 @@ import java.time.Instant;
  * @param expiresAt when the relay stops accepting it for new connections
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@RegisterForReflection
 public record SubscriptionTokenView(String token, Instant expiresAt) {
 
   static SubscriptionTokenView of(IssuedToken issued) {

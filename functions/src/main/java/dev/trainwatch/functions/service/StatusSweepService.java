@@ -11,6 +11,7 @@ import dev.trainwatch.functions.executor.JobExecutor;
 import dev.trainwatch.functions.repository.IngestKeyRepository;
 import dev.trainwatch.functions.repository.JobStateRepository;
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.List;
@@ -31,6 +32,7 @@ public class StatusSweepService {
    * @param changed jobs whose status this sweep changed
    * @param unreachable jobs whose executor could not tell
    */
+  @RegisterForReflection
   public record SweepResult(int checked, int changed, int unreachable) {}
 
   /** How long an ingest batch's idempotency key protects against a retry. */
