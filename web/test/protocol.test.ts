@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
 import { isFinalStatus, isTrainingEvent, laterStatus, metricValue, parseEvent, parseMessage } from '../src/lib/protocol';
 
 describe('parseMessage', () => {
@@ -30,7 +31,7 @@ describe('parseMessage', () => {
     expect(message.metrics.metrics.loss).toBeNaN();
     expect(message.metrics.metrics.grad).toBe(Infinity);
     expect(message.metrics.metrics.low).toBe(-Infinity);
-    // The guide's `metrics.loss` works too.
+    // The top-level `metrics.loss` works too.
     expect(message.metrics.accuracy).toBe(0.87);
   });
 
@@ -92,5 +93,32 @@ describe('status helpers', () => {
     expect(metricValue(0.5)).toBe(0.5);
     expect(metricValue('NaN')).toBeNaN();
     expect(metricValue('-Infinity')).toBe(-Infinity);
+  });
+});
+
+describe('the golden examples (docs/examples)', () => {
+  const dir = new URL('../../docs/examples/', import.meta.url);
+  const read = (name: string) => readFileSync(new URL(name, dir), 'utf8');
+  const names = readdirSync(dir);
+
+  it('parses every event example as its own type, with its job and seq', () => {
+    const events = names.filter((n) => n.startsWith('event-'));
+    expect(events.length).toBeGreaterThan(3);
+    for (const name of events) {
+      const raw = JSON.parse(read(name));
+      const event = parseMessage(read(name));
+      expect(event, name).not.toBeNull();
+      expect(event && isTrainingEvent(event) ? [event.type, event.job_id, event.seq] : null, name).toEqual([
+        raw.type,
+        raw.job_id,
+        raw.seq,
+      ]);
+    }
+  });
+
+  it('parses the relay frames it acts on', () => {
+    expect(parseMessage(read('relay-connected.json'))?.type).toBe('connected');
+    expect(parseMessage(read('relay-pong.json'))).toEqual({ type: 'pong' });
+    expect(parseMessage(read('relay-error.json'))?.type).toBe('error');
   });
 });
