@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-// The guide's hooks against a real WebSocket server and a real HTTP server (this test's own), in a DOM.
+// The hooks against a real WebSocket server and a real HTTP server (this test's own), in a DOM.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { useEffect } from 'react';
@@ -170,7 +170,7 @@ function monitor(options: UseTrainingMonitorOptions) {
 }
 
 describe('useTrainingMonitor', () => {
-  it('connects to the job socket and calls the guide callbacks', async () => {
+  it('connects to the job socket and calls the callbacks', async () => {
     const { result, seen, calls } = monitor({ jobId: 42 });
     await vi.waitFor(() => expect(result.current.isConnected).toBe(true));
     expect(backend.socketUrls).toEqual(['/api/v1/ws/training?job_id=42&token=sub-job-42']);

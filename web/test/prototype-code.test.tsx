@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
-// The integration guide's examples, as written there, against a real WebSocket server: code written against the
-// prototype's hooks works unchanged.
+// Code as users wrote it against the prototype's hooks and components (useTrainingMonitor's callbacks, the
+// job page's alerts), against a real WebSocket server: it works unchanged.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { useState } from 'react';
@@ -89,7 +89,7 @@ function SessionMonitor({ sessionId }: { sessionId: number }) {
   );
 }
 
-it("runs the guide's examples unchanged", async () => {
+it("runs the prototype's user code unchanged", async () => {
   const alert = vi.fn();
   vi.stubGlobal('alert', alert);
   const log = vi.spyOn(console, 'log').mockImplementation(() => {});

@@ -33,7 +33,7 @@ class FakeScalar:
 
 
 class MakePointsTest(unittest.TestCase):
-    def test_the_guides_point(self):
+    def test_a_single_point(self):
         points, problems = make_points(3, {"loss": 0.41, "accuracy": 0.87})
         self.assertEqual(problems, [])
         self.assertEqual(len(points), 1)

@@ -1,4 +1,4 @@
-// The guide's hook: one job from GET /jobs/{id}. `reload` fetches it again; `setJob` lets live events update it.
+// useTrainingJob: one job from GET /jobs/{id}. `reload` fetches it again; `setJob` lets live events update it.
 import { useCallback, useEffect, useState } from 'react';
 import { getJob } from '../lib/api';
 import type { TrainingJob } from '../lib/types';

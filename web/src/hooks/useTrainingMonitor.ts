@@ -1,4 +1,4 @@
-// The guide's hook: follow a job (or every job of a session) live. Callbacks see every event exactly once, in seq
+// useTrainingMonitor: follow a job (or every job of a session) live. Callbacks see every event exactly once, in seq
 // order per job: duplicates are dropped, gaps and reconnections are filled from GET /events (src/lib/sequencer.ts).
 // A deleted job is followed no further: onJobDeleted, and a job socket closes for good.
 import { useEffect, useRef, useState } from 'react';

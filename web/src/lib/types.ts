@@ -49,7 +49,7 @@ export interface NewJobRequest {
 /**
  * The `metrics` object of a training_metrics event. Metric values are numbers (the wire's "NaN", "Infinity" and
  * "-Infinity" strings already converted). Each metric is also readable at the top level (`update.loss`) when its
- * name does not clash with a field, so code written against the prototype's guide (`metrics.loss < 0.1`) works.
+ * name does not clash with a field, so `metrics.loss < 0.1` works as well as `metrics.metrics.loss < 0.1`.
  */
 export interface MetricsUpdate {
   epoch: number;

@@ -19,7 +19,10 @@ public final class TestJobs {
 
   private TestJobs() {}
 
-  /** The guide's example submission, with optional overrides (a null value removes the field). */
+  /**
+   * The example submission of docs/protocol.md, with optional overrides (a null value removes the
+   * field).
+   */
   public static Map<String, Object> body(Object... overrides) {
     Map<String, Object> body = new HashMap<>();
     body.put("model_name", "yolo11n");

@@ -10,8 +10,8 @@ import jakarta.inject.Singleton;
  * writes them as strings (Jackson's default).
  *
  * <p>This does not set snake_case globally: the same ObjectMapper reads AWS Lambda's API Gateway
- * events and Kubernetes objects, whose names are camelCase. Each view of ours that the guide shapes
- * in snake_case says so with {@code @JsonNaming}.
+ * events and Kubernetes objects, whose names are camelCase. Each view of ours whose fields are
+ * snake_case on the wire says so with {@code @JsonNaming}.
  */
 @Singleton
 public class JsonConfig implements ObjectMapperCustomizer {

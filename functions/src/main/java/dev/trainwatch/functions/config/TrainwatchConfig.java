@@ -239,7 +239,7 @@ public interface TrainwatchConfig {
     @WithDefault("true")
     boolean scheduled();
 
-    /** Time between scheduled sweeps (MONITOR_POLL_INTERVAL seconds, as in the guide). */
+    /** Time between scheduled sweeps (MONITOR_POLL_INTERVAL seconds). */
     @WithDefault("10s")
     Duration interval();
 

@@ -15,11 +15,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Builds the batch/v1 Job for a training job: named {@code training-job-{id}} (so the guide's
- * PromQL {@code pod=~"training-job-.*"} matches its pods), labelled with the job id, pods annotated
- * for Prometheus, and the trainer's environment. Its pods meet Pod Security's {@code restricted}
- * level: not root, no privilege escalation, no capabilities, the runtime's default seccomp profile,
- * and no service-account token. It does not talk to Kubernetes.
+ * Builds the batch/v1 Job for a training job: named {@code training-job-{id}} (so the PromQL {@code
+ * pod=~"training-job-.*"} of the dashboards matches its pods), labelled with the job id, pods
+ * annotated for Prometheus, and the trainer's environment. Its pods meet Pod Security's {@code
+ * restricted} level: not root, no privilege escalation, no capabilities, the runtime's default
+ * seccomp profile, and no service-account token. It does not talk to Kubernetes.
  */
 @ApplicationScoped
 public class KubernetesJobFactory {

@@ -2,9 +2,7 @@ package dev.trainwatch.functions.rest;
 
 import java.util.Map;
 
-/**
- * The answer to an ingest request: the guide's {"status":"ok"}, and "duplicate" for a repeated key.
- */
+/** The answer to an ingest request: {"status":"ok"}, and "duplicate" for a repeated key. */
 final class IngestAnswer {
 
   private static final Map<String, Object> OK = Map.of("status", "ok");

@@ -37,7 +37,7 @@ import org.jboss.resteasy.reactive.ResponseStatus;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 
-/** Submits, lists and shows training jobs: the guide's {@code /api/v1/training/jobs}. */
+/** Submits, lists and shows training jobs: {@code /api/v1/training/jobs}. */
 @Path("/api/v1/training/jobs")
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)

@@ -13,7 +13,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
-/** The guide's {@code GET /api/v1/internal/k8s/health}: 200 when jobs can run, 503 otherwise. */
+/** {@code GET /api/v1/internal/k8s/health}: 200 when jobs can run, 503 otherwise. */
 @Path("/api/v1/internal/k8s/health")
 @Authenticated
 public class KubernetesHealthResource {

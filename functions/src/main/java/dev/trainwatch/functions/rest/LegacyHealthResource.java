@@ -9,8 +9,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 /**
- * The guide's {@code GET /health}: the same checks and answer as {@code /q/health/ready}
- * (PostgreSQL and Redis), 200 when all are up and 503 otherwise.
+ * {@code GET /health}: the same checks and answer as {@code /q/health/ready} (PostgreSQL and
+ * Redis), 200 when all are up and 503 otherwise.
  */
 @Path("/health")
 public class LegacyHealthResource {

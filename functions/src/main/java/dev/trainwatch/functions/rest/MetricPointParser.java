@@ -14,9 +14,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads a metrics request: the guide's single point {@code {"epoch","metrics","timestamp","step"?}}
- * or a batch {@code {"points":[...]}}. Any bad point refuses the whole request, naming the point
- * and the field.
+ * Reads a metrics request: a single point {@code {"epoch","metrics","timestamp","step"?}} or a
+ * batch {@code {"points":[...]}}. Any bad point refuses the whole request, naming the point and the
+ * field.
  */
 @ApplicationScoped
 public class MetricPointParser {

@@ -58,8 +58,8 @@ public class MetricResource {
   }
 
   /**
-   * The guide's single point, or a batch {@code {"points":[...]}}; stored whole or not at all, and
-   * once per {@code Idempotency-Key}.
+   * A single point, or a batch {@code {"points":[...]}}; stored whole or not at all, and once per
+   * {@code Idempotency-Key}.
    */
   @POST
   @Consumes(MediaType.APPLICATION_JSON)

@@ -5,9 +5,9 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * Runs the sweep every {@code MONITOR_POLL_INTERVAL} seconds (default 10, as in the guide) when the
- * functions run outside a cluster; in Knative, a PingSource or CronJob triggers it instead and
- * {@code trainwatch.sweep.scheduled} is false. A sweep still running when the next is due is not
+ * Runs the sweep every {@code MONITOR_POLL_INTERVAL} seconds (default 10) when the functions run
+ * outside a cluster; in Knative, a PingSource or CronJob triggers it instead and {@code
+ * trainwatch.sweep.scheduled} is false. A sweep still running when the next is due is not
  * overlapped.
  */
 @ApplicationScoped

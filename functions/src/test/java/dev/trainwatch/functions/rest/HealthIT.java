@@ -12,7 +12,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
-/** Integration: health (the guide's /health and Quarkus's) and Prometheus metrics. */
+/** Integration: health (/health and Quarkus's /q/health) and Prometheus metrics. */
 @QuarkusTest
 class HealthIT {
 

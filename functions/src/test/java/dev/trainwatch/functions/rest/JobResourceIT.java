@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class JobResourceIT {
 
   @Test
-  void submitsTheGuidesExampleAndShowsItBack() {
+  void submitsTheExampleSubmissionAndShowsItBack() {
     long id =
         given()
             .contentType(ContentType.JSON)

@@ -8,9 +8,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/**
- * Integration: the guide's Kubernetes health check asks the API what the service account may do.
- */
+/** Integration: the Kubernetes health check asks the API what the service account may do. */
 @QuarkusTest
 class KubernetesHealthIT {
 

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class MetricIngestIT {
 
-  private static final String GUIDE_POINT =
+  private static final String SINGLE_POINT =
       "{\"epoch\":3,\"metrics\":{\"loss\":0.41,\"accuracy\":0.87},"
           + "\"timestamp\":\"2026-11-28T10:00:00\"}";
 
@@ -39,7 +39,7 @@ class MetricIngestIT {
   @Test
   void aFirstPointMovesThePendingJobToRunningThenIsStoredAndPublished() {
     long job = TestJobs.submit(null);
-    post(job, GUIDE_POINT).statusCode(200).body("status", equalTo("ok"));
+    post(job, SINGLE_POINT).statusCode(200).body("status", equalTo("ok"));
 
     List<String> feed = TestFeed.of(redis, job);
     assertThat(feed).hasSize(2);

@@ -23,7 +23,7 @@ class MetricPointParserTest {
   private final MetricPointParser parser = new MetricPointParser(config(3, 3));
 
   @Test
-  void readsTheGuidesSinglePointWithANaiveTimestampAsUtc() throws Exception {
+  void readsASinglePointWithANaiveTimestampAsUtc() throws Exception {
     List<MetricPoint> points =
         parse(
             "{\"epoch\":3,\"metrics\":{\"loss\":0.41,\"accuracy\":0.87},"
