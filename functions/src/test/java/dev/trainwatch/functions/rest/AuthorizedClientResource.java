@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * Every integration test's requests carry an API token that grants every project, unless a test
- * sends an Authorization header of its own. AuthIT covers the refusals.
+ * sends an Authorization header of its own. AuthIntegrationTest covers the refusals.
  */
 public class AuthorizedClientResource implements QuarkusTestResourceLifecycleManager {
 
