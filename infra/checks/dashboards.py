@@ -5,7 +5,7 @@
       Each dashboard JSON parses; uid, title and the files the kustomization packs agree; every data source
       reference (panel and query) names a data source provisioned in infra/base/monitoring/grafana/
       datasources.yaml, with its type; every variable a query uses is defined (or one of Grafana's built-ins);
-      Training Jobs Monitoring has the uid and the job_id variable the guide's embed URL needs; panel ids and
+      Training Jobs Monitoring has the uid and the job_id variable the web UI's embedded dashboard URL needs (/d/training-dashboard?var-job_id=N); panel ids and
       query refIds are unique.
   dashboards.py promql PROMETHEUS_URL JOB_ID
       Every Prometheus query of every dashboard runs against a real Prometheus (variables replaced: job_id by
@@ -113,11 +113,11 @@ def cmd_static():
                     errors.append(f"{pw}: query {t.get('refId')}: no rawSql")
     training = [d for _, d in dashboards if d.get("uid") == "training-dashboard"]
     if not training:
-        errors.append("no dashboard with uid training-dashboard (the guide's embed URL /d/training-dashboard)")
+        errors.append("no dashboard with uid training-dashboard (the web UI embeds /d/training-dashboard)")
     elif training[0].get("title") != "Training Jobs Monitoring":
         errors.append("training-dashboard is not titled Training Jobs Monitoring")
     elif "job_id" not in {v["name"] for v in training[0]["templating"]["list"]}:
-        errors.append("training-dashboard has no job_id variable (the guide's var-job_id=...)")
+        errors.append("training-dashboard has no job_id variable (the embed URL passes var-job_id=...)")
     if "trainwatch-platform" not in uids:
         errors.append("no Trainwatch platform dashboard (uid trainwatch-platform)")
     n = sum(1 for _, d in dashboards for _ in queries(d))
