@@ -17,7 +17,7 @@ cmd_demo() {
   curl -fs "http://localhost:$FUNCTIONS_PORT/q/health/ready" >/dev/null 2>&1 || die "Trainwatch is not up: run ./trainwatch up first"
   local answer id
   answer=$(curl -fsS -X POST "http://localhost:$FUNCTIONS_PORT/api/v1/training/jobs" -H 'Content-Type: application/json' \
-    -H "Authorization: Bearer $(cmd_token)" -d "{
+    -H "Authorization: Bearer $(api_token)" -d "{
     \"model_name\": \"demo-mlp\", \"framework\": \"python\", \"dataset_path\": \"generated://two-moons\",
     \"num_epochs\": $epochs, \"batch_size\": 32, \"executor_type\": \"local\",
     \"command\": [\"python3\", \"examples/demo_train.py\", \"--epochs\", \"$epochs\"]}") || die "the job was not accepted"

@@ -11,7 +11,7 @@ run_system_tests() {
   (
     export TRAINWATCH_RUN="$ROOT/.run/test" FUNCTIONS_PORT=18081 RELAY_PORT=18080 POSTGRES_DB="${TEST_DB}_system"
     export TRAINWATCH_KEY_PREFIX=twsys MONITOR_POLL_INTERVAL=2
-    TRAINWATCH_API_TOKEN=$(cmd_token); export TRAINWATCH_API_TOKEN  # what the tests call the API with
+    TRAINWATCH_API_TOKEN=$(api_token); export TRAINWATCH_API_TOKEN  # what the tests call the API with
     RUN="$TRAINWATCH_RUN"
     mkdir -p "$RUN"
     trap 'stop relay; stop functions' EXIT

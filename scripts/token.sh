@@ -12,7 +12,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cmd_token() {
   ensure_keys
   case "${1:-}" in
-    "") mint_token api 604800 projects '["*"]' ;;
+    "") api_token ;;
     --project) [[ "${2:-}" =~ ^[a-z0-9]([-a-z0-9]*[a-z0-9])?$ ]] || die "--project takes a project name"
                mint_token api 604800 projects "[\"$2\"]" ;;
     --job) [[ "${2:-}" =~ ^[1-9][0-9]{0,17}$ ]] || die "$1 takes a positive id"

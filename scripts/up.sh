@@ -14,7 +14,7 @@ cmd_up() {
   start relay
   wait_healthy functions
   wait_healthy relay
-  local token; token=$(cmd_token)
+  local token; token=$(api_token)
   cat <<MSG
 Trainwatch is up, as a development setup: both apps listen on ${TRAINWATCH_BIND:-127.0.0.1} only, the web UI hands
 its token to this machine only, and local jobs run here (docs/security.md says what a deployment does instead).

@@ -28,3 +28,10 @@ signature = subprocess.run(["openssl", "dgst", "-sha256", "-sign", key], input=s
 print(signed + "." + b64(signature))
 PY
 }
+
+# An API token for every project, valid 7 days: what ./trainwatch up prints, the demo submits with and the tests
+# call the API with.
+api_token() {
+  ensure_keys
+  mint_token api 604800 projects '["*"]'
+}
