@@ -26,6 +26,7 @@ class ArchitectureTest {
   static final ArchRule layersCallDownOnly =
       layeredArchitecture()
           .consideringOnlyDependenciesInLayers()
+          .ensureAllClassesAreContainedInArchitecture()
           .layer("Entry")
           .definedBy(PACKAGE + "rest..", PACKAGE + "function..")
           .layer("Service")
@@ -51,7 +52,9 @@ class ArchitectureTest {
           .whereLayer("Auth")
           .mayOnlyBeAccessedByLayers("Entry", "Service", "Executor")
           .whereLayer("Repository")
-          .mayOnlyBeAccessedByLayers("Entry", "Service", "Executor", "Auth");
+          .mayOnlyBeAccessedByLayers("Entry", "Service", "Executor", "Auth")
+          .whereLayer("Domain")
+          .mayNotAccessAnyLayer();
 
   @ArchTest
   static final ArchRule noPackageCycles =

@@ -25,6 +25,7 @@ class ArchitectureTest {
   static final ArchRule layersCallDownOnly =
       layeredArchitecture()
           .consideringOnlyDependenciesInLayers()
+          .ensureAllClassesAreContainedInArchitecture()
           .layer("Endpoint")
           .definedBy(PACKAGE + "websocket..", PACKAGE + "web..", PACKAGE + "health..")
           .layer("Metrics")
@@ -46,7 +47,9 @@ class ArchitectureTest {
           .whereLayer("Subscription")
           .mayOnlyBeAccessedByLayers("Endpoint", "Metrics", "Auth")
           .whereLayer("History")
-          .mayOnlyBeAccessedByLayers("Endpoint", "Auth", "Subscription");
+          .mayOnlyBeAccessedByLayers("Endpoint", "Auth", "Subscription")
+          .whereLayer("Config")
+          .mayNotAccessAnyLayer();
 
   @ArchTest
   static final ArchRule noPackageCycles =

@@ -59,7 +59,7 @@ public class JobStateRepository {
   private static final String CHANGES =
       """
       SELECT seq, old_status, new_status, reason, message, ts FROM status_changes
-      WHERE job_id = $1 AND seq > $2 AND seq < $3 ORDER BY seq
+      WHERE job_id = $1 AND seq > $2 AND seq < $3 ORDER BY seq LIMIT $4
       """;
 
   private static final String CENSUS =
@@ -147,9 +147,10 @@ public class JobStateRepository {
   }
 
   /** The job's status changes with afterSeq &lt; seq &lt; beforeSeq, oldest first. */
-  public Uni<List<StatusChange>> changesBetween(long jobId, long afterSeq, long beforeSeq) {
+  public Uni<List<StatusChange>> changesBetween(
+      long jobId, long afterSeq, long beforeSeq, int most) {
     return pool.preparedQuery(CHANGES)
-        .execute(Tuple.of(jobId, afterSeq, beforeSeq))
+        .execute(Tuple.of(jobId, afterSeq, beforeSeq, most))
         .map(
             rows -> {
               List<StatusChange> changes = new ArrayList<>(rows.size());

@@ -45,7 +45,7 @@ public class StatusChangeEventType implements EventType<StatusChange> {
   @Override
   public Uni<List<OutboundEvent>> stored(long jobId, long afterSeq, long beforeSeq, int most) {
     return states
-        .changesBetween(jobId, afterSeq, beforeSeq)
+        .changesBetween(jobId, afterSeq, beforeSeq, most)
         .map(list -> list.stream().map(c -> render(jobId, c.seq(), c)).toList());
   }
 }
