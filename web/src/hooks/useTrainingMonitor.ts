@@ -14,6 +14,7 @@ import type {
   LogEvent,
   MetricsEvent,
   MetricsUpdate,
+  PodEventEvent,
   ServerMessage,
   StatusChangeEvent,
   TrainingEvent,
@@ -33,6 +34,8 @@ export interface UseTrainingMonitorOptions {
    * nothing more comes for it. A job socket then closes for good (`connectionState` becomes `closed`).
    */
   onJobDeleted?: (jobId: number, event: JobDeletedEvent | null) => void;
+  /** A Kubernetes Event about one of the job's pods (why it is pending, pulled, backing off, killed). */
+  onPodEvent?: (jobId: number, event: PodEventEvent) => void;
   /**
    * Every event, of every type, after the callback of its type above (if any): exactly once, in seq order per
    * job. Types this client does not know arrive as `{type: 'other', name, data}` (see `OtherEvent`).
@@ -114,6 +117,9 @@ export function useTrainingMonitor(options: UseTrainingMonitorOptions): UseTrain
             break;
           case 'training_job_deleted':
             callbacks.onJobDeleted?.(event.job_id, event);
+            break;
+          case 'training_pod_event':
+            callbacks.onPodEvent?.(event.job_id, event);
             break;
         }
         callbacks.onEvent?.(event);

@@ -84,6 +84,22 @@ export function parseEvent(data: unknown): TrainingEvent | null {
     }
     case 'training_job_deleted':
       return { type: 'training_job_deleted', ...base, timestamp: String(data.timestamp ?? '') };
+    case 'training_pod_event': {
+      if (!isObject(data.pod_event)) return null;
+      const { pod, event_type, reason, message, count, timestamp } = data.pod_event;
+      return {
+        type: 'training_pod_event',
+        ...base,
+        pod_event: {
+          pod: String(pod ?? ''),
+          event_type: String(event_type ?? 'Normal'),
+          reason: String(reason ?? ''),
+          message: String(message ?? ''),
+          count: Number(count ?? 1),
+          timestamp: String(timestamp ?? ''),
+        },
+      };
+    }
     default:
       // A type added after this client was built: every event carries job_id and seq, so it is still one.
       return typeof data.type === 'string' && data.type !== ''

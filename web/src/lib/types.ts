@@ -113,6 +113,17 @@ export interface JobDeletedEvent {
 }
 
 /**
+ * A Kubernetes Event about one of the job's pods (FailedScheduling, Pulled, BackOff, OOMKilling, ...), sent once
+ * per Event object (docs/schemas/training_pod_event.json).
+ */
+export interface PodEventEvent {
+  type: 'training_pod_event';
+  job_id: number;
+  seq: number;
+  pod_event: { pod: string; event_type: string; reason: string; message: string; count: number; timestamp: string };
+}
+
+/**
  * An event of a type this client does not know (one added to the protocol after it was built), as it came:
  * `name` is its `type`, `data` the whole message. It goes through the sequencer like any other event, so it is
  * delivered exactly once and in order and never looks like a gap, and reaches `onEvent`.
@@ -125,7 +136,13 @@ export interface OtherEvent {
   data: Record<string, unknown>;
 }
 
-export type TrainingEvent = StatusChangeEvent | MetricsEvent | LogEvent | JobDeletedEvent | OtherEvent;
+export type TrainingEvent =
+  | StatusChangeEvent
+  | MetricsEvent
+  | LogEvent
+  | JobDeletedEvent
+  | PodEventEvent
+  | OtherEvent;
 
 export type ServerMessage =
   | { type: 'connected'; message: string; timestamp: string }

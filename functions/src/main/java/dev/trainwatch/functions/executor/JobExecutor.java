@@ -5,6 +5,7 @@ import dev.trainwatch.functions.domain.JobRef;
 import dev.trainwatch.functions.domain.LogEntry;
 import dev.trainwatch.functions.domain.NewJob;
 import dev.trainwatch.functions.domain.Observation;
+import dev.trainwatch.functions.domain.PodEvent;
 import dev.trainwatch.functions.domain.TrainingJob;
 import java.util.List;
 
@@ -48,6 +49,14 @@ public interface JobExecutor {
    * they are written return nothing here.
    */
   List<LogEntry> newLogs(JobRef job, int most);
+
+  /**
+   * The Kubernetes Events about the job's pods that the cluster still keeps (about an hour), in
+   * time order; the caller stores each once. An executor without pods answers none.
+   *
+   * @throws ExecutorException when the API is unreachable
+   */
+  List<PodEvent> podEvents(JobRef job);
 
   /** Stops the job; a job that is already gone is not an error. */
   void cancel(JobRef job);

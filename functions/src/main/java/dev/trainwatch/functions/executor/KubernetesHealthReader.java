@@ -61,6 +61,7 @@ public class KubernetesHealthReader {
       permissions.put("list pods", allowed("list", "", "pods", null));
       permissions.put("watch pods", allowed("watch", "", "pods", null));
       permissions.put("get pods/log", allowed("get", "", "pods", "log"));
+      permissions.put("list events", allowed("list", "", "events", null));
     } catch (KubernetesClientException e) {
       return new KubernetesHealth(false, true, version, namespace, permissions, e.getMessage());
     }

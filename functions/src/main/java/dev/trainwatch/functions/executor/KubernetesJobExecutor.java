@@ -6,8 +6,12 @@ import dev.trainwatch.functions.domain.JobRef;
 import dev.trainwatch.functions.domain.LogEntry;
 import dev.trainwatch.functions.domain.NewJob;
 import dev.trainwatch.functions.domain.Observation;
+import dev.trainwatch.functions.domain.PodEvent;
 import dev.trainwatch.functions.domain.TrainingJob;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.EventSeries;
+import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -15,6 +19,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -151,6 +157,52 @@ public class KubernetesJobExecutor implements JobExecutor {
     } catch (KubernetesClientException e) {
       throw new ExecutorException("the Kubernetes API did not answer", e);
     }
+  }
+
+  /**
+   * Reads every Event of the training namespace and keeps those about this job's pods (by name, so
+   * the events of a pod already evicted and replaced are kept too).
+   */
+  @Override
+  public List<PodEvent> podEvents(JobRef job) {
+    try {
+      List<PodEvent> events = new ArrayList<>();
+      for (Event event : client.v1().events().inNamespace(config.namespace()).list().getItems()) {
+        ObjectReference about = event.getInvolvedObject();
+        if (about == null
+            || !Long.valueOf(job.id()).equals(KubernetesEvents.jobOfPod(about.getName()))) {
+          continue;
+        }
+        PodEvent podEvent = KubernetesEvents.podEvent(fieldsOf(event, about));
+        if (podEvent != null) {
+          events.add(podEvent);
+        }
+      }
+      events.sort(Comparator.comparing(PodEvent::at));
+      return events;
+    } catch (KubernetesClientException e) {
+      throw new ExecutorException("the Kubernetes API did not answer", e);
+    }
+  }
+
+  private static KubernetesEvents.EventFields fieldsOf(Event event, ObjectReference about) {
+    EventSeries series = event.getSeries();
+    return new KubernetesEvents.EventFields(
+        event.getMetadata() == null ? null : event.getMetadata().getUid(),
+        event.getMetadata() == null ? null : event.getMetadata().getCreationTimestamp(),
+        about.getKind(),
+        about.getName(),
+        event.getType(),
+        event.getReason(),
+        event.getMessage(),
+        event.getCount(),
+        series == null ? null : series.getCount(),
+        series == null || series.getLastObservedTime() == null
+            ? null
+            : series.getLastObservedTime().getTime(),
+        event.getLastTimestamp(),
+        event.getEventTime() == null ? null : event.getEventTime().getTime(),
+        event.getFirstTimestamp());
   }
 
   @Override

@@ -9,6 +9,7 @@ import dev.trainwatch.functions.domain.LogEntry;
 import dev.trainwatch.functions.domain.LogLineParser;
 import dev.trainwatch.functions.domain.NewJob;
 import dev.trainwatch.functions.domain.Observation;
+import dev.trainwatch.functions.domain.PodEvent;
 import dev.trainwatch.functions.domain.TrainingJob;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
@@ -275,6 +276,12 @@ public class LocalProcessExecutor implements JobExecutor {
   @Override
   public List<LogEntry> newLogs(JobRef job, int most) {
     return List.of(); // delivered as written, by follow()
+  }
+
+  /** A local process has no pods, so no pod events. */
+  @Override
+  public List<PodEvent> podEvents(JobRef job) {
+    return List.of();
   }
 
   @Override

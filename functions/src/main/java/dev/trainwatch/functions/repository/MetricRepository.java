@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.StreamSupport;
 
 /**
  * Metric points in PostgreSQL. Written with the reactive client rather than Hibernate because a
@@ -47,6 +48,10 @@ public class MetricRepository {
       WHERE m.job_id = $1 AND ($3::text[] IS NULL OR m.name = ANY($3))
       ORDER BY m.seq
       """;
+
+  /** The names of a job's metrics, in order. */
+  private static final String NAMES =
+      "SELECT DISTINCT name FROM metric_values WHERE job_id = $1 ORDER BY name";
 
   private final Pool pool;
 
@@ -106,6 +111,15 @@ public class MetricRepository {
                 .addArrayOfString(filter)
                 .addInteger(limit))
         .map(MetricRepository::toPoints);
+  }
+
+  /** The names of every metric {@code jobId} reported, sorted. */
+  public Uni<List<String>> names(long jobId) {
+    return pool.preparedQuery(NAMES)
+        .execute(Tuple.of(jobId))
+        .map(
+            rows ->
+                StreamSupport.stream(rows.spliterator(), false).map(r -> r.getString(0)).toList());
   }
 
   private static List<SequencedPoint> toPoints(RowSet<Row> rows) {

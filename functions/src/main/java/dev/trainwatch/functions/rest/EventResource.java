@@ -9,6 +9,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 
@@ -34,6 +37,13 @@ public class EventResource {
   /** {@code {"job_id":N,"events":[...],"next_since":S}}; events are the protocol's messages. */
   @GET
   @Produces(MediaType.APPLICATION_JSON)
+  @APIResponse(
+      responseCode = "200",
+      description = "the job's events after since, in seq order",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(ref = "./schemas/events-page.json")))
   public Uni<String> after(
       @RestPath String id, @RestQuery("since") String since, @RestQuery("limit") String limit) {
     long jobId = Params.jobId(id);

@@ -6,10 +6,12 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.trainwatch.functions.domain.MetricPoint;
 import dev.trainwatch.functions.domain.SequencedPoint;
 import dev.trainwatch.functions.domain.StoredText;
+import dev.trainwatch.functions.service.MetricExportService;
 import dev.trainwatch.functions.service.MetricIngestService;
 import io.micrometer.core.annotation.Timed;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.Consumes;
@@ -26,6 +28,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.jboss.resteasy.reactive.RestHeader;
+import org.jboss.resteasy.reactive.RestMulti;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 
@@ -43,13 +46,16 @@ public class MetricResource {
   private final IngestGate gate;
   private final JsonBodyReader json;
   private final Access access;
+  private final MetricExportService export;
 
   public MetricResource(
       MetricPointParser parser,
       MetricIngestService ingest,
       IngestGate gate,
       JsonBodyReader json,
-      Access access) {
+      Access access,
+      MetricExportService export) {
+    this.export = export;
     this.parser = parser;
     this.ingest = ingest;
     this.gate = gate;
@@ -105,6 +111,24 @@ public class MetricResource {
                     names == null ? null : names.stream().map(StoredText::of).toList(),
                     most))
         .map(points -> MetricHistoryView.of(jobId, after, points));
+  }
+
+  /**
+   * Every stored point as CSV (columns and values: {@link MetricExportService}), for {@code Accept:
+   * text/csv} or {@code ?format=csv} ({@link MetricFormatFilter}). Streamed a page at a time, so
+   * any length of history is served in constant memory; 404 as for the JSON history.
+   */
+  @GET
+  @Produces("text/csv")
+  public Multi<String> csv(@RestPath String id) {
+    long jobId = Params.jobId(id);
+    return RestMulti.fromUniResponse(
+        access.readableJob(jobId).flatMap(job -> export.columns(jobId)),
+        names -> export.csv(jobId, names),
+        names ->
+            Map.of(
+                "Content-Disposition",
+                List.of("attachment; filename=\"job-" + jobId + "-metrics.csv\"")));
   }
 
   /**

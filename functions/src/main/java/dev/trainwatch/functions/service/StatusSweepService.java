@@ -17,10 +17,10 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Checks active jobs against their executors: new log lines first (so a job's last lines come
- * before its final status), then the status. Safe to run from several places at once, since every
- * status change is conditional. Blocking: call it on a worker thread (the CloudEvent functions, the
- * scheduler and tests do).
+ * Checks active jobs against their executors: new log lines and pod events first (so a job's last
+ * lines, and why its pod failed, come before its final status), then the status. Safe to run from
+ * several places at once, since every status change is conditional. Blocking: call it on a worker
+ * thread (the CloudEvent functions, the scheduler and tests do).
  */
 @ApplicationScoped
 public class StatusSweepService {
@@ -42,6 +42,7 @@ public class StatusSweepService {
   private final ExecutorRegistry executors;
   private final StatusService status;
   private final LogIngestService logs;
+  private final PodEventService podEvents;
   private final ExecutionService execution;
   private final IngestKeyRepository keys;
   private final JobGauges gauges;
@@ -52,6 +53,7 @@ public class StatusSweepService {
       ExecutorRegistry executors,
       StatusService status,
       LogIngestService logs,
+      PodEventService podEvents,
       ExecutionService execution,
       IngestKeyRepository keys,
       JobGauges gauges,
@@ -60,6 +62,7 @@ public class StatusSweepService {
     this.executors = executors;
     this.status = status;
     this.logs = logs;
+    this.podEvents = podEvents;
     this.execution = execution;
     this.keys = keys;
     this.gauges = gauges;
@@ -100,6 +103,7 @@ public class StatusSweepService {
     JobExecutor executor = executors.of(job.executor());
     List<LogEntry> lines = executor.newLogs(job, maxLines);
     logs.ingest(job.id(), lines, null).await().indefinitely();
+    podEvents.record(job.id(), executor.podEvents(job)).await().indefinitely();
     Observation seen = executor.observe(job);
     JobStatus now = status.apply(job, seen).await().indefinitely();
     if (now == JobStatus.FAILED && seen.reason() != null && seen.reason().stopsExecution()) {

@@ -38,7 +38,8 @@ class KubernetesHealthIntegrationTest {
         .body("reachable", equalTo(true))
         .body("namespace", equalTo("training"))
         .body("permissions.'create jobs.batch'", equalTo(true))
-        .body("permissions.'get pods/log'", equalTo(true));
+        .body("permissions.'get pods/log'", equalTo(true))
+        .body("permissions.'list events'", equalTo(true));
   }
 
   @Test

@@ -4,17 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
 import dev.trainwatch.functions.domain.JobStatus;
 import dev.trainwatch.functions.domain.LogEntry;
 import dev.trainwatch.functions.domain.LogLevel;
 import dev.trainwatch.functions.domain.MetricPoint;
+import dev.trainwatch.functions.domain.PodEvent;
 import dev.trainwatch.functions.domain.StatusChange;
 import dev.trainwatch.functions.event.EventType;
 import java.io.IOException;
+import java.lang.reflect.Constructor;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +45,7 @@ class EventTypesTest {
   private final LogEventType logs = new LogEventType(null);
   private final StatusChangeEventType changes = new StatusChangeEventType(null);
   private final JobDeletedEventType deletions = new JobDeletedEventType();
+  private final PodEventType podEvents = new PodEventType(null);
 
   static Stream<Path> eventExamples() throws IOException {
     List<Path> found;
@@ -57,13 +65,27 @@ class EventTypesTest {
     assertThat(renderAgain(event) + "\n").isEqualTo(text);
   }
 
+  /** Every EventType there is (found in the classes, not listed here) has a golden example. */
   @Test
-  void everyTypeHasAGoldenExample() throws IOException {
+  void everyTypeHasAGoldenExample() throws Exception {
     List<String> named =
         eventExamples().map(f -> f.getFileName().toString().split("[-.]")[1]).toList();
-    for (EventType<?> type : List.of(metrics, logs, changes, deletions)) {
-      assertThat(named).as("an example of %s", type.name()).contains(type.name());
+    JavaClasses classes =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.trainwatch.functions");
+    List<String> types = new ArrayList<>();
+    for (JavaClass type : classes) {
+      if (type.isAssignableTo(EventType.class) && !type.isInterface()) {
+        Constructor<?> constructor = type.reflect().getConstructors()[0];
+        // Rendering needs no collaborator: every constructor argument may be null here.
+        Object[] none = new Object[constructor.getParameterCount()];
+        types.add(((EventType<?>) constructor.newInstance(none)).name());
+      }
     }
+
+    assertThat(types).hasSizeGreaterThan(3);
+    assertThat(named).containsAll(types);
   }
 
   @Test
@@ -104,6 +126,19 @@ class EventTypesTest {
                 event.hasNonNull("message") ? event.get("message").asText() : null,
                 Instant.parse(event.get("timestamp").asText()));
         yield changes.render(jobId, seq, change).json();
+      }
+      case "training_pod_event" -> {
+        JsonNode about = event.get("pod_event");
+        PodEvent podEvent =
+            new PodEvent(
+                "uid",
+                about.get("pod").asText(),
+                about.get("event_type").asText(),
+                about.get("reason").asText(),
+                about.get("message").asText(),
+                about.get("count").asInt(),
+                Instant.parse(about.get("timestamp").asText()));
+        yield podEvents.render(jobId, seq, podEvent).json();
       }
       case "training_job_deleted" ->
           deletions.render(jobId, seq, Instant.parse(event.get("timestamp").asText())).json();

@@ -1,0 +1,96 @@
+package dev.trainwatch.functions.service;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import dev.trainwatch.functions.domain.MetricPoint;
+import dev.trainwatch.functions.domain.SequencedPoint;
+import dev.trainwatch.functions.repository.MetricRepository;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A job's metric history as CSV (RFC 4180, written by Jackson's CSV module): a header {@code
+ * seq,epoch,step,timestamp} then one column per metric name, sorted; one row per point in seq
+ * order, a metric the point lacks left empty, NaN and the infinities as {@code NaN}, {@code
+ * Infinity} and {@code -Infinity}. The rows are read and written a page at a time, so a long
+ * history is never held in memory.
+ */
+@ApplicationScoped
+public class MetricExportService {
+
+  /** Points read and written at once. */
+  static final int PAGE = 1_000;
+
+  private static final List<String> FIXED = List.of("seq", "epoch", "step", "timestamp");
+  private static final CsvMapper CSV = new CsvMapper();
+
+  private final MetricRepository metrics;
+
+  public MetricExportService(MetricRepository metrics) {
+    this.metrics = metrics;
+  }
+
+  /** The names of the job's metrics, the columns after the fixed ones. */
+  public Uni<List<String>> columns(long jobId) {
+    return metrics.names(jobId);
+  }
+
+  /** The CSV text in chunks: the header, then one chunk per page of points. */
+  public Multi<String> csv(long jobId, List<String> names) {
+    // Rows are written by position: the schema only says how many columns there are (a metric may
+    // well be named "step"), and the header is the first row.
+    CsvSchema.Builder schema = CsvSchema.builder();
+    for (int i = 0; i < FIXED.size() + names.size(); i++) {
+      schema.addColumn("c" + i);
+    }
+    ObjectWriter rows = CSV.writerFor(Object[][].class).with(schema.build().withoutHeader());
+    List<Object> columns = new ArrayList<>(FIXED);
+    columns.addAll(names);
+    String header = write(rows, new Object[][] {columns.toArray()});
+    AtomicLong after = new AtomicLong(0);
+    Multi<String> pages =
+        Multi.createBy()
+            .repeating()
+            .uni(() -> metrics.read(jobId, after.get(), null, PAGE))
+            .whilst(page -> page.size() == PAGE && advance(after, page))
+            .filter(page -> !page.isEmpty())
+            .map(
+                page ->
+                    write(rows, page.stream().map(p -> row(p, names)).toArray(Object[][]::new)));
+    return Multi.createBy().concatenating().streams(Multi.createFrom().item(header), pages);
+  }
+
+  private static boolean advance(AtomicLong after, List<SequencedPoint> page) {
+    after.set(page.get(page.size() - 1).seq());
+    return true;
+  }
+
+  private static Object[] row(SequencedPoint sequenced, List<String> names) {
+    MetricPoint point = sequenced.point();
+    List<Object> row = new ArrayList<>(FIXED.size() + names.size());
+    row.add(sequenced.seq());
+    row.add(point.epoch());
+    row.add(point.step() == null ? "" : point.step());
+    row.add(point.timestamp().toString());
+    for (String name : names) {
+      Double value = point.metrics().get(name);
+      row.add(value == null ? "" : value.toString());
+    }
+    return row.toArray();
+  }
+
+  private static String write(ObjectWriter writer, Object[][] rows) {
+    try {
+      return writer.writeValueAsString(rows);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException("writing CSV to a string does not fail", e);
+    }
+  }
+}
