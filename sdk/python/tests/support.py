@@ -33,8 +33,9 @@ class ServerTestCase(unittest.TestCase):
         self.server = self.loggers = self.warned = None
 
     def logger(self, job_id="1", **options):
+        # System metrics off unless a test asks for them: the other tests count the points they logged.
         settings = dict(flush_interval=0.05, retry=FAST_RETRY, spool_dir=self.spool_dir, finish_timeout=5,
-                        request_timeout=2)
+                        request_timeout=2, system_metrics_interval=0)
         settings.update(options)
         logger = TrainingLogger(job_id, settings.pop("backend_url", self.server.url), settings.pop("token", None),
                                 **settings)

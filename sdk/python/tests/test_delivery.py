@@ -60,7 +60,7 @@ class DeliveryTest(ServerTestCase):
 
     def test_settings_from_the_environment(self):
         env = {"TRAINWATCH_JOB_ID": "1", "TRAINWATCH_URL": self.server.url, "TRAINWATCH_TOKEN": "from-env",
-               "TRAINWATCH_SPOOL_DIR": self.spool_dir}
+               "TRAINWATCH_SPOOL_DIR": self.spool_dir, "TRAINWATCH_SYSTEM_METRICS_INTERVAL": "0"}
         with mock.patch.dict(os.environ, env):
             logger = TrainingLogger(flush_interval=0.05)
             self.loggers.append(logger)

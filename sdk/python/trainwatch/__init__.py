@@ -9,7 +9,8 @@
             logger.log(f"Epoch {epoch} done")
 
 Calls never block or raise; sending happens on background threads, in batches, with retries and a local
-spool while the backend is away. Standard library only.
+spool while the backend is away. Every 10 s the process's CPU and memory, the machine's memory and each GPU
+are reported too, as metrics named `system/...` (vitals.py). Standard library only.
 """
 
 from .logger import TrainingLogger

@@ -8,6 +8,11 @@ dead-letter file beside the spool (deadletter.py) and later ones go on. Nothing 
 bad values, a full queue, a missing backend, a refused batch are counted in `stats()` and reported once as
 a `TrainwatchWarning`.
 
+A third daemon thread (vitals.py) samples the process's CPU and memory, the machine's memory and each
+GPU every 10 seconds (`system_metrics_interval`, TRAINWATCH_SYSTEM_METRICS_INTERVAL; 0 turns it off), and
+the process and machine once more when finish() begins, and queues them as metrics named `system/...`, the
+same way as log_metrics.
+
 Without a job id or backend URL (from the arguments or TRAINWATCH_JOB_ID / TRAINWATCH_URL) the logger
 does nothing but warn once, so the same training script runs anywhere.
 """
@@ -30,6 +35,8 @@ from .records import make_log, make_points, now_iso
 from .spool import default_directory, open_spool
 from .stats import Stats, report
 from .transport import HttpTransport, RetryPolicy
+from .vitals import PREFIX as SYSTEM_PREFIX
+from .vitals import Sampler, VitalSigns, parse_interval
 from .worker import Batcher, Sender
 
 MIB = 1024 * 1024
@@ -54,6 +61,12 @@ class TrainingLogger:
     body is at most `max_batch_bytes` (1 MiB), and never over the server's limit of 4 MiB (batching.py).
     `capture_output=True` also sends every line written to stdout and stderr, as written and without a
     level, for the server to read levels and join tracebacks (capture.py).
+
+    `system_metrics_interval` (else TRAINWATCH_SYSTEM_METRICS_INTERVAL, else 10): every so many seconds a
+    daemon thread samples the process's CPU and resident memory, the machine's memory and, with nvidia-smi,
+    each GPU, and reports them as metrics named `system/...` (vitals.py), and the process and machine once
+    more when finish() begins; 0 (or "off") turns it off. The prefix is reserved: log_metrics leaves out a
+    metric whose name starts with `system/`, and reports that once.
 
     A batch the server refuses for good (a 4xx other than 408/429, or the same 500/501
     `retry.dead_letter_after` times in a row while the server takes other batches) is set aside in
@@ -83,6 +96,7 @@ class TrainingLogger:
         finish_timeout: float = 30.0,
         request_timeout: float = 10.0,
         retry: Optional[RetryPolicy] = None,
+        system_metrics_interval: Optional[float] = None,
     ) -> None:
         self.job_id = _setting(job_id, "TRAINWATCH_JOB_ID")
         self.backend_url = _setting(backend_url, "TRAINWATCH_URL")
@@ -96,6 +110,10 @@ class TrainingLogger:
         self._batcher: Optional[Batcher] = None
         self._sender: Optional[Sender] = None
         self._outbox: Optional[Outbox] = None
+        self._vitals: Optional[VitalSigns] = None
+        self._system_interval: Optional[float] = None
+        # The epoch and step of the last point training reported: what system metrics are reported at.
+        self._position = (0, None)
 
         missing = [name for name, value in (("TRAINWATCH_JOB_ID", self.job_id), ("TRAINWATCH_URL", self.backend_url))
                    if value is None]
@@ -115,6 +133,14 @@ class TrainingLogger:
             self._accepting = False
             self._outbox = None
             report("trainwatch: cannot start (%r); metrics and logs of this run are not reported" % (error,))
+            return
+        try:
+            self._start_vitals(system_metrics_interval)
+        except Exception as error:  # without system metrics, the rest goes on
+            self._vitals = None
+            self._system_interval = None
+            self._stats.report_once("vitals", "trainwatch: job %s: cannot sample system metrics (%r)"
+                                    % (self.job_id, error))
 
     def _start(self, token, capture_output, flush_interval, batch_size, max_queue, max_batch_bytes, spool_dir,
                spool_max_bytes, dead_letter_max_bytes, memory_budget, request_timeout, retry) -> None:
@@ -138,6 +164,46 @@ class TrainingLogger:
         if capture_output:
             self._capture = OutputCapture(self._captured, self._is_own_thread)
 
+    def _start_vitals(self, interval_argument) -> None:
+        """Start the system metrics thread, unless the interval (argument, else environment) turns it off."""
+        from_environment = interval_argument is None
+        value = os.environ.get("TRAINWATCH_SYSTEM_METRICS_INTERVAL") if from_environment else interval_argument
+        interval, problem = parse_interval(value)
+        if problem:
+            self._stats.report_once("vitals interval", "trainwatch: %s %s" % (
+                "TRAINWATCH_SYSTEM_METRICS_INTERVAL" if from_environment else "system_metrics_interval", problem))
+        if interval is None:
+            return
+        sampler = Sampler(on_failure=self._vitals_failed)
+        self._vitals = VitalSigns("trainwatch-vitals-%s" % self.job_id, sampler, interval, self._record_vitals,
+                                  now_iso, self._vitals_error)
+        self._system_interval = interval
+        self._vitals.start()
+
+    def _vitals_failed(self, source: str, reason: str) -> None:
+        self._stats.report_once("vitals " + source, "trainwatch: job %s: system metrics: %s; skipped (reported "
+                                "once, see stats()['system_metrics'])" % (self.job_id, reason))
+
+    def _vitals_error(self, error: Exception) -> None:
+        self._stats.report_once("vitals error", "trainwatch: job %s: system metrics error: %r" % (self.job_id, error))
+
+    def _record_vitals(self, values: Mapping[str, float], timestamp: str) -> None:
+        """Queue one sample of system metrics (vitals thread), as log_metrics queues a point.
+
+        A sample is reported at the epoch and step of the last point training reported (epoch 0 and no step
+        before the first): Trainwatch takes the epoch of a job's latest point as its progress, so a sample
+        must not move it (back to 0, or ahead); and a chart puts a point at its step, or at its epoch when
+        the job reports no steps, so a sample lands where training was when it was taken, on the same axis
+        as the trainer's own metrics. Several samples may so share an epoch or a step; their timestamps
+        tell them apart. A sample taken after finish() began is dropped without a word.
+        """
+        if not self._accepting or os.getpid() != self._pid:
+            return
+        epoch, step = self._position
+        points, _ = make_points(epoch, values, step, timestamp)
+        if points:
+            self._enqueue("metrics", points)
+
     # -- what training calls
 
     @property
@@ -156,7 +222,7 @@ class TrainingLogger:
             self._ignored()
             return
         try:
-            points, problems = make_points(epoch, metrics, step)
+            points, problems = make_points(epoch, metrics, step, reserved=SYSTEM_PREFIX)
             if not points:
                 self._stats.add("metrics", "queued", 1)
                 self._stats.drop("metrics", 1, "invalid point", problems[0] if problems else "")
@@ -164,6 +230,7 @@ class TrainingLogger:
             if problems:
                 self._stats.report_once("metric left out", "trainwatch: job %s: left out of a point: %s (further "
                                         "values left out are not reported)" % (self.job_id, problems[0]))
+            self._position = (points[0]["epoch"], points[0].get("step", self._position[1]))
             self._enqueue("metrics", points)
         except Exception as error:  # never into training
             self._stats.report_once("log_metrics", "trainwatch: log_metrics failed: %r" % (error,))
@@ -205,7 +272,7 @@ class TrainingLogger:
 
     def _is_own_thread(self) -> bool:
         current = threading.current_thread()
-        return current is self._batcher or current is self._sender
+        return current is self._batcher or current is self._sender or current is self._vitals
 
     # -- ending
 
@@ -247,6 +314,11 @@ class TrainingLogger:
         return self.stats()
 
     def _finish(self, deadline: float) -> None:
+        if self._vitals is not None:
+            # A last sample of the process and machine (not the GPUs): a running nvidia-smi is killed, and
+            # a sample under way is not queued. It takes milliseconds; finish() waits for it 0.5 s at most.
+            self._vitals.stop(final=True)
+            self._vitals.join(min(0.5, max(0.0, deadline - time.monotonic())))
         if self._capture is not None:
             self._capture.stop()
         self._accepting = False
@@ -285,14 +357,20 @@ class TrainingLogger:
         (refused by the server for good and set aside in the dead-letter file), `pending` (not yet
         acknowledged), plus `dead_lettered_batches` (batches set aside), `dead_letter_path` (the file,
         once a batch was set aside there, else None), `retried` (failed tries that were retried),
-        `last_error`, `spool_path` and `enabled`. Every queued item ends up sent, dropped, dead-lettered
-        or pending."""
+        `last_error`, `spool_path`, `enabled`, and `system_metrics`: `interval` (seconds; None when off),
+        `samples` taken and `unavailable` (each source that could not be read, with the first reason: "cpu",
+        "process_memory", "memory", "gpu"). Every queued item ends up sent, dropped, dead-lettered or
+        pending; system metrics count as metrics."""
+        vitals = self._vitals
+        system = {"interval": self._system_interval, "samples": vitals.samples if vitals else 0,
+                  "unavailable": vitals.sampler.unavailable if vitals else {}}
         if self._outbox is None:
-            return self._stats.snapshot({"pending": 0, "spool_path": None, "enabled": False})
+            return self._stats.snapshot({"pending": 0, "spool_path": None, "enabled": False,
+                                         "system_metrics": system})
         accepted = {kind: queue.taken + len(queue) for kind, queue in self._queues.items()}
         pending = sum(self._outbox.pending().values()) + sum(len(queue) for queue in self._queues.values())
-        return self._stats.snapshot({"pending": pending, "spool_path": self._outbox.path, "enabled": True},
-                                    accepted=accepted)
+        return self._stats.snapshot({"pending": pending, "spool_path": self._outbox.path, "enabled": True,
+                                     "system_metrics": system}, accepted=accepted)
 
     def __repr__(self) -> str:
         return "TrainingLogger(job_id=%r, backend_url=%r, enabled=%r)" % (self.job_id, self.backend_url, self.enabled)

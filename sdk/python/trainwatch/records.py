@@ -8,8 +8,9 @@ for one bad point: one bad value must not cost 499 good ones.
 What it checks mirrors the server's rules (docs/protocol.md): `epoch` an integer from 0 to 2**31-1,
 `step` an integer of 0 or more, metric names 1 to 200 characters, values numbers (NaN and +/-Infinity
 included, passed on as they are), at most 200 metrics a point (more are split into several points with
-the same epoch, step and time). It does not decide the level of a log line that has none: the server
-reads it from the text.
+the same epoch, step and time). A name starting with `system/` is left out of what training reports too:
+that prefix is the SDK's own system metrics' (vitals.py). It does not decide the level of a log line that
+has none: the server reads it from the text.
 
 A log message has no limit of its own on the server, only the request body's (docs/protocol.md,
 "Reporting logs, and retries" and "Text"), so a message keeps what the server would keep of a line and what
@@ -116,13 +117,14 @@ def _as_number(value: Any) -> Optional[float]:
 
 
 def make_points(
-    epoch: Any, metrics: Any, step: Any = None, timestamp: Optional[str] = None
+    epoch: Any, metrics: Any, step: Any = None, timestamp: Optional[str] = None, reserved: Optional[str] = None
 ) -> Tuple[List[Dict[str, Any]], List[str]]:
     """The points for one log_metrics call, and the problems found.
 
     Usually one point; none when the call cannot make a valid point (the problems say why); several when
     it has more than 200 metrics. A metric that is not a number or has a bad name is left out and named
-    in the problems, the rest of the point is kept.
+    in the problems, the rest of the point is kept; so is one whose name starts with `reserved` (log_metrics
+    passes "system/", the prefix of the SDK's own system metrics, vitals.py).
     """
     problems: List[str] = []
     epoch_value = _as_int(epoch)
@@ -140,6 +142,10 @@ def make_points(
         name = name if isinstance(name, str) else str(name)
         if not name.strip() or java_length(name) > MAX_NAME_LENGTH:
             problems.append("metric names must be 1 to %d characters: %r" % (MAX_NAME_LENGTH, name[:50]))
+            continue
+        if reserved and name.startswith(reserved):
+            problems.append("metric names starting with %r are reserved for the system metrics trainwatch samples "
+                            "itself: %r" % (reserved, name[:50]))
             continue
         number = _as_number(value)
         if number is None:
