@@ -6,6 +6,10 @@ its own job with that job's ingest token (as a trainer does), over one keep-aliv
 latency p50/p99/max, and the CPU each process used (functions, PostgreSQL, Redis, this load generator) as a
 share of one core. Every point is stored in PostgreSQL and published to Redis before its request is answered.
 
+Each batch size runs twice, side by side: with the jobs' alert rules off ("alerts": nan and divergence off, so
+nothing is evaluated on the ingest path) and on (the defaults: every point's `loss` goes through the nan and
+divergence rules, one more transaction per batch), which is what the rules cost on the ingest path.
+
 Usage: ./trainwatch bench ingest [--clients 4] [--seconds 15] [--batches 1,100,1000]
        (writes bench/results/ingest.json)
 """
@@ -111,26 +115,30 @@ def main():
             wait_ready(PORT)
             submission = {"model_name": "ingest-bench", "framework": "bench", "dataset_path": "none",
                           "num_epochs": 1, "batch_size": 1, "executor_type": "local", "command": ["sleep", "3600"]}
-            jobs = [http_json("POST", f"http://localhost:{PORT}/api/v1/training/jobs", submission, api)[1]["job_id"]
-                    for _ in range(args.clients)]
+            rules = {"off": {"alerts": {"nan": False, "divergence": False}}, "on": {}}
+            jobs_of = {name: [http_json("POST", f"http://localhost:{PORT}/api/v1/training/jobs",
+                                        {**submission, **extra}, api)[1]["job_id"] for _ in range(args.clients)]
+                       for name, extra in rules.items()}
             rows = []
             for size in [int(s) for s in args.batches.split(",")]:
-                run_size(size, argparse.Namespace(seconds=3), jobs, api)  # warm-up, not reported
-                rows.append(run_size(size, args, jobs, api))
-                row = rows[-1]
-                print(f"batch {size:5d}: {row['points_per_second']:8d} points/s, p50 {row['latency_ms']['p50']} ms, "
-                      f"p99 {row['latency_ms']['p99']} ms, max {row['latency_ms']['max']} ms, cpu {row['cpu_cores']}",
-                      flush=True)
-            for job in jobs:
+                for name, jobs in jobs_of.items():
+                    run_size(size, argparse.Namespace(seconds=3), jobs, api)  # warm-up, not reported
+                    rows.append({"alert_rules": name, **run_size(size, args, jobs, api)})
+                    row = rows[-1]
+                    print(f"batch {size:5d}, rules {name:3s}: {row['points_per_second']:8d} points/s, "
+                          f"p50 {row['latency_ms']['p50']} ms, p99 {row['latency_ms']['p99']} ms, "
+                          f"max {row['latency_ms']['max']} ms, cpu {row['cpu_cores']}", flush=True)
+            for job in [job for jobs in jobs_of.values() for job in jobs]:
                 http_json("POST", f"http://localhost:{PORT}/api/v1/training/jobs/{job}/cancel", None, api)
         finally:
             stop(FUNCTIONS)
     print()
-    print("| batch (points) | points stored/s | p50 | p99 | max | CPU: functions / PostgreSQL / Redis / generator (cores) |")
-    print("| --- | --- | --- | --- | --- | --- |")
+    print("| batch (points) | alert rules | points stored/s | p50 | p99 | max "
+          "| CPU: functions / PostgreSQL / Redis / generator (cores) |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
     for row in rows:
         c = row["cpu_cores"]
-        print(f"| {row['batch_points']} | {row['points_per_second']:,} | {row['latency_ms']['p50']} ms "
+        print(f"| {row['batch_points']} | {row['alert_rules']} | {row['points_per_second']:,} | {row['latency_ms']['p50']} ms "
               f"| {row['latency_ms']['p99']} ms | {row['latency_ms']['max']} ms "
               f"| {c['functions']} / {c['postgresql']} / {c['redis']} / {c['load generator']} |")
     print(f"\nwritten to {write_results('ingest', {'machine': machine(), 'rows': rows}).relative_to(ROOT)}")

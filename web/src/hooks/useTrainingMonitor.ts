@@ -7,6 +7,7 @@ import { socketUrl } from '../lib/config';
 import { reportConnection } from '../lib/connections';
 import { TrainingMonitorConnection } from '../lib/monitor';
 import type {
+  AlertEvent,
   ConnectionState,
   JobDeletedEvent,
   JobStatus,
@@ -36,6 +37,8 @@ export interface UseTrainingMonitorOptions {
   onJobDeleted?: (jobId: number, event: JobDeletedEvent | null) => void;
   /** A Kubernetes Event about one of the job's pods (why it is pending, pulled, backing off, killed). */
   onPodEvent?: (jobId: number, event: PodEventEvent) => void;
+  /** A rule on the job's stream fired or resolved (NaN loss, divergence, silence, stuck pending). */
+  onAlert?: (jobId: number, event: AlertEvent) => void;
   /**
    * Every event, of every type, after the callback of its type above (if any): exactly once, in seq order per
    * job. Types this client does not know arrive as `{type: 'other', name, data}` (see `OtherEvent`).
@@ -120,6 +123,9 @@ export function useTrainingMonitor(options: UseTrainingMonitorOptions): UseTrain
             break;
           case 'training_pod_event':
             callbacks.onPodEvent?.(event.job_id, event);
+            break;
+          case 'training_alert':
+            callbacks.onAlert?.(event.job_id, event);
             break;
         }
         callbacks.onEvent?.(event);

@@ -1,5 +1,5 @@
 // Parsing of the relay's messages and the API's metric points (docs/protocol.md).
-import type { JobStatus, MetricPoint, MetricsUpdate, ServerMessage, TrainingEvent } from './types';
+import type { AlertEvent, JobStatus, MetricPoint, MetricsUpdate, ServerMessage, TrainingEvent } from './types';
 
 const STATUSES: readonly JobStatus[] = ['pending', 'running', 'completed', 'failed', 'cancelled'];
 const FINAL: ReadonlySet<JobStatus> = new Set(['completed', 'failed', 'cancelled']);
@@ -84,6 +84,19 @@ export function parseEvent(data: unknown): TrainingEvent | null {
     }
     case 'training_job_deleted':
       return { type: 'training_job_deleted', ...base, timestamp: String(data.timestamp ?? '') };
+    case 'training_alert': {
+      if (!isObject(data.alert)) return null;
+      const { rule, state, metric, value, message, timestamp } = data.alert;
+      const alert: AlertEvent['alert'] = {
+        rule: String(rule ?? ''),
+        state: state === 'resolved' ? 'resolved' : 'firing',
+        message: String(message ?? ''),
+        timestamp: String(timestamp ?? ''),
+      };
+      if (typeof metric === 'string') alert.metric = metric;
+      if (value !== undefined && value !== null) alert.value = metricValue(value);
+      return { type: 'training_alert', ...base, alert };
+    }
     case 'training_pod_event': {
       if (!isObject(data.pod_event)) return null;
       const { pod, event_type, reason, message, count, timestamp } = data.pod_event;

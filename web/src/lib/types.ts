@@ -124,6 +124,24 @@ export interface PodEventEvent {
 }
 
 /**
+ * A rule on the job's stream fired or resolved (docs/schemas/training_alert.json): `nan` and `divergence` name the
+ * metric and its value (a number, NaN and the infinities included), `silent` and `stuck_pending` do not.
+ */
+export interface AlertEvent {
+  type: 'training_alert';
+  job_id: number;
+  seq: number;
+  alert: {
+    rule: string;
+    state: 'firing' | 'resolved';
+    metric?: string;
+    value?: number;
+    message: string;
+    timestamp: string;
+  };
+}
+
+/**
  * An event of a type this client does not know (one added to the protocol after it was built), as it came:
  * `name` is its `type`, `data` the whole message. It goes through the sequencer like any other event, so it is
  * delivered exactly once and in order and never looks like a gap, and reaches `onEvent`.
@@ -142,6 +160,7 @@ export type TrainingEvent =
   | LogEvent
   | JobDeletedEvent
   | PodEventEvent
+  | AlertEvent
   | OtherEvent;
 
 export type ServerMessage =

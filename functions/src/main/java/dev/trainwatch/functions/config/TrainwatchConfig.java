@@ -25,6 +25,36 @@ public interface TrainwatchConfig {
   /** How fast one job may report. */
   Rate rate();
 
+  /** The rules on the live stream, as a job gets them unless its submission sets them. */
+  Alerts alerts();
+
+  /**
+   * The server's default rules (docs/protocol.md, "Alerts"); a submission's {@code "alerts"} sets
+   * or turns off each one for its job. The metric rules watch every metric whose name contains
+   * {@code loss} unless the job names its metrics.
+   */
+  interface Alerts {
+    /** divergence: a watched metric fires over this many times its best (lowest) value. */
+    @WithDefault("2")
+    double divergenceFactor();
+
+    /** divergence: points of a metric before the factor applies. */
+    @WithDefault("10")
+    int divergenceWarmup();
+
+    /** divergence: a metric that rose this many points in a row fires too; 0 for no limit. */
+    @WithDefault("20")
+    int divergenceRising();
+
+    /** silent: a running job that reported no point and no log line for this long fires. */
+    @WithDefault("10m")
+    Duration silentAfter();
+
+    /** stuck_pending: a job pending for this long fires, with the cluster's last warning. */
+    @WithDefault("10m")
+    Duration stuckPendingAfter();
+  }
+
   /** How fast one job may report, per functions instance. */
   interface Rate {
     /** Points (or log entries) one job may report per second; more gets 429 with Retry-After. */

@@ -19,6 +19,7 @@ import java.util.List;
  * @param cpu CPU request and limit, a Kubernetes quantity, or null
  * @param memory memory request and limit, a Kubernetes quantity, or null
  * @param gpu GPUs, or null
+ * @param alerts the job's rules on its live stream
  */
 public record NewJob(
     String modelName,
@@ -34,4 +35,5 @@ public record NewJob(
     List<String> args,
     String cpu,
     String memory,
-    Integer gpu) {}
+    Integer gpu,
+    AlertSettings alerts) {}

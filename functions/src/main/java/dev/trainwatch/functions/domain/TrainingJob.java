@@ -77,6 +77,10 @@ public class TrainingJob extends PanacheEntityBase {
   /** GPUs, as an nvidia.com/gpu limit; null or 0 for none. */
   public Integer gpu;
 
+  /** The job's rules on its live stream, as JSON ({@link AlertSettings#toJson}). */
+  @Column(name = "alert_settings")
+  public String alertSettings;
+
   /** The Kubernetes Job's name or the local process id, once started. Written by SQL only. */
   @Column(name = "execution_id", insertable = false, updatable = false)
   public String executionId;

@@ -8,7 +8,9 @@ import io.vertx.mutiny.sqlclient.RowSet;
  * the batch's idempotency key ($3, or null for none), take the batch's $2 sequence numbers from the
  * job row $1 (its row lock orders concurrent batches of one job), and run the insert, which reads
  * {@code job.base_seq} and its own arrays from $4 on. A claimed key, a missing job or a repeated
- * key store nothing.
+ * key store nothing. The job row also records the report's time ({@code last_report_at}, which the
+ * {@code silent} rule reads): this statement stores what a trainer reports, metric points and log
+ * lines.
  */
 final class BatchSql {
 
@@ -23,7 +25,7 @@ final class BatchSql {
           ON CONFLICT DO NOTHING
           RETURNING 1),
         job AS (
-          UPDATE training_jobs SET last_seq = last_seq + $2, updated_at = now()
+          UPDATE training_jobs SET last_seq = last_seq + $2, updated_at = now(), last_report_at = now()
           WHERE id = $1 AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM claim))
           RETURNING last_seq - $2 AS base_seq, session_id, project),
         ins AS (%s)

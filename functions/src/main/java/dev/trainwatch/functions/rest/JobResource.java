@@ -4,10 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.trainwatch.functions.auth.TokenIssuer;
+import dev.trainwatch.functions.domain.AlertSettings;
 import dev.trainwatch.functions.domain.ExecutorType;
 import dev.trainwatch.functions.domain.JobStatus;
 import dev.trainwatch.functions.domain.NewJob;
 import dev.trainwatch.functions.domain.WireEnum;
+import dev.trainwatch.functions.service.AlertService;
 import dev.trainwatch.functions.service.ExecutionService;
 import dev.trainwatch.functions.service.JobDeletionService;
 import dev.trainwatch.functions.service.JobService;
@@ -57,7 +59,8 @@ public class JobResource {
           "image",
           "command",
           "args",
-          "resources");
+          "resources",
+          "alerts");
   private static final Set<String> RESOURCE_FIELDS = Set.of("cpu", "memory", "gpu");
 
   /** A Kubernetes quantity such as 2, 500m, 1.5 or 8Gi. */
@@ -75,6 +78,7 @@ public class JobResource {
   private final Access access;
   private final TokenIssuer issuer;
   private final JsonWebToken caller;
+  private final AlertService alerts;
 
   public JobResource(
       JobService jobs,
@@ -83,7 +87,9 @@ public class JobResource {
       JsonBodyReader json,
       Access access,
       TokenIssuer issuer,
-      JsonWebToken caller) {
+      JsonWebToken caller,
+      AlertService alerts) {
+    this.alerts = alerts;
     this.jobs = jobs;
     this.execution = execution;
     this.deletion = deletion;
@@ -144,7 +150,8 @@ public class JobResource {
             JsonFields.optionalStrings(body, "args", MAX_ARGS),
             quantity(resources, "cpu"),
             quantity(resources, "memory"),
-            gpus(resources));
+            gpus(resources),
+            alertSettings(body.get("alerts")));
     access.requireProject(project);
     Runnable release = execution.admit(job);
     Context context = Vertx.currentContext();
@@ -160,6 +167,14 @@ public class JobResource {
                     .emitOn(command -> context.runOnContext(ignored -> command.run()))
                     .flatMap(started -> jobs.find(stored.id)))
         .map(JobView::of);
+  }
+
+  private AlertSettings alertSettings(JsonNode given) {
+    try {
+      return alerts.settingsFor(given);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest(e.getMessage());
+    }
   }
 
   @GET

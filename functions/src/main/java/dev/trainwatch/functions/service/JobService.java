@@ -47,6 +47,7 @@ public class JobService {
     job.cpu = request.cpu();
     job.memory = request.memory();
     job.gpu = request.gpu();
+    job.alertSettings = request.alerts().toJson().toString();
     job.status = JobStatus.PENDING.wireName();
     job.createdAt = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
     job.updatedAt = job.createdAt;

@@ -11,8 +11,8 @@ import java.util.List;
 
 /**
  * Stores a batch of metric points and publishes one {@code training_metrics} event per point (see
- * {@link BatchIngest}). A stored point is never lost, even when publishing fails ({@link
- * EventFeed}).
+ * {@link BatchIngest}), then runs the metric rules over it ({@link AlertService}). A stored point
+ * is never lost, even when publishing fails ({@link EventFeed}).
  */
 @ApplicationScoped
 public class MetricIngestService {
@@ -21,6 +21,7 @@ public class MetricIngestService {
   private final JobService jobs;
   private final BatchIngest ingest;
   private final MetricsEventType type;
+  private final AlertService alerts;
   private final Counter pointsStored;
 
   public MetricIngestService(
@@ -28,8 +29,10 @@ public class MetricIngestService {
       JobService jobs,
       BatchIngest ingest,
       MetricsEventType type,
+      AlertService alerts,
       MeterRegistry registry) {
     this.type = type;
+    this.alerts = alerts;
     this.repository = repository;
     this.jobs = jobs;
     this.ingest = ingest;
@@ -56,7 +59,9 @@ public class MetricIngestService {
               if (!duplicate) {
                 pointsStored.increment(points.size());
               }
-            });
+            })
+        .call(
+            duplicate -> duplicate ? Uni.createFrom().voidItem() : alerts.onPoints(jobId, points));
   }
 
   /** The stored points of a job after {@code afterSeq}; fails with {@link NoSuchJobException}. */

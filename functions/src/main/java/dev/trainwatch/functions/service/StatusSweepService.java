@@ -14,6 +14,7 @@ import io.quarkus.logging.Log;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -43,6 +44,7 @@ public class StatusSweepService {
   private final StatusService status;
   private final LogIngestService logs;
   private final PodEventService podEvents;
+  private final AlertService alerts;
   private final ExecutionService execution;
   private final IngestKeyRepository keys;
   private final JobGauges gauges;
@@ -54,6 +56,7 @@ public class StatusSweepService {
       StatusService status,
       LogIngestService logs,
       PodEventService podEvents,
+      AlertService alerts,
       ExecutionService execution,
       IngestKeyRepository keys,
       JobGauges gauges,
@@ -63,6 +66,7 @@ public class StatusSweepService {
     this.status = status;
     this.logs = logs;
     this.podEvents = podEvents;
+    this.alerts = alerts;
     this.execution = execution;
     this.keys = keys;
     this.gauges = gauges;
@@ -86,6 +90,7 @@ public class StatusSweepService {
       }
     }
     logs.storeDueTracebacks().await().indefinitely();
+    alerts.sweep(Instant.now()).await().indefinitely();
     keys.forgetOlderThan(KEY_LIFETIME).await().indefinitely();
     gauges.refresh();
     return new SweepResult(active.size(), changed, unreachable);

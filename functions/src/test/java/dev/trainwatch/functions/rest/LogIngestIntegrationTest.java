@@ -13,6 +13,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Integration: log lines a trainer sends, and the events endpoint that replays a job's feed. */
@@ -60,7 +61,8 @@ class LogIngestIntegrationTest {
 
   @Test
   void theEventsEndpointReplaysEveryEventAfterASeqExactlyAsPublished() {
-    long job = TestJobs.submit(null);
+    // The NaN below is a value to replay, not an alert to raise (AlertsIntegrationTest has those).
+    long job = TestJobs.submitBody(TestJobs.body("alerts", Map.of("nan", false)));
     given()
         .contentType(ContentType.JSON)
         .body("{\"epoch\":1,\"metrics\":{\"loss\":NaN}}")

@@ -8,12 +8,15 @@ import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import dev.trainwatch.functions.domain.Alert;
+import dev.trainwatch.functions.domain.AlertRule;
 import dev.trainwatch.functions.domain.JobStatus;
 import dev.trainwatch.functions.domain.LogEntry;
 import dev.trainwatch.functions.domain.LogLevel;
 import dev.trainwatch.functions.domain.MetricPoint;
 import dev.trainwatch.functions.domain.PodEvent;
 import dev.trainwatch.functions.domain.StatusChange;
+import dev.trainwatch.functions.domain.WireEnum;
 import dev.trainwatch.functions.event.EventType;
 import java.io.IOException;
 import java.lang.reflect.Constructor;
@@ -46,6 +49,7 @@ class EventTypesTest {
   private final StatusChangeEventType changes = new StatusChangeEventType(null);
   private final JobDeletedEventType deletions = new JobDeletedEventType();
   private final PodEventType podEvents = new PodEventType(null);
+  private final AlertEventType alerts = new AlertEventType(null);
 
   static Stream<Path> eventExamples() throws IOException {
     List<Path> found;
@@ -140,10 +144,27 @@ class EventTypesTest {
                 Instant.parse(about.get("timestamp").asText()));
         yield podEvents.render(jobId, seq, podEvent).json();
       }
+      case "training_alert" -> {
+        JsonNode about = event.get("alert");
+        Alert alert =
+            new Alert(
+                WireEnum.fromWireName(AlertRule.class, about.get("rule").asText()),
+                "firing".equals(about.get("state").asText()),
+                about.hasNonNull("metric") ? about.get("metric").asText() : null,
+                about.hasNonNull("value") ? value(about.get("value")) : null,
+                about.get("message").asText(),
+                Instant.parse(about.get("timestamp").asText()));
+        yield alerts.render(jobId, seq, alert).json();
+      }
       case "training_job_deleted" ->
           deletions.render(jobId, seq, Instant.parse(event.get("timestamp").asText())).json();
       default -> throw new AssertionError("no event type renders " + type);
     };
+  }
+
+  /** A metric value as the wire has it: a number, or "NaN", "Infinity", "-Infinity". */
+  private static double value(JsonNode value) {
+    return value.isTextual() ? Double.valueOf(value.asText()) : value.asDouble();
   }
 
   private static MetricPoint point(JsonNode point) {
@@ -151,13 +172,7 @@ class EventTypesTest {
     point
         .get("metrics")
         .fields()
-        .forEachRemaining(
-            metric ->
-                values.put(
-                    metric.getKey(),
-                    metric.getValue().isTextual()
-                        ? Double.valueOf(metric.getValue().asText())
-                        : metric.getValue().asDouble()));
+        .forEachRemaining(metric -> values.put(metric.getKey(), value(metric.getValue())));
     return new MetricPoint(
         point.get("epoch").asInt(),
         point.hasNonNull("step") ? point.get("step").asLong() : null,

@@ -1,0 +1,345 @@
+package dev.trainwatch.functions.repository;
+
+import dev.trainwatch.functions.domain.Alert;
+import dev.trainwatch.functions.domain.AlertRule;
+import dev.trainwatch.functions.domain.MetricWatch;
+import dev.trainwatch.functions.domain.WireEnum;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the rules remember and what they fired, in PostgreSQL. Every change locks the job's row
+ * first, so two functions instances evaluating the same job take turns: a rule fires once per
+ * episode, and the alerts' seqs follow the job's other events with no gap.
+ */
+@ApplicationScoped
+public class AlertRepository {
+
+  private static final String LOCK =
+      "SELECT alert_settings FROM training_jobs WHERE id = $1 FOR UPDATE";
+
+  private static final String SETTINGS = "SELECT alert_settings FROM training_jobs WHERE id = $1";
+
+  private static final String WATCHES =
+      """
+      SELECT metric, seen, best, last, rising, nan_firing, divergence_firing FROM metric_watches
+      WHERE job_id = $1 AND metric = ANY($2)
+      """;
+
+  private static final String SAVE_WATCHES =
+      """
+      INSERT INTO metric_watches
+        (job_id, metric, seen, best, last, rising, nan_firing, divergence_firing)
+      SELECT $1, * FROM unnest($2::text[], $3::int[], $4::float8[], $5::float8[], $6::int[],
+                               $7::bool[], $8::bool[])
+      ON CONFLICT (job_id, metric) DO UPDATE SET
+        seen = EXCLUDED.seen, best = EXCLUDED.best, last = EXCLUDED.last,
+        rising = EXCLUDED.rising, nan_firing = EXCLUDED.nan_firing,
+        divergence_firing = EXCLUDED.divergence_firing
+      """;
+
+  /** The alerts $2.., numbered from the job's next seq. */
+  private static final String INSERT_ALERTS =
+      """
+      WITH job AS (
+        UPDATE training_jobs SET last_seq = last_seq + cardinality($2::text[])
+        WHERE id = $1
+        RETURNING last_seq - cardinality($2::text[]) AS base_seq, session_id, project)
+      INSERT INTO job_alerts (job_id, seq, rule, state, metric, value, message, ts)
+      SELECT $1, job.base_seq + a.n, a.rule, a.state, a.metric, a.value, a.message, a.ts
+      FROM job, unnest($2::text[], $3::text[], $4::text[], $5::float8[], $6::text[],
+                       $7::timestamptz[]) WITH ORDINALITY AS a(rule, state, metric, value, message, ts, n)
+      RETURNING seq, (SELECT session_id FROM job) AS session_id, (SELECT project FROM job) AS project
+      """;
+
+  private static final String OPEN_EPISODE =
+      "INSERT INTO alert_episodes (job_id, rule) VALUES ($1, $2) ON CONFLICT DO NOTHING";
+
+  private static final String CLOSE_EPISODE =
+      "DELETE FROM alert_episodes WHERE job_id = $1 AND rule = $2";
+
+  /**
+   * The jobs the sweep's rules look at: the active ones, and any with an open episode (to resolve
+   * it when the job moved on).
+   */
+  private static final String SWEEP =
+      """
+      SELECT j.id, j.status, j.alert_settings, j.created_at,
+             COALESCE(j.last_report_at, j.started_at, j.created_at) AS last_heard,
+             EXISTS (SELECT 1 FROM alert_episodes e WHERE e.job_id = j.id AND e.rule = 'silent')
+               AS silent_open,
+             EXISTS (SELECT 1 FROM alert_episodes e WHERE e.job_id = j.id AND e.rule = 'stuck_pending')
+               AS pending_open,
+             (SELECT p.reason || ': ' || p.message FROM pod_events p
+              WHERE p.job_id = j.id AND p.event_type = 'Warning' ORDER BY p.seq DESC LIMIT 1)
+               AS cluster_says
+      FROM training_jobs j
+      WHERE j.status IN ('pending', 'running')
+         OR EXISTS (SELECT 1 FROM alert_episodes e WHERE e.job_id = j.id)
+      """;
+
+  private static final String BETWEEN =
+      """
+      SELECT seq, rule, state, metric, value, message, ts FROM job_alerts
+      WHERE job_id = $1 AND seq > $2 AND seq < $3 ORDER BY seq LIMIT $4
+      """;
+
+  /**
+   * What the metric rules decided under the lock.
+   *
+   * @param watches the watches to store (new or changed)
+   * @param alerts what fired or resolved, in order
+   */
+  public record Decision(Map<String, MetricWatch> watches, List<Alert> alerts) {}
+
+  /** The rules' evaluation of a batch, given the job's settings (JSON, or null) and its watches. */
+  @FunctionalInterface
+  public interface Evaluation {
+    Decision evaluate(String settings, Map<String, MetricWatch> watches);
+  }
+
+  /**
+   * Alerts stored now, in seq order from {@code stored.firstSeq()}.
+   *
+   * @param stored where they start, and the job's session and project; null when there are none
+   * @param alerts the alerts
+   */
+  public record StoredAlerts(StoredBatch stored, List<Alert> alerts) {
+    static final StoredAlerts NONE = new StoredAlerts(null, List.of());
+  }
+
+  /**
+   * A job the sweep's rules look at.
+   *
+   * @param jobId the job
+   * @param status its status's wire name
+   * @param settings its rules as JSON, or null
+   * @param createdAt when it was submitted
+   * @param lastHeard when the trainer last reported, or it started, or it was submitted
+   * @param silentOpen whether a silent episode is open
+   * @param pendingOpen whether a stuck_pending episode is open
+   * @param clusterSays the last Warning pod event ("Reason: message"), or null
+   */
+  public record SweptJob(
+      long jobId,
+      String status,
+      String settings,
+      Instant createdAt,
+      Instant lastHeard,
+      boolean silentOpen,
+      boolean pendingOpen,
+      String clusterSays) {}
+
+  /**
+   * A stored alert and its seq.
+   *
+   * @param seq the job's event number
+   * @param alert the alert
+   */
+  public record Sequenced(long seq, Alert alert) {}
+
+  private final Pool pool;
+
+  public AlertRepository(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** The job's rules as JSON, or null (no job, or none stored). */
+  public Uni<String> settings(long jobId) {
+    return pool.preparedQuery(SETTINGS)
+        .execute(Tuple.of(jobId))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
+  }
+
+  /**
+   * Evaluates the metric rules for {@code metrics} of {@code jobId} under the job's lock: reads
+   * their watches, lets {@code evaluation} decide, stores the new watches and the alerts.
+   */
+  public Uni<StoredAlerts> watch(long jobId, List<String> metrics, Evaluation evaluation) {
+    return pool.withTransaction(
+        connection ->
+            connection
+                .preparedQuery(LOCK)
+                .execute(Tuple.of(jobId))
+                .flatMap(
+                    locked -> {
+                      if (locked.size() == 0) {
+                        return Uni.createFrom().item(StoredAlerts.NONE);
+                      }
+                      String settings = locked.iterator().next().getString(0);
+                      return connection
+                          .preparedQuery(WATCHES)
+                          .execute(Tuple.of(jobId, metrics.toArray(String[]::new)))
+                          .map(AlertRepository::toWatches)
+                          .map(watches -> evaluation.evaluate(settings, watches))
+                          .flatMap(decision -> save(connection, jobId, decision));
+                    }));
+  }
+
+  /**
+   * Opens (an alert that fires) or closes (one that resolves) {@code alert.rule()}'s episode for
+   * {@code jobId}, and stores the alert when that changed anything: a second sweep deciding the
+   * same finds it done and stores nothing.
+   */
+  public Uni<StoredAlerts> episode(long jobId, Alert alert) {
+    return pool.withTransaction(
+        connection ->
+            connection
+                .preparedQuery(LOCK)
+                .execute(Tuple.of(jobId))
+                .flatMap(
+                    locked ->
+                        locked.size() == 0
+                            ? Uni.createFrom().item(0)
+                            : connection
+                                .preparedQuery(alert.firing() ? OPEN_EPISODE : CLOSE_EPISODE)
+                                .execute(Tuple.of(jobId, alert.rule().wireName()))
+                                .map(rows -> rows.rowCount()))
+                .flatMap(
+                    changed ->
+                        changed == 0
+                            ? Uni.createFrom().item(StoredAlerts.NONE)
+                            : insert(connection, jobId, List.of(alert))));
+  }
+
+  /** The jobs the sweep's rules look at. */
+  public Uni<List<SweptJob>> swept() {
+    return pool.query(SWEEP)
+        .execute()
+        .map(
+            rows -> {
+              List<SweptJob> jobs = new ArrayList<>();
+              for (Row r : rows) {
+                jobs.add(
+                    new SweptJob(
+                        r.getLong("id"),
+                        r.getString("status"),
+                        r.getString("alert_settings"),
+                        r.getOffsetDateTime("created_at").toInstant(),
+                        r.getOffsetDateTime("last_heard").toInstant(),
+                        r.getBoolean("silent_open"),
+                        r.getBoolean("pending_open"),
+                        r.getString("cluster_says")));
+              }
+              return jobs;
+            });
+  }
+
+  /** The job's stored alerts with afterSeq &lt; seq &lt; beforeSeq, at most {@code most}. */
+  public Uni<List<Sequenced>> between(long jobId, long afterSeq, long beforeSeq, int most) {
+    return pool.preparedQuery(BETWEEN)
+        .execute(Tuple.of(jobId, afterSeq, beforeSeq, most))
+        .map(
+            rows -> {
+              List<Sequenced> alerts = new ArrayList<>();
+              for (Row r : rows) {
+                alerts.add(
+                    new Sequenced(
+                        r.getLong("seq"),
+                        new Alert(
+                            WireEnum.fromWireName(AlertRule.class, r.getString("rule")),
+                            "firing".equals(r.getString("state")),
+                            r.getString("metric"),
+                            r.getDouble("value"),
+                            r.getString("message"),
+                            r.getOffsetDateTime("ts").toInstant())));
+              }
+              return alerts;
+            });
+  }
+
+  private static Map<String, MetricWatch> toWatches(io.vertx.mutiny.sqlclient.RowSet<Row> rows) {
+    Map<String, MetricWatch> watches = new HashMap<>();
+    for (Row r : rows) {
+      watches.put(
+          r.getString("metric"),
+          new MetricWatch(
+              r.getInteger("seen"),
+              r.getDouble("best"),
+              r.getDouble("last"),
+              r.getInteger("rising"),
+              r.getBoolean("nan_firing"),
+              r.getBoolean("divergence_firing")));
+    }
+    return watches;
+  }
+
+  private static Uni<StoredAlerts> save(SqlConnection connection, long jobId, Decision decision) {
+    List<Map.Entry<String, MetricWatch>> watches = List.copyOf(decision.watches().entrySet());
+    Uni<?> saved =
+        watches.isEmpty()
+            ? Uni.createFrom().voidItem()
+            : connection
+                .preparedQuery(SAVE_WATCHES)
+                .execute(
+                    Tuple.tuple()
+                        .addLong(jobId)
+                        .addArrayOfString(
+                            watches.stream().map(Map.Entry::getKey).toArray(String[]::new))
+                        .addArrayOfInteger(
+                            watches.stream().map(w -> w.getValue().seen()).toArray(Integer[]::new))
+                        .addArrayOfDouble(
+                            watches.stream().map(w -> w.getValue().best()).toArray(Double[]::new))
+                        .addArrayOfDouble(
+                            watches.stream().map(w -> w.getValue().last()).toArray(Double[]::new))
+                        .addArrayOfInteger(
+                            watches.stream()
+                                .map(w -> w.getValue().rising())
+                                .toArray(Integer[]::new))
+                        .addArrayOfBoolean(
+                            watches.stream()
+                                .map(w -> w.getValue().nanFiring())
+                                .toArray(Boolean[]::new))
+                        .addArrayOfBoolean(
+                            watches.stream()
+                                .map(w -> w.getValue().divergenceFiring())
+                                .toArray(Boolean[]::new)));
+    return saved.flatMap(
+        done ->
+            decision.alerts().isEmpty()
+                ? Uni.createFrom().item(StoredAlerts.NONE)
+                : insert(connection, jobId, decision.alerts()));
+  }
+
+  private static Uni<StoredAlerts> insert(
+      SqlConnection connection, long jobId, List<Alert> alerts) {
+    Tuple args =
+        Tuple.tuple()
+            .addLong(jobId)
+            .addArrayOfString(alerts.stream().map(a -> a.rule().wireName()).toArray(String[]::new))
+            .addArrayOfString(alerts.stream().map(Alert::state).toArray(String[]::new))
+            .addArrayOfString(alerts.stream().map(Alert::metric).toArray(String[]::new))
+            .addArrayOfDouble(alerts.stream().map(Alert::value).toArray(Double[]::new))
+            .addArrayOfString(alerts.stream().map(Alert::message).toArray(String[]::new))
+            .addArrayOfOffsetDateTime(
+                alerts.stream()
+                    .map(a -> a.at().atOffset(ZoneOffset.UTC))
+                    .toArray(OffsetDateTime[]::new));
+    return connection
+        .preparedQuery(INSERT_ALERTS)
+        .execute(args)
+        .map(
+            rows -> {
+              long first = Long.MAX_VALUE;
+              Long session = null;
+              String project = null;
+              for (Row r : rows) {
+                first = Math.min(first, r.getLong("seq"));
+                session = r.getLong("session_id");
+                project = r.getString("project");
+              }
+              return new StoredAlerts(new StoredBatch(first, session, project), alerts);
+            });
+  }
+}
