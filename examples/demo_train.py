@@ -27,22 +27,9 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 from trainwatch import TrainingLogger  # noqa: E402  (after the path is set)
 
+from options import env_int, positive_int  # noqa: E402  (beside this file)
+
 HIDDEN = 8
-
-
-def env_int(name, default):
-    try:
-        value = int(os.environ.get(name, ""))
-        return value if value > 0 else default
-    except ValueError:
-        return default
-
-
-def positive_int(text):
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
-    return value
 
 
 def parse_options(argv=None):

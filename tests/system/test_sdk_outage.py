@@ -6,7 +6,6 @@ restarts its functions with `./trainwatch restart functions` (TRAINWATCH_RUN and
 environment). Standard library only, like the SDK.
 """
 
-import json
 import os
 import pathlib
 import subprocess
@@ -22,26 +21,7 @@ sys.path.insert(0, str(ROOT / "sdk" / "python"))
 
 from trainwatch import TrainingLogger  # noqa: E402
 
-FUNCTIONS = os.environ.get("FUNCTIONS_URL", "http://localhost:%s" % os.environ.get("FUNCTIONS_PORT", "18081"))
-# An API token for the test system (./trainwatch test exports one; ./trainwatch token prints one).
-TOKEN = os.environ["TRAINWATCH_API_TOKEN"]
-
-
-def request(method, path, body=None):
-    data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(FUNCTIONS + path, data=data, method=method, headers={"Content-Type": "application/json", "Authorization": "Bearer " + TOKEN})
-    with urllib.request.urlopen(req, timeout=10) as answer:
-        return json.loads(answer.read())
-
-
-def stored_points(job_id):
-    points, since = [], 0
-    while True:
-        page = request("GET", "/api/v1/training/jobs/%d/metrics?since=%d&limit=10000" % (job_id, since))
-        points.extend(page["points"])
-        if not page["points"]:
-            return points
-        since = page["next_since"]
+from system_api import FUNCTIONS, TOKEN, request, stored_points  # noqa: E402
 
 
 def postgres_restart():

@@ -6,15 +6,13 @@ TRAINWATCH_API_TOKEN), as test_sdk_outage.py does. Skipped unless /usr/bin/pytho
 (Debian's python3-torch and python3-sklearn; `./trainwatch demo --torch` installs them). Standard library only.
 """
 
-import json
 import os
 import subprocess
 import time
 import unittest
-import urllib.request
 
-FUNCTIONS = os.environ.get("FUNCTIONS_URL", "http://localhost:%s" % os.environ.get("FUNCTIONS_PORT", "18081"))
-TOKEN = os.environ.get("TRAINWATCH_API_TOKEN")
+from system_api import TOKEN, request, stored_points
+
 PYTHON = "/usr/bin/python3"
 EPOCHS = 3
 FINAL = ("completed", "failed", "cancelled")
@@ -29,24 +27,6 @@ def torch_missing():
     except (OSError, subprocess.TimeoutExpired) as error:
         return "%s: %s" % (PYTHON, error)
     return None if probe.returncode == 0 else "%s cannot import torch and sklearn" % PYTHON
-
-
-def request(method, path, body=None):
-    data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(FUNCTIONS + path, data=data, method=method,
-                                 headers={"Content-Type": "application/json", "Authorization": "Bearer %s" % TOKEN})
-    with urllib.request.urlopen(req, timeout=10) as answer:
-        return json.loads(answer.read())
-
-
-def stored_points(job_id):
-    points, since = [], 0
-    while True:
-        page = request("GET", "/api/v1/training/jobs/%d/metrics?since=%d&limit=10000" % (job_id, since))
-        points.extend(page["points"])
-        if not page["points"]:
-            return points
-        since = page["next_since"]
 
 
 class TorchDemoJobTest(unittest.TestCase):

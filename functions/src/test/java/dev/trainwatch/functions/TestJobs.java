@@ -64,6 +64,15 @@ public final class TestJobs {
     return request.post(JOBS + "/" + job + "/logs").then();
   }
 
+  /** Posts {@code body} to the job's metrics with the tests' API token; the answer, to check. */
+  public static ValidatableResponse postMetrics(long job, String body) {
+    return given()
+        .contentType(ContentType.JSON)
+        .body(body)
+        .post(JOBS + "/" + job + "/metrics")
+        .then();
+  }
+
   /** Posts one point ({@code loss} 0.5 at epoch 1) to job {@code job} with {@code token}. */
   public static Response postPoint(String token, long job) {
     return as(token)

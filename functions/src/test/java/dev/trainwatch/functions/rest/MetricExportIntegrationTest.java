@@ -22,13 +22,14 @@ class MetricExportIntegrationTest {
   @Test
   void everyPointIsARowWithAColumnPerMetricInSeqOrder() {
     long job = TestJobs.submit(null);
-    post(
-        job,
-        "{\"points\":["
-            + "{\"epoch\":0,\"step\":10,\"metrics\":{\"loss\":0.5,\"step\":1},"
-            + "\"timestamp\":\"2026-11-28T10:00:00Z\"},"
-            + "{\"epoch\":1,\"metrics\":{\"loss\":\"NaN\",\"acc, top-1\":0.25},"
-            + "\"timestamp\":\"2026-11-28T10:00:01Z\"}]}");
+    TestJobs.postMetrics(
+            job,
+            "{\"points\":["
+                + "{\"epoch\":0,\"step\":10,\"metrics\":{\"loss\":0.5,\"step\":1},"
+                + "\"timestamp\":\"2026-11-28T10:00:00Z\"},"
+                + "{\"epoch\":1,\"metrics\":{\"loss\":\"NaN\",\"acc, top-1\":0.25},"
+                + "\"timestamp\":\"2026-11-28T10:00:01Z\"}]}")
+        .statusCode(200);
 
     Response csv = given().accept("text/csv").get(TestJobs.JOBS + "/" + job + "/metrics");
 
@@ -54,7 +55,7 @@ class MetricExportIntegrationTest {
     for (int i = 0; i < points; i++) {
       batch.add("{\"epoch\":" + i + ",\"metrics\":{\"loss\":" + (1.0 / (i + 1)) + "}}");
     }
-    post(job, batch.toString());
+    TestJobs.postMetrics(job, batch.toString()).statusCode(200);
 
     List<String> lines =
         given().get(TestJobs.JOBS + "/" + job + "/metrics?format=csv").asString().lines().toList();
@@ -85,14 +86,5 @@ class MetricExportIntegrationTest {
                 .get(TestJobs.JOBS + "/" + Long.MAX_VALUE + "/metrics")
                 .statusCode())
         .isEqualTo(404);
-  }
-
-  private static void post(long job, String body) {
-    given()
-        .contentType(ContentType.JSON)
-        .body(body)
-        .post(TestJobs.JOBS + "/" + job + "/metrics")
-        .then()
-        .statusCode(200);
   }
 }

@@ -76,7 +76,7 @@ class AlertsIntegrationTest {
         TestJobs.submitBody(
             TestJobs.body("alerts", Map.of("nan", false, "metrics", List.of("ppl"))));
     post(job, Double.NaN);
-    givenPoint(job, "{\"epoch\":1,\"metrics\":{\"ppl\":\"Infinity\"}}");
+    TestJobs.postMetrics(job, "{\"epoch\":1,\"metrics\":{\"ppl\":\"Infinity\"}}").statusCode(200);
 
     assertThat(alerts(job)).isEmpty();
     given()
@@ -178,15 +178,6 @@ class AlertsIntegrationTest {
           Double.isFinite(losses[i]) ? Double.toString(losses[i]) : "\"" + losses[i] + "\"";
       points.add("{\"epoch\":" + i + ",\"metrics\":{\"loss\":" + value + "}}");
     }
-    givenPoint(job, points.toString());
-  }
-
-  private static void givenPoint(long job, String body) {
-    given()
-        .contentType(ContentType.JSON)
-        .body(body)
-        .post(TestJobs.JOBS + "/" + job + "/metrics")
-        .then()
-        .statusCode(200);
+    TestJobs.postMetrics(job, points.toString()).statusCode(200);
   }
 }
