@@ -16,6 +16,12 @@ import java.util.Map;
  */
 public record MetricPoint(int epoch, Long step, Instant timestamp, Map<String, Double> metrics) {
 
+  /**
+   * The prefix of the metrics the SDK samples of the machine (CPU, memory, GPUs), not of training:
+   * they do not count as the trainer reporting (the {@code silent} rule).
+   */
+  public static final String SYSTEM_PREFIX = "system/";
+
   public MetricPoint {
     if (metrics.keySet().stream().anyMatch(StoredText::needsReplacing)) {
       Map<String, Double> stored = new LinkedHashMap<>();

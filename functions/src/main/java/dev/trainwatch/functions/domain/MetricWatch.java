@@ -3,27 +3,50 @@ package dev.trainwatch.functions.domain;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * What the metric rules ({@link AlertRule#NAN}, {@link AlertRule#DIVERGENCE}) remember of one
  * watched metric of one job, and how each new value moves it. Pure: the caller keeps it (in
  * PostgreSQL, so any functions instance carries it on) and stores the alerts a step gives.
  *
+ * <p>A per-step loss is noisy, so divergence is judged on the metric smoothed (an exponential
+ * moving average, weight {@value #SMOOTHING} for each new value) against the lowest smoothed value
+ * so far, and an episode ends only after {@value #CALM_POINTS} points in a row below the halfway
+ * mark between the best value and the firing threshold (hysteresis): a noisy but healthy loss does
+ * not flap. A NaN episode ends after {@value #CALM_POINTS} finite values in a row, so a metric that
+ * is NaN every other point is one episode, not one per point.
+ *
  * @param seen finite values seen
- * @param best the lowest finite value seen, or null
- * @param last the last finite value, or null
- * @param rising how many values in a row rose over the one before
+ * @param best the lowest smoothed value so far, or null
+ * @param smoothed the smoothed value, or null before the first finite one
+ * @param rising how many smoothed values in a row rose over the one before
  * @param nanFiring whether a NaN episode is open
+ * @param nanCalm finite values in a row while a NaN episode is open
  * @param divergenceFiring whether a divergence episode is open
+ * @param divergenceCalm calm values in a row while a divergence episode is open
  */
 public record MetricWatch(
-    int seen, Double best, Double last, int rising, boolean nanFiring, boolean divergenceFiring) {
+    int seen,
+    Double best,
+    Double smoothed,
+    int rising,
+    boolean nanFiring,
+    int nanCalm,
+    boolean divergenceFiring,
+    int divergenceCalm) {
 
   /** A metric not seen before. */
-  public static final MetricWatch NEW = new MetricWatch(0, null, null, 0, false, false);
+  public static final MetricWatch NEW = new MetricWatch(0, null, null, 0, false, 0, false, 0);
+
+  /** The weight of each new value in the smoothed one. */
+  public static final double SMOOTHING = 0.1;
+
+  /** Points in a row an episode's condition must stay clear before it resolves. */
+  public static final int CALM_POINTS = 10;
 
   /**
-   * The watch after {@code value}, and what it fired or resolved.
+   * The watch after a value, and what it fired or resolved.
    *
    * @param watch the new state
    * @param alerts none, or the firings and resolutions in the order they happened
@@ -32,69 +55,96 @@ public record MetricWatch(
 
   /**
    * Takes the metric's next value (in seq order). A non-finite value opens a NaN episode and leaves
-   * divergence as it was; a finite one closes a NaN episode, then is compared with the best value
-   * before it.
+   * divergence as it was; a finite one counts towards closing a NaN episode, then moves the
+   * smoothed value and is judged for divergence.
    */
   public Step next(String metric, double value, Instant at, AlertSettings settings) {
     List<Alert> alerts = new ArrayList<>(2);
     boolean finite = Double.isFinite(value);
     boolean nan = nanFiring;
-    if (settings.nan() && !finite && !nanFiring) {
-      nan = true;
-      alerts.add(new Alert(AlertRule.NAN, true, metric, value, metric + " is " + value, at));
-    } else if (nanFiring && finite) {
-      nan = false;
-      alerts.add(
-          new Alert(
-              AlertRule.NAN,
-              false,
-              metric,
-              value,
-              metric + " is finite again (" + value + ")",
-              at));
-    }
+    int nanCalmNow = 0;
     if (!finite) {
-      return new Step(new MetricWatch(seen, best, last, rising, nan, divergenceFiring), alerts);
+      if (settings.nan() && !nanFiring) {
+        nan = true;
+        alerts.add(new Alert(AlertRule.NAN, true, metric, value, metric + " is " + value, at));
+      }
+      return new Step(
+          new MetricWatch(seen, best, smoothed, rising, nan, 0, divergenceFiring, divergenceCalm),
+          alerts);
     }
-    int risingNow = last != null && value > last ? rising + 1 : 0;
-    boolean diverging = divergenceFiring;
-    AlertSettings.Divergence rule = settings.divergence();
-    if (rule != null) {
-      String why = divergence(metric, value, risingNow, rule);
-      if (why != null && !divergenceFiring) {
-        diverging = true;
-        alerts.add(new Alert(AlertRule.DIVERGENCE, true, metric, value, why, at));
-      } else if (why == null && divergenceFiring) {
-        diverging = false;
+    if (nanFiring) {
+      nanCalmNow = nanCalm + 1;
+      if (nanCalmNow >= CALM_POINTS) {
+        nan = false;
+        nanCalmNow = 0;
         alerts.add(
             new Alert(
-                AlertRule.DIVERGENCE,
+                AlertRule.NAN,
                 false,
                 metric,
                 value,
-                metric + " is no longer diverging (" + value + ", best " + best + ")",
+                metric + " has been finite for " + CALM_POINTS + " points (" + value + ")",
                 at));
       }
     }
-    double bestNow = best == null ? value : Math.min(best, value);
-    return new Step(new MetricWatch(seen + 1, bestNow, value, risingNow, nan, diverging), alerts);
+    double smoothedNow = smoothed == null ? value : smoothed + SMOOTHING * (value - smoothed);
+    int risingNow = smoothed != null && smoothedNow > smoothed ? rising + 1 : 0;
+    boolean diverging = divergenceFiring;
+    int calmNow = 0;
+    AlertSettings.Divergence rule = settings.divergence();
+    if (rule != null) {
+      boolean judged = best != null && best > 0 && seen >= rule.warmup();
+      boolean overFactor = judged && smoothedNow > rule.factor() * best;
+      boolean tooLongRising = rule.rising() > 0 && risingNow >= rule.rising();
+      if (!divergenceFiring && (overFactor || tooLongRising)) {
+        diverging = true;
+        alerts.add(
+            new Alert(
+                AlertRule.DIVERGENCE,
+                true,
+                metric,
+                value,
+                overFactor
+                    ? metric
+                        + " rose to "
+                        + number(smoothedNow)
+                        + " (smoothed), over "
+                        + number(rule.factor())
+                        + " times its best "
+                        + number(best)
+                    : metric + " rose " + risingNow + " points in a row, to " + number(smoothedNow),
+                at));
+      } else if (divergenceFiring) {
+        boolean calm = !(judged && smoothedNow > (1 + rule.factor()) / 2 * best) && !tooLongRising;
+        calmNow = calm ? divergenceCalm + 1 : 0;
+        if (calmNow >= CALM_POINTS) {
+          diverging = false;
+          calmNow = 0;
+          alerts.add(
+              new Alert(
+                  AlertRule.DIVERGENCE,
+                  false,
+                  metric,
+                  value,
+                  metric
+                      + " is back near its best ("
+                      + number(smoothedNow)
+                      + " smoothed, best "
+                      + number(best)
+                      + ")",
+                  at));
+        }
+      }
+    }
+    double bestNow = best == null ? smoothedNow : Math.min(best, smoothedNow);
+    return new Step(
+        new MetricWatch(
+            seen + 1, bestNow, smoothedNow, risingNow, nan, nanCalmNow, diverging, calmNow),
+        alerts);
   }
 
-  /** Why {@code value} diverges, or null when it does not. */
-  private String divergence(
-      String metric, double value, int risingNow, AlertSettings.Divergence rule) {
-    if (best != null && best > 0 && seen >= rule.warmup() && value > rule.factor() * best) {
-      return metric
-          + " rose to "
-          + value
-          + ", over "
-          + rule.factor()
-          + " times its best value "
-          + best;
-    }
-    if (rule.rising() > 0 && risingNow >= rule.rising()) {
-      return metric + " rose " + risingNow + " points in a row, to " + value;
-    }
-    return null;
+  /** A value as people read it: four significant digits. */
+  private static String number(double value) {
+    return String.format(Locale.ROOT, "%.4g", value);
   }
 }

@@ -5,8 +5,8 @@ import java.util.Objects;
 
 /**
  * One Kubernetes Event about a job's pod (Scheduled, Pulling, Pulled, FailedScheduling, BackOff,
- * OOMKilling, Evicted, Preempted, FailedMount, ...), as the cluster told it when Trainwatch first
- * saw it. The cluster repeats an event by counting it on the same Event object, so one object (one
+ * Killing, Evicted, Preempted, FailedMount, ...), as the cluster told it when Trainwatch first saw
+ * it. The cluster repeats an event by counting it on the same Event object, so one object (one
  * {@code uid}) is one event here. Text is stored as {@link StoredText} and the message cut at
  * {@link LogText#MAX_PART} characters.
  *

@@ -31,22 +31,43 @@ public class AlertRepository {
 
   private static final String SETTINGS = "SELECT alert_settings FROM training_jobs WHERE id = $1";
 
+  private static final String WATCH_LOCK =
+      "SELECT alerts_seq FROM training_jobs WHERE id = $1 FOR UPDATE";
+
+  /**
+   * Values of the watched metrics not evaluated yet, in seq order: at most {@value #MAX_SEQS} seqs.
+   */
+  private static final String UNEVALUATED =
+      """
+      SELECT seq, ts, name, value FROM metric_values
+      WHERE job_id = $1 AND seq > $2 AND seq <= $2 + $4 AND name = ANY($3)
+      ORDER BY seq, name
+      """;
+
+  private static final String MARK = "UPDATE training_jobs SET alerts_seq = $2 WHERE id = $1";
+
+  /** Seqs one evaluation reads at most; the next evaluation goes on from there. */
+  private static final int MAX_SEQS = 20_000;
+
   private static final String WATCHES =
       """
-      SELECT metric, seen, best, last, rising, nan_firing, divergence_firing FROM metric_watches
+      SELECT metric, seen, best, smoothed, rising, nan_firing, nan_calm, divergence_firing,
+             divergence_calm
+      FROM metric_watches
       WHERE job_id = $1 AND metric = ANY($2)
       """;
 
   private static final String SAVE_WATCHES =
       """
-      INSERT INTO metric_watches
-        (job_id, metric, seen, best, last, rising, nan_firing, divergence_firing)
+      INSERT INTO metric_watches (job_id, metric, seen, best, smoothed, rising, nan_firing,
+                                  nan_calm, divergence_firing, divergence_calm)
       SELECT $1, * FROM unnest($2::text[], $3::int[], $4::float8[], $5::float8[], $6::int[],
-                               $7::bool[], $8::bool[])
+                               $7::bool[], $8::int[], $9::bool[], $10::int[])
       ON CONFLICT (job_id, metric) DO UPDATE SET
-        seen = EXCLUDED.seen, best = EXCLUDED.best, last = EXCLUDED.last,
+        seen = EXCLUDED.seen, best = EXCLUDED.best, smoothed = EXCLUDED.smoothed,
         rising = EXCLUDED.rising, nan_firing = EXCLUDED.nan_firing,
-        divergence_firing = EXCLUDED.divergence_firing
+        nan_calm = EXCLUDED.nan_calm, divergence_firing = EXCLUDED.divergence_firing,
+        divergence_calm = EXCLUDED.divergence_calm
       """;
 
   /** The alerts $2.., numbered from the job's next seq. */
@@ -103,10 +124,20 @@ public class AlertRepository {
    */
   public record Decision(Map<String, MetricWatch> watches, List<Alert> alerts) {}
 
-  /** The rules' evaluation of a batch, given the job's settings (JSON, or null) and its watches. */
+  /**
+   * One stored value of a watched metric, not evaluated yet.
+   *
+   * @param seq its point's seq
+   * @param metric the metric
+   * @param value the value
+   * @param at its point's timestamp
+   */
+  public record Value(long seq, String metric, double value, Instant at) {}
+
+  /** The rules' evaluation of stored values, in seq order, given the metrics' watches. */
   @FunctionalInterface
   public interface Evaluation {
-    Decision evaluate(String settings, Map<String, MetricWatch> watches);
+    Decision evaluate(List<Value> values, Map<String, MetricWatch> watches);
   }
 
   /**
@@ -163,28 +194,67 @@ public class AlertRepository {
   }
 
   /**
-   * Evaluates the metric rules for {@code metrics} of {@code jobId} under the job's lock: reads
-   * their watches, lets {@code evaluation} decide, stores the new watches and the alerts.
+   * Evaluates the metric rules for {@code metrics} of {@code jobId} under the job's lock: reads the
+   * stored values of those metrics the rules have not seen (in seq order, whichever request stored
+   * them) and their watches, lets {@code evaluation} decide, stores the new watches, the alerts and
+   * how far it read.
    */
   public Uni<StoredAlerts> watch(long jobId, List<String> metrics, Evaluation evaluation) {
+    String[] names = metrics.toArray(String[]::new);
     return pool.withTransaction(
         connection ->
             connection
-                .preparedQuery(LOCK)
+                .preparedQuery(WATCH_LOCK)
                 .execute(Tuple.of(jobId))
                 .flatMap(
                     locked -> {
                       if (locked.size() == 0) {
                         return Uni.createFrom().item(StoredAlerts.NONE);
                       }
-                      String settings = locked.iterator().next().getString(0);
+                      long mark = locked.iterator().next().getLong(0);
                       return connection
-                          .preparedQuery(WATCHES)
-                          .execute(Tuple.of(jobId, metrics.toArray(String[]::new)))
-                          .map(AlertRepository::toWatches)
-                          .map(watches -> evaluation.evaluate(settings, watches))
-                          .flatMap(decision -> save(connection, jobId, decision));
+                          .preparedQuery(UNEVALUATED)
+                          .execute(Tuple.of(jobId, mark, names, MAX_SEQS))
+                          .map(AlertRepository::toValues)
+                          .flatMap(
+                              values ->
+                                  values.isEmpty()
+                                      ? Uni.createFrom().item(StoredAlerts.NONE)
+                                      : evaluate(connection, jobId, names, values, evaluation));
                     }));
+  }
+
+  private static Uni<StoredAlerts> evaluate(
+      SqlConnection connection,
+      long jobId,
+      String[] names,
+      List<Value> values,
+      Evaluation evaluation) {
+    long read = values.get(values.size() - 1).seq();
+    return connection
+        .preparedQuery(WATCHES)
+        .execute(Tuple.of(jobId, names))
+        .map(AlertRepository::toWatches)
+        .map(watches -> evaluation.evaluate(values, watches))
+        .flatMap(
+            decision ->
+                connection
+                    .preparedQuery(MARK)
+                    .execute(Tuple.of(jobId, read))
+                    .flatMap(marked -> save(connection, jobId, decision)));
+  }
+
+  private static List<Value> toValues(io.vertx.mutiny.sqlclient.RowSet<Row> rows) {
+    List<Value> values = new ArrayList<>(rows.size());
+    for (Row r : rows) {
+      values.add(
+          new Value(
+              r.getLong("seq"),
+              r.getString("name"),
+              r.getDouble("value"),
+              r.getOffsetDateTime("ts").toInstant()));
+    }
+    return values;
   }
 
   /**
@@ -267,10 +337,12 @@ public class AlertRepository {
           new MetricWatch(
               r.getInteger("seen"),
               r.getDouble("best"),
-              r.getDouble("last"),
+              r.getDouble("smoothed"),
               r.getInteger("rising"),
               r.getBoolean("nan_firing"),
-              r.getBoolean("divergence_firing")));
+              r.getInteger("nan_calm"),
+              r.getBoolean("divergence_firing"),
+              r.getInteger("divergence_calm")));
     }
     return watches;
   }
@@ -292,7 +364,9 @@ public class AlertRepository {
                         .addArrayOfDouble(
                             watches.stream().map(w -> w.getValue().best()).toArray(Double[]::new))
                         .addArrayOfDouble(
-                            watches.stream().map(w -> w.getValue().last()).toArray(Double[]::new))
+                            watches.stream()
+                                .map(w -> w.getValue().smoothed())
+                                .toArray(Double[]::new))
                         .addArrayOfInteger(
                             watches.stream()
                                 .map(w -> w.getValue().rising())
@@ -301,10 +375,18 @@ public class AlertRepository {
                             watches.stream()
                                 .map(w -> w.getValue().nanFiring())
                                 .toArray(Boolean[]::new))
+                        .addArrayOfInteger(
+                            watches.stream()
+                                .map(w -> w.getValue().nanCalm())
+                                .toArray(Integer[]::new))
                         .addArrayOfBoolean(
                             watches.stream()
                                 .map(w -> w.getValue().divergenceFiring())
-                                .toArray(Boolean[]::new)));
+                                .toArray(Boolean[]::new))
+                        .addArrayOfInteger(
+                            watches.stream()
+                                .map(w -> w.getValue().divergenceCalm())
+                                .toArray(Integer[]::new)));
     return saved.flatMap(
         done ->
             decision.alerts().isEmpty()

@@ -8,16 +8,21 @@ import io.vertx.mutiny.sqlclient.RowSet;
  * the batch's idempotency key ($3, or null for none), take the batch's $2 sequence numbers from the
  * job row $1 (its row lock orders concurrent batches of one job), and run the insert, which reads
  * {@code job.base_seq} and its own arrays from $4 on. A claimed key, a missing job or a repeated
- * key store nothing. The job row also records the report's time ({@code last_report_at}, which the
- * {@code silent} rule reads): this statement stores what a trainer reports, metric points and log
- * lines.
+ * key store nothing. The job row also records when the trainer last reported ({@code
+ * last_report_at}, which the {@code silent} rule reads).
  */
 final class BatchSql {
 
   private BatchSql() {}
 
-  /** The whole statement around {@code insert} (an INSERT … SELECT … FROM job, …). */
-  static String around(String insert) {
+  /**
+   * The whole statement around {@code insert} (an INSERT … SELECT … FROM job, …).
+   *
+   * @param training an SQL condition over the statement's parameters: whether the batch is the
+   *     trainer's own work, which moves the job's {@code last_report_at} (the {@code silent} rule);
+   *     the SDK's machine samples alone do not
+   */
+  static String around(String insert, String training) {
     return """
         WITH claim AS (
           INSERT INTO ingest_keys (job_id, key)
@@ -25,7 +30,8 @@ final class BatchSql {
           ON CONFLICT DO NOTHING
           RETURNING 1),
         job AS (
-          UPDATE training_jobs SET last_seq = last_seq + $2, updated_at = now(), last_report_at = now()
+          UPDATE training_jobs SET last_seq = last_seq + $2, updated_at = now(),
+            last_report_at = CASE WHEN %s THEN now() ELSE last_report_at END
           WHERE id = $1 AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM claim))
           RETURNING last_seq - $2 AS base_seq, session_id, project),
         ins AS (%s)
@@ -34,7 +40,7 @@ final class BatchSql {
                (SELECT project FROM job) AS project,
                EXISTS (SELECT 1 FROM training_jobs WHERE id = $1) AS job_exists
         """
-        .formatted(insert);
+        .formatted(training, insert);
   }
 
   /** What the statement answered. */

@@ -26,7 +26,8 @@ public class LogRepository {
           SELECT $1, job.base_seq + v.entry_no, v.ts, v.level, v.message
           FROM job, unnest($4::timestamptz[], $5::text[], $6::text[]) WITH ORDINALITY
             AS v(ts, level, message, entry_no)
-          """);
+          """,
+          "true");
 
   private static final String READ =
       """

@@ -31,7 +31,12 @@ public class MetricRepository {
           SELECT $1, job.base_seq + v.point_no, v.epoch, v.step, v.ts, v.name, v.value
           FROM job, unnest($4::int[], $5::int[], $6::bigint[], $7::timestamptz[], $8::text[], $9::float8[])
             AS v(point_no, epoch, step, ts, name, value)
-          """);
+          """,
+          // The SDK's machine samples alone are not the trainer's work (a hung trainer still has
+          // them).
+          "EXISTS (SELECT 1 FROM unnest($8::text[]) AS n(name) WHERE n.name NOT LIKE '"
+              + MetricPoint.SYSTEM_PREFIX
+              + "%')");
 
   /**
    * The points after a sequence number, whole, at most $4 of them, optionally only some metrics

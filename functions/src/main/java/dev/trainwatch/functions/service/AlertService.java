@@ -38,6 +38,12 @@ import java.util.Map;
 @ApplicationScoped
 public class AlertService {
 
+  /**
+   * Watched metrics evaluated per batch at most (by name): bounds the rules' work and alerts per
+   * request however many matching names a trainer sends.
+   */
+  static final int MAX_WATCHED_PER_BATCH = 20;
+
   /** Jobs whose settings are kept in memory. */
   private static final int REMEMBERED = 10_000;
 
@@ -97,8 +103,10 @@ public class AlertService {
   }
 
   /**
-   * Runs the metric rules over {@code points}, just stored for {@code jobId}. A failure here is
-   * logged, never passed on: the points are stored, and the next batch evaluates again.
+   * Runs the metric rules after {@code points} were stored for {@code jobId}: over every stored
+   * value of the watched metrics they have not seen, in seq order (a batch stored meanwhile by
+   * another request, or one whose evaluation failed, included). A failure here is logged, never
+   * passed on: the points are stored, and the next batch's evaluation reads them.
    */
   public Uni<Void> onPoints(long jobId, List<MetricPoint> points) {
     return settingsOf(jobId)
@@ -110,13 +118,15 @@ public class AlertService {
                           .flatMap(p -> p.metrics().keySet().stream())
                           .distinct()
                           .filter(settings::watches)
+                          .sorted()
+                          .limit(MAX_WATCHED_PER_BATCH)
                           .toList()
                       : List.of();
               if (watched.isEmpty()) {
                 return Uni.createFrom().voidItem();
               }
               return repository
-                  .watch(jobId, watched, (stored, watches) -> evaluate(settings, points, watches))
+                  .watch(jobId, watched, (values, watches) -> evaluate(settings, values, watches))
                   .flatMap(stored -> publish(jobId, stored));
             })
         .onFailure()
@@ -200,21 +210,16 @@ public class AlertService {
     return new Alert(rule, firing, null, null, message, at);
   }
 
-  private Decision evaluate(
-      AlertSettings settings, List<MetricPoint> points, Map<String, MetricWatch> stored) {
+  private static Decision evaluate(
+      AlertSettings settings, List<AlertRepository.Value> values, Map<String, MetricWatch> stored) {
     Map<String, MetricWatch> watches = new LinkedHashMap<>();
     List<Alert> alerts = new ArrayList<>();
-    for (MetricPoint point : points) {
-      for (Map.Entry<String, Double> metric : point.metrics().entrySet()) {
-        String name = metric.getKey();
-        if (!settings.watches(name)) {
-          continue;
-        }
-        MetricWatch watch = watches.getOrDefault(name, stored.getOrDefault(name, MetricWatch.NEW));
-        MetricWatch.Step step = watch.next(name, metric.getValue(), point.timestamp(), settings);
-        watches.put(name, step.watch());
-        alerts.addAll(step.alerts());
-      }
+    for (AlertRepository.Value value : values) {
+      String name = value.metric();
+      MetricWatch watch = watches.getOrDefault(name, stored.getOrDefault(name, MetricWatch.NEW));
+      MetricWatch.Step step = watch.next(name, value.value(), value.at(), settings);
+      watches.put(name, step.watch());
+      alerts.addAll(step.alerts());
     }
     return new Decision(watches, alerts);
   }

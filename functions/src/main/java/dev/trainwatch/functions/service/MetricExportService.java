@@ -25,8 +25,14 @@ import java.util.concurrent.atomic.AtomicLong;
 @ApplicationScoped
 public class MetricExportService {
 
-  /** Points read and written at once. */
+  /** Points read and written at once, at most. */
   static final int PAGE = 1_000;
+
+  /**
+   * Cells (points times columns) read and written at once, at most: a job with many metric names is
+   * read in smaller pages, so a page's memory stays bounded.
+   */
+  static final int MAX_CELLS_PER_PAGE = 200_000;
 
   private static final List<String> FIXED = List.of("seq", "epoch", "step", "timestamp");
   private static final CsvMapper CSV = new CsvMapper();
@@ -54,16 +60,17 @@ public class MetricExportService {
     List<Object> columns = new ArrayList<>(FIXED);
     columns.addAll(names);
     String header = write(rows, new Object[][] {columns.toArray()});
+    int page = Math.max(1, Math.min(PAGE, MAX_CELLS_PER_PAGE / columns.size()));
     AtomicLong after = new AtomicLong(0);
     Multi<String> pages =
         Multi.createBy()
             .repeating()
-            .uni(() -> metrics.read(jobId, after.get(), null, PAGE))
-            .whilst(page -> page.size() == PAGE && advance(after, page))
-            .filter(page -> !page.isEmpty())
+            .uni(() -> metrics.read(jobId, after.get(), null, page))
+            .whilst(points -> points.size() == page && advance(after, points))
+            .filter(points -> !points.isEmpty())
             .map(
-                page ->
-                    write(rows, page.stream().map(p -> row(p, names)).toArray(Object[][]::new)));
+                points ->
+                    write(rows, points.stream().map(p -> row(p, names)).toArray(Object[][]::new)));
     return Multi.createBy().concatenating().streams(Multi.createFrom().item(header), pages);
   }
 

@@ -108,7 +108,12 @@ public class StatusSweepService {
     JobExecutor executor = executors.of(job.executor());
     List<LogEntry> lines = executor.newLogs(job, maxLines);
     logs.ingest(job.id(), lines, null).await().indefinitely();
-    podEvents.record(job.id(), executor.podEvents(job)).await().indefinitely();
+    try {
+      podEvents.record(job.id(), executor.podEvents(job)).await().indefinitely();
+    } catch (ExecutorException e) {
+      // Pod events explain; the status decides: a failed read of them must not stop the status.
+      Log.warnf("[TrainingMonitor] Job %d: pod events not read: %s", job.id(), e.getMessage());
+    }
     Observation seen = executor.observe(job);
     JobStatus now = status.apply(job, seen).await().indefinitely();
     if (now == JobStatus.FAILED && seen.reason() != null && seen.reason().stopsExecution()) {

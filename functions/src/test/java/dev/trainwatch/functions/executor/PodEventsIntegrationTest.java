@@ -115,11 +115,17 @@ class PodEventsIntegrationTest {
   }
 
   @Test
-  void anApiServerSourceEventAboutATrainingPodIsStoredOnceAndOthersAreIgnored() throws IOException {
+  void anApiServerSourceEventMakesTheJobsPodEventsBeReadAtOnceAndItsDataIsNeverTrusted()
+      throws IOException {
     long id = TestJobs.submit(null);
-    String event = fixture("back-off", id, UUID.randomUUID().toString());
-    String aboutTheJob = fixture("job-completed", id, UUID.randomUUID().toString());
-    for (String body : List.of(event, event, aboutTheJob)) {
+    String suffix = UUID.randomUUID().toString();
+    create("back-off", id, suffix);
+    String real = fixture("back-off", id, suffix);
+    // Anyone who may send CloudEvents could name any job: this Event is not in the cluster.
+    String forged =
+        fixture("failed-scheduling", id, UUID.randomUUID().toString())
+            .replace("0/8 nodes are available", "forged");
+    for (String body : List.of(forged, real, real, fixture("job-completed", id, suffix))) {
       given()
           .header("ce-specversion", "1.0")
           .header("ce-id", UUID.randomUUID().toString())

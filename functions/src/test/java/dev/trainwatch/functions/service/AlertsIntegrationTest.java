@@ -4,10 +4,15 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trainwatch.functions.TestFeed;
 import dev.trainwatch.functions.TestJobs;
+import dev.trainwatch.functions.config.TrainwatchConfig;
 import dev.trainwatch.functions.domain.MetricPoint;
 import dev.trainwatch.functions.domain.PodEvent;
+import dev.trainwatch.functions.repository.AlertRepository;
+import dev.trainwatch.functions.repository.MetricRepository;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -31,15 +36,23 @@ class AlertsIntegrationTest {
   @Inject MetricIngestService metrics;
   @Inject StatusSweepService sweep;
   @Inject PodEventService podEvents;
+  @Inject AlertRepository repository;
+  @Inject AlertEventType type;
+  @Inject EventFeed feed;
+  @Inject ObjectMapper json;
+  @Inject TrainwatchConfig config;
+  @Inject MeterRegistry registry;
+  @Inject MetricRepository metricRepository;
 
   @Test
-  void aNanLossFiresOnceAndResolvesAtTheNextFiniteValueAndIsReplayed() {
+  void aNanLossFiresOnceAndResolvesAfterItStayedFiniteAndIsReplayed() {
     long job = TestJobs.submit(null);
     post(job, 1.0, Double.NaN, Double.NaN);
-    post(job, Double.POSITIVE_INFINITY, 0.5, 0.4);
+    post(job, Double.POSITIVE_INFINITY, 0.5, 0.4, 0.4, 0.4, 0.4, 0.4, 0.4, 0.4, 0.4, 0.4);
 
     assertThat(alerts(job))
-        .containsExactly("nan firing: loss is NaN", "nan resolved: loss is finite again (0.5)");
+        .containsExactly(
+            "nan firing: loss is NaN", "nan resolved: loss has been finite for 10 points (0.4)");
     assertThat(
             given()
                 .get(TestJobs.JOBS + "/" + job + "/events?since=0")
@@ -59,15 +72,48 @@ class AlertsIntegrationTest {
   @Test
   void aDivergingLossFiresOnceAndResolves() {
     long job = TestJobs.submit(null);
-    double[] series = {
-      1.0, 0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.65, 0.6, 0.55, 0.5, 0.45, 0.95, 1.2, 1.5, 0.5
-    };
+    double[] series = new double[92];
+    java.util.Arrays.fill(series, 1.0);
+    java.util.Arrays.fill(series, 20, 32, 5.0);
     post(job, series);
 
     assertThat(alerts(job))
+        .extracting(a -> a.substring(0, a.indexOf(':')))
+        .containsExactly("divergence firing", "divergence resolved");
+  }
+
+  @Test
+  void theMachinesSamplesAloneDoNotKeepASilentJobFromFiring() throws Exception {
+    long job =
+        TestJobs.submitBody(TestJobs.body("alerts", Map.of("silent", Map.of("minutes", 0.02))));
+    post(job, 1.0);
+    Thread.sleep(1_500);
+    TestJobs.postMetrics(job, "{\"epoch\":0,\"metrics\":{\"system/cpu_percent\":97}}")
+        .statusCode(200);
+    sweep.sweep();
+
+    assertThat(alerts(job)).singleElement().asString().startsWith("silent firing:");
+  }
+
+  /**
+   * What the rules remember lives in PostgreSQL: another instance (a restarted one, with nothing in
+   * memory) goes on from it, and evaluates points another request stored without evaluating them.
+   */
+  @Test
+  void aRestartedInstanceGoesOnFromWhatTheRulesRemember() {
+    long job = TestJobs.submit(null);
+    post(job, 1.0, Double.NaN);
+    AlertService restarted = new AlertService(repository, type, feed, json, config, registry);
+    List<MetricPoint> finite = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      finite.add(new MetricPoint(2, null, Instant.now(), Map.of("loss", 0.5)));
+    }
+    metricRepository.insert(job, finite, null).await().indefinitely();
+    restarted.onPoints(job, finite.subList(0, 1)).await().indefinitely();
+
+    assertThat(alerts(job))
         .containsExactly(
-            "divergence firing: loss rose to 0.95, over 2.0 times its best value 0.45",
-            "divergence resolved: loss is no longer diverging (0.5, best 0.45)");
+            "nan firing: loss is NaN", "nan resolved: loss has been finite for 10 points (0.5)");
   }
 
   @Test
