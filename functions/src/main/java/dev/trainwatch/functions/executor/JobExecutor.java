@@ -8,6 +8,7 @@ import dev.trainwatch.functions.domain.Observation;
 import dev.trainwatch.functions.domain.PodEvent;
 import dev.trainwatch.functions.domain.TrainingJob;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Where jobs run. Every method blocks (it talks to Kubernetes or to processes): call it on a worker
@@ -51,12 +52,13 @@ public interface JobExecutor {
   List<LogEntry> newLogs(JobRef job, int most);
 
   /**
-   * The Kubernetes Events about the job's pods that the cluster still keeps (about an hour), in
-   * time order; the caller stores each once. An executor without pods answers none.
+   * The Kubernetes Events about the pods of {@code jobs} that the cluster still keeps (about an
+   * hour), by job id, each job's in time order; read at once for all of them. The caller stores
+   * each once. An executor without pods answers none.
    *
    * @throws ExecutorException when the API is unreachable
    */
-  List<PodEvent> podEvents(JobRef job);
+  Map<Long, List<PodEvent>> podEvents(List<JobRef> jobs);
 
   /** Stops the job; a job that is already gone is not an error. */
   void cancel(JobRef job);

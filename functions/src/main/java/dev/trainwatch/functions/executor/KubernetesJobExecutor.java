@@ -21,8 +21,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Runs a job as a batch/v1 Job in the training namespace (see {@link KubernetesJobFactory}) and
@@ -160,25 +164,26 @@ public class KubernetesJobExecutor implements JobExecutor {
   }
 
   /**
-   * Reads every Event of the training namespace and keeps those about this job's pods (by name, so
-   * the events of a pod already evicted and replaced are kept too).
+   * Reads the training namespace's Events once and keeps those about the pods of {@code jobs} (by
+   * the pod's name, so the events of a pod already evicted and replaced are kept too).
    */
   @Override
-  public List<PodEvent> podEvents(JobRef job) {
+  public Map<Long, List<PodEvent>> podEvents(List<JobRef> jobs) {
+    Set<Long> wanted = jobs.stream().map(JobRef::id).collect(Collectors.toSet());
     try {
-      List<PodEvent> events = new ArrayList<>();
+      Map<Long, List<PodEvent>> events = new HashMap<>();
       for (Event event : client.v1().events().inNamespace(config.namespace()).list().getItems()) {
         ObjectReference about = event.getInvolvedObject();
-        if (about == null
-            || !Long.valueOf(job.id()).equals(KubernetesEvents.jobOfPod(about.getName()))) {
-          continue;
-        }
-        PodEvent podEvent = KubernetesEvents.podEvent(fieldsOf(event, about));
+        Long jobId = about == null ? null : KubernetesEvents.jobOfPod(about.getName());
+        PodEvent podEvent =
+            jobId == null || !wanted.contains(jobId)
+                ? null
+                : KubernetesEvents.podEvent(fieldsOf(event, about));
         if (podEvent != null) {
-          events.add(podEvent);
+          events.computeIfAbsent(jobId, id -> new ArrayList<>()).add(podEvent);
         }
       }
-      events.sort(Comparator.comparing(PodEvent::at));
+      events.values().forEach(list -> list.sort(Comparator.comparing(PodEvent::at)));
       return events;
     } catch (KubernetesClientException e) {
       throw new ExecutorException("the Kubernetes API did not answer", e);

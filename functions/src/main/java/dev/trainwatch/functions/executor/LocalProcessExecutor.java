@@ -280,8 +280,8 @@ public class LocalProcessExecutor implements JobExecutor {
 
   /** A local process has no pods, so no pod events. */
   @Override
-  public List<PodEvent> podEvents(JobRef job) {
-    return List.of();
+  public Map<Long, List<PodEvent>> podEvents(List<JobRef> jobs) {
+    return Map.of();
   }
 
   @Override

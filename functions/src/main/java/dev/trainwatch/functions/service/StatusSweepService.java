@@ -1,10 +1,12 @@
 package dev.trainwatch.functions.service;
 
 import dev.trainwatch.functions.config.TrainwatchConfig;
+import dev.trainwatch.functions.domain.ExecutorType;
 import dev.trainwatch.functions.domain.JobRef;
 import dev.trainwatch.functions.domain.JobStatus;
 import dev.trainwatch.functions.domain.LogEntry;
 import dev.trainwatch.functions.domain.Observation;
+import dev.trainwatch.functions.domain.PodEvent;
 import dev.trainwatch.functions.executor.ExecutorException;
 import dev.trainwatch.functions.executor.ExecutorRegistry;
 import dev.trainwatch.functions.executor.JobExecutor;
@@ -15,7 +17,10 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Checks active jobs against their executors: new log lines and pod events first (so a job's last
@@ -79,9 +84,10 @@ public class StatusSweepService {
     Log.infof("[TrainingMonitor] Checking %d active jobs...", active.size());
     int changed = 0;
     int unreachable = 0;
+    Map<Long, List<PodEvent>> events = podEventsOf(active);
     for (JobRef job : active) {
       try {
-        if (check(job) != job.status()) {
+        if (check(job, events.getOrDefault(job.id(), List.of())) != job.status()) {
           changed++;
         }
       } catch (ExecutorException e) {
@@ -100,20 +106,33 @@ public class StatusSweepService {
   public void sweepOne(long jobId) {
     JobRef job = states.find(jobId).await().indefinitely();
     if (job != null && !job.status().isFinal()) {
-      check(job);
+      check(job, podEventsOf(List.of(job)).getOrDefault(jobId, List.of()));
     }
   }
 
-  private JobStatus check(JobRef job) {
+  /**
+   * The pod events of {@code jobs}, read once per executor (one listing of the cluster's Events for
+   * all Kubernetes jobs). Pod events explain; the status decides: a failed read is logged and the
+   * jobs are checked without them.
+   */
+  private Map<Long, List<PodEvent>> podEventsOf(List<JobRef> jobs) {
+    Map<Long, List<PodEvent>> events = new HashMap<>();
+    for (Map.Entry<ExecutorType, List<JobRef>> ofType :
+        jobs.stream().collect(Collectors.groupingBy(JobRef::executor)).entrySet()) {
+      try {
+        events.putAll(executors.of(ofType.getKey()).podEvents(ofType.getValue()));
+      } catch (ExecutorException e) {
+        Log.warnf("[TrainingMonitor] Pod events not read: %s", e.getMessage());
+      }
+    }
+    return events;
+  }
+
+  private JobStatus check(JobRef job, List<PodEvent> events) {
     JobExecutor executor = executors.of(job.executor());
     List<LogEntry> lines = executor.newLogs(job, maxLines);
     logs.ingest(job.id(), lines, null).await().indefinitely();
-    try {
-      podEvents.record(job.id(), executor.podEvents(job)).await().indefinitely();
-    } catch (ExecutorException e) {
-      // Pod events explain; the status decides: a failed read of them must not stop the status.
-      Log.warnf("[TrainingMonitor] Job %d: pod events not read: %s", job.id(), e.getMessage());
-    }
+    podEvents.record(job.id(), events).await().indefinitely();
     Observation seen = executor.observe(job);
     JobStatus now = status.apply(job, seen).await().indefinitely();
     if (now == JobStatus.FAILED && seen.reason() != null && seen.reason().stopsExecution()) {

@@ -143,6 +143,22 @@ class PodEventsIntegrationTest {
         .satisfies(m -> assertThat(TestFeed.field(m, "reason")).isEqualTo("BackOff"));
   }
 
+  @Test
+  void aFailedReadOfPodEventsDoesNotStopTheStatus() {
+    long id = TestJobs.submit(null);
+    client.pods().inNamespace("training").resource(TestPods.of(id, "r", "Running")).create();
+    KubernetesMockResource.server()
+        .expect()
+        .get()
+        .withPath("/api/v1/namespaces/training/events")
+        .andReturn(500, "{\"kind\":\"Status\",\"code\":500}")
+        .once();
+
+    sweep.sweepOne(id);
+
+    assertThat(TestFeed.statusChanges(redis, id)).containsExactly("pending->running");
+  }
+
   private void create(String name, long jobId, String suffix) throws IOException {
     Event event = Serialization.unmarshal(fixture(name, jobId, suffix), Event.class);
     client.v1().events().inNamespace("training").resource(event).create();
