@@ -8,6 +8,7 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -52,6 +53,31 @@ public class MetricRepository {
       FROM metric_values m JOIN wanted w ON m.seq = w.seq
       WHERE m.job_id = $1 AND ($3::text[] IS NULL OR m.name = ANY($3))
       ORDER BY m.seq
+      """;
+
+  /**
+   * One metric of a job in $3 buckets of equal seq width: per bucket its count, seq range, finite
+   * extremes, non-finite count, last value, and its first point's epoch, step and time. Read from
+   * the (job, name, seq) index in one statement, so an overview of any length costs one scan of
+   * that metric's rows.
+   */
+  private static final String OVERVIEW =
+      """
+      WITH m AS (
+        SELECT seq, epoch, step, ts, value FROM metric_values WHERE job_id = $1 AND name = $2),
+      r AS (SELECT min(seq) AS lo, max(seq) AS hi FROM m),
+      b AS (
+        SELECT m.*, width_bucket(m.seq::float8, r.lo::float8, (r.hi + 1)::float8, $3) AS bucket
+        FROM m, r)
+      SELECT bucket, count(*) AS count, min(seq) AS first_seq, max(seq) AS last_seq,
+             min(value) FILTER (WHERE value NOT IN ('NaN', 'Infinity', '-Infinity')) AS min,
+             max(value) FILTER (WHERE value NOT IN ('NaN', 'Infinity', '-Infinity')) AS max,
+             count(*) FILTER (WHERE value IN ('NaN', 'Infinity', '-Infinity')) AS non_finite,
+             (array_agg(value ORDER BY seq DESC))[1] AS last,
+             (array_agg(epoch ORDER BY seq))[1] AS epoch,
+             (array_agg(step ORDER BY seq))[1] AS step,
+             min(ts) AS ts
+      FROM b GROUP BY bucket ORDER BY bucket
       """;
 
   /** The names of a job's metrics, in order. */
@@ -116,6 +142,55 @@ public class MetricRepository {
                 .addArrayOfString(filter)
                 .addInteger(limit))
         .map(MetricRepository::toPoints);
+  }
+
+  /**
+   * One bucket of a metric's overview.
+   *
+   * @param count values in it
+   * @param firstSeq its first point's seq
+   * @param lastSeq its last point's seq
+   * @param min the lowest finite value, or null when there is none
+   * @param max the highest finite value, or null when there is none
+   * @param nonFinite NaN and infinite values in it
+   * @param last its last value
+   * @param epoch its first point's epoch
+   * @param step its first point's step, or null
+   * @param timestamp its first point's time
+   */
+  public record OverviewBucket(
+      long count,
+      long firstSeq,
+      long lastSeq,
+      Double min,
+      Double max,
+      long nonFinite,
+      double last,
+      int epoch,
+      Long step,
+      Instant timestamp) {}
+
+  /** Metric {@code name} of {@code jobId} in at most {@code buckets} buckets of equal seq width. */
+  public Uni<List<OverviewBucket>> overview(long jobId, String name, int buckets) {
+    return pool.preparedQuery(OVERVIEW)
+        .execute(Tuple.of(jobId, name, buckets))
+        .map(
+            rows ->
+                StreamSupport.stream(rows.spliterator(), false)
+                    .map(
+                        r ->
+                            new OverviewBucket(
+                                r.getLong("count"),
+                                r.getLong("first_seq"),
+                                r.getLong("last_seq"),
+                                r.getDouble("min"),
+                                r.getDouble("max"),
+                                r.getLong("non_finite"),
+                                r.getDouble("last"),
+                                r.getInteger("epoch"),
+                                r.getLong("step"),
+                                r.getOffsetDateTime("ts").toInstant()))
+                    .toList());
   }
 
   /** The names of every metric {@code jobId} reported, sorted. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.trainwatch.functions.domain.MetricPoint;
 import dev.trainwatch.functions.domain.SequencedPoint;
 import dev.trainwatch.functions.domain.StoredText;
+import dev.trainwatch.functions.repository.MetricRepository;
 import dev.trainwatch.functions.service.MetricExportService;
 import dev.trainwatch.functions.service.MetricIngestService;
 import io.micrometer.core.annotation.Timed;
@@ -40,6 +41,8 @@ public class MetricResource {
 
   private static final int DEFAULT_HISTORY_POINTS = 10_000;
   private static final int MAX_HISTORY_POINTS = 100_000;
+  private static final int DEFAULT_BUCKETS = 1_000;
+  private static final int MAX_BUCKETS = 5_000;
 
   private final MetricPointParser parser;
   private final MetricIngestService ingest;
@@ -129,6 +132,78 @@ public class MetricResource {
             Map.of(
                 "Content-Disposition",
                 List.of("attachment; filename=\"job-" + jobId + "-metrics.csv\"")));
+  }
+
+  /**
+   * Metric {@code name} in at most {@code buckets} buckets (1 to 5,000; 1,000 by default) of equal
+   * seq width, each with its finite minimum and maximum, so a chart of any length is drawn at once
+   * with its spikes kept; the history's {@code since} and {@code limit} give full resolution where
+   * a person zooms in. 400 without a name, 404 as for the history.
+   */
+  @GET
+  @Path("/overview")
+  public Uni<MetricOverviewView> overview(
+      @RestPath String id, @RestQuery("name") String name, @RestQuery("buckets") String buckets) {
+    long jobId = Params.jobId(id);
+    if (name == null || name.isBlank()) {
+      throw ApiException.badRequest("'name' is required: the metric to draw");
+    }
+    int most = (int) Params.optionalLong(buckets, "buckets", 1, MAX_BUCKETS, DEFAULT_BUCKETS);
+    String metric = StoredText.of(name);
+    return access
+        .readableJob(jobId)
+        .flatMap(job -> ingest.overview(jobId, metric, most))
+        .map(found -> MetricOverviewView.of(jobId, metric, found));
+  }
+
+  /**
+   * A metric's overview.
+   *
+   * @param jobId the job
+   * @param name the metric
+   * @param buckets its buckets in seq order; none when the job has no such metric
+   */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @RegisterForReflection
+  public record MetricOverviewView(long jobId, String name, List<BucketView> buckets) {
+
+    static MetricOverviewView of(
+        long jobId, String name, List<MetricRepository.OverviewBucket> buckets) {
+      return new MetricOverviewView(jobId, name, buckets.stream().map(BucketView::of).toList());
+    }
+  }
+
+  /**
+   * One bucket of an overview: {@link MetricRepository.OverviewBucket}'s fields; {@code min} and
+   * {@code max} are finite or null, {@code last} may be "NaN", "Infinity" or "-Infinity".
+   */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @RegisterForReflection
+  public record BucketView(
+      long count,
+      long firstSeq,
+      long lastSeq,
+      Double min,
+      Double max,
+      long nonFinite,
+      double last,
+      int epoch,
+      Long step,
+      Instant timestamp) {
+
+    static BucketView of(MetricRepository.OverviewBucket b) {
+      return new BucketView(
+          b.count(),
+          b.firstSeq(),
+          b.lastSeq(),
+          b.min(),
+          b.max(),
+          b.nonFinite(),
+          b.last(),
+          b.epoch(),
+          b.step(),
+          b.timestamp());
+    }
   }
 
   /**

@@ -64,6 +64,14 @@ public class MetricIngestService {
             duplicate -> duplicate ? Uni.createFrom().voidItem() : alerts.onPoints(jobId, points));
   }
 
+  /**
+   * Metric {@code name} of a job in at most {@code buckets} buckets (extremes kept); fails with
+   * {@link NoSuchJobException}.
+   */
+  public Uni<List<MetricRepository.OverviewBucket>> overview(long jobId, String name, int buckets) {
+    return jobs.find(jobId).flatMap(job -> repository.overview(jobId, name, buckets));
+  }
+
   /** The stored points of a job after {@code afterSeq}; fails with {@link NoSuchJobException}. */
   public Uni<List<SequencedPoint>> history(
       long jobId, long afterSeq, List<String> names, int limit) {

@@ -1,0 +1,73 @@
+package dev.trainwatch.functions.rest;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.trainwatch.functions.TestJobs;
+import dev.trainwatch.testing.TestTokens;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Integration: a metric's overview in buckets from the real PostgreSQL keeps every spike and every
+ * NaN of a long history, in a bounded answer.
+ */
+@QuarkusTest
+class MetricOverviewIntegrationTest {
+
+  @Test
+  void eachBucketKeepsItsExtremesAndCountsItsNonFiniteValues() {
+    long job = TestJobs.submitBody(TestJobs.body("alerts", Map.of("nan", false)));
+    StringJoiner batch = new StringJoiner(",", "{\"points\":[", "]}");
+    for (int i = 0; i < 1_000; i++) {
+      String loss = i == 437 ? "9.5" : i == 812 ? "\"NaN\"" : Double.toString(1.0 / (i + 1));
+      batch.add(
+          "{\"epoch\":" + i / 100 + ",\"step\":" + i + ",\"metrics\":{\"loss\":" + loss + "}}");
+    }
+    TestJobs.postMetrics(job, batch.toString()).statusCode(200);
+
+    JsonPath overview =
+        given()
+            .get(TestJobs.JOBS + "/" + job + "/metrics/overview?name=loss&buckets=10")
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath();
+
+    List<Map<String, Object>> buckets = overview.getList("buckets");
+    assertThat(buckets).hasSize(10);
+    assertThat(buckets).allSatisfy(b -> assertThat(b.get("count")).isEqualTo(100));
+    assertThat(buckets.get(0).get("step")).isEqualTo(0);
+    assertThat(buckets.get(0).get("max")).isEqualTo(1.0f);
+    assertThat(buckets.get(4).get("max")).isEqualTo(9.5f); // the spike at step 437
+    assertThat(buckets.get(8).get("non_finite")).isEqualTo(1); // the NaN at step 812
+    assertThat(buckets.get(9).get("last")).isEqualTo(0.001f);
+  }
+
+  @Test
+  void aNameIsRequiredBucketsAreBoundedAndAnotherProjectsJobIsNotFound() {
+    long job = TestJobs.submit(null);
+    given().get(TestJobs.JOBS + "/" + job + "/metrics/overview").then().statusCode(400);
+    given()
+        .get(TestJobs.JOBS + "/" + job + "/metrics/overview?name=loss&buckets=5001")
+        .then()
+        .statusCode(400);
+    assertThat(
+            given()
+                .get(TestJobs.JOBS + "/" + job + "/metrics/overview?name=loss")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("buckets"))
+        .isEmpty();
+    TestJobs.as(TestTokens.api("team-b"))
+        .get(TestJobs.JOBS + "/" + job + "/metrics/overview?name=loss")
+        .then()
+        .statusCode(404);
+  }
+}
