@@ -1,6 +1,10 @@
 package dev.trainwatch.functions.executor;
 
 import dev.trainwatch.functions.domain.PodEvent;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.EventSeries;
+import io.fabric8.kubernetes.api.model.MicroTime;
+import io.fabric8.kubernetes.api.model.ObjectReference;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -8,9 +12,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads core/v1 Events about training pods, whichever way they come (the API's list, which the
- * sweep reads, or an ApiServerSource CloudEvent): one mapping for both. Does not talk to
- * Kubernetes.
+ * Reads core/v1 Events about training pods: which job a pod belongs to, and an Event as a pod
+ * event. Does not talk to Kubernetes.
  */
 public final class KubernetesEvents {
 
@@ -26,36 +29,39 @@ public final class KubernetesEvents {
   }
 
   /**
-   * The pod event an Event's fields describe, or null when it is not about a pod or has no uid. The
+   * The pod event {@code event} describes, or null when it is not about a pod or has no uid. The
    * time is the last occurrence: {@code series.lastObservedTime}, {@code lastTimestamp}, {@code
    * eventTime}, {@code firstTimestamp}, or the object's creation, the first one set (newer
    * reporters fill eventTime and series, older ones the timestamps and count).
-   *
-   * @param fields the Event's fields as the API serves them (RFC 3339 times, null when absent)
    */
-  public static PodEvent podEvent(EventFields fields) {
-    if (fields.uid() == null || !"Pod".equals(fields.involvedKind())) {
+  static PodEvent podEvent(Event event) {
+    ObjectReference about = event.getInvolvedObject();
+    String uid = event.getMetadata() == null ? null : event.getMetadata().getUid();
+    if (uid == null || about == null || !"Pod".equals(about.getKind())) {
       return null;
     }
+    EventSeries series = event.getSeries();
     Instant at =
         firstTime(
-            fields.seriesLastObserved(),
-            fields.lastTimestamp(),
-            fields.eventTime(),
-            fields.firstTimestamp(),
-            fields.created());
-    int count =
-        fields.seriesCount() != null
-            ? fields.seriesCount()
-            : fields.count() != null ? fields.count() : 1;
+            series == null ? null : timeOf(series.getLastObservedTime()),
+            event.getLastTimestamp(),
+            timeOf(event.getEventTime()),
+            event.getFirstTimestamp(),
+            event.getMetadata().getCreationTimestamp());
+    Integer count =
+        series != null && series.getCount() != null ? series.getCount() : event.getCount();
     return new PodEvent(
-        fields.uid(),
-        fields.involvedName(),
-        fields.type(),
-        fields.reason(),
-        fields.message(),
-        count,
+        uid,
+        about.getName(),
+        event.getType(),
+        event.getReason(),
+        event.getMessage(),
+        count == null ? 1 : count,
         at == null ? Instant.now() : at);
+  }
+
+  private static String timeOf(MicroTime time) {
+    return time == null ? null : time.getTime();
   }
 
   private static Instant firstTime(String... times) {
@@ -70,36 +76,4 @@ public final class KubernetesEvents {
     }
     return null;
   }
-
-  /**
-   * The fields of a core/v1 Event that a pod event is made of.
-   *
-   * @param uid {@code metadata.uid}
-   * @param created {@code metadata.creationTimestamp}
-   * @param involvedKind {@code involvedObject.kind}
-   * @param involvedName {@code involvedObject.name}
-   * @param type {@code type}: Normal or Warning
-   * @param reason {@code reason}
-   * @param message {@code message}
-   * @param count {@code count}, or null
-   * @param seriesCount {@code series.count}, or null
-   * @param seriesLastObserved {@code series.lastObservedTime}, or null
-   * @param lastTimestamp {@code lastTimestamp}, or null
-   * @param eventTime {@code eventTime}, or null
-   * @param firstTimestamp {@code firstTimestamp}, or null
-   */
-  public record EventFields(
-      String uid,
-      String created,
-      String involvedKind,
-      String involvedName,
-      String type,
-      String reason,
-      String message,
-      Integer count,
-      Integer seriesCount,
-      String seriesLastObserved,
-      String lastTimestamp,
-      String eventTime,
-      String firstTimestamp) {}
 }

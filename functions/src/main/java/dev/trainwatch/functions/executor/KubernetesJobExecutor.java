@@ -10,7 +10,6 @@ import dev.trainwatch.functions.domain.PodEvent;
 import dev.trainwatch.functions.domain.TrainingJob;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.EventSeries;
 import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -176,9 +175,7 @@ public class KubernetesJobExecutor implements JobExecutor {
         ObjectReference about = event.getInvolvedObject();
         Long jobId = about == null ? null : KubernetesEvents.jobOfPod(about.getName());
         PodEvent podEvent =
-            jobId == null || !wanted.contains(jobId)
-                ? null
-                : KubernetesEvents.podEvent(fieldsOf(event, about));
+            jobId == null || !wanted.contains(jobId) ? null : KubernetesEvents.podEvent(event);
         if (podEvent != null) {
           events.computeIfAbsent(jobId, id -> new ArrayList<>()).add(podEvent);
         }
@@ -188,26 +185,6 @@ public class KubernetesJobExecutor implements JobExecutor {
     } catch (KubernetesClientException e) {
       throw new ExecutorException("the Kubernetes API did not answer", e);
     }
-  }
-
-  private static KubernetesEvents.EventFields fieldsOf(Event event, ObjectReference about) {
-    EventSeries series = event.getSeries();
-    return new KubernetesEvents.EventFields(
-        event.getMetadata() == null ? null : event.getMetadata().getUid(),
-        event.getMetadata() == null ? null : event.getMetadata().getCreationTimestamp(),
-        about.getKind(),
-        about.getName(),
-        event.getType(),
-        event.getReason(),
-        event.getMessage(),
-        event.getCount(),
-        series == null ? null : series.getCount(),
-        series == null || series.getLastObservedTime() == null
-            ? null
-            : series.getLastObservedTime().getTime(),
-        event.getLastTimestamp(),
-        event.getEventTime() == null ? null : event.getEventTime().getTime(),
-        event.getFirstTimestamp());
   }
 
   @Override

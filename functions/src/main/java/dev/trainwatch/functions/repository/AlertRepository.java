@@ -26,12 +26,10 @@ import java.util.Map;
 @ApplicationScoped
 public class AlertRepository {
 
-  private static final String LOCK =
-      "SELECT alert_settings FROM training_jobs WHERE id = $1 FOR UPDATE";
-
   private static final String SETTINGS = "SELECT alert_settings FROM training_jobs WHERE id = $1";
 
-  private static final String WATCH_LOCK =
+  /** Locks the job's row (every change to its rules' state takes turns on it); answers its mark. */
+  private static final String LOCK =
       "SELECT alerts_seq FROM training_jobs WHERE id = $1 FOR UPDATE";
 
   /**
@@ -204,7 +202,7 @@ public class AlertRepository {
     return pool.withTransaction(
         connection ->
             connection
-                .preparedQuery(WATCH_LOCK)
+                .preparedQuery(LOCK)
                 .execute(Tuple.of(jobId))
                 .flatMap(
                     locked -> {

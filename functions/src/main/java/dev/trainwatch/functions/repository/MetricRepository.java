@@ -1,7 +1,10 @@
 package dev.trainwatch.functions.repository;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.trainwatch.functions.domain.MetricPoint;
 import dev.trainwatch.functions.domain.SequencedPoint;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -145,7 +148,8 @@ public class MetricRepository {
   }
 
   /**
-   * One bucket of a metric's overview.
+   * One bucket of a metric's overview, as the overview endpoint answers it ({@code min} and {@code
+   * max} finite or null, {@code last} possibly "NaN", "Infinity" or "-Infinity").
    *
    * @param count values in it
    * @param firstSeq its first point's seq
@@ -158,6 +162,8 @@ public class MetricRepository {
    * @param step its first point's step, or null
    * @param timestamp its first point's time
    */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @RegisterForReflection
   public record OverviewBucket(
       long count,
       long firstSeq,

@@ -153,7 +153,7 @@ public class MetricResource {
     return access
         .readableJob(jobId)
         .flatMap(job -> ingest.overview(jobId, metric, most))
-        .map(found -> MetricOverviewView.of(jobId, metric, found));
+        .map(found -> new MetricOverviewView(jobId, metric, found));
   }
 
   /**
@@ -165,46 +165,8 @@ public class MetricResource {
    */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   @RegisterForReflection
-  public record MetricOverviewView(long jobId, String name, List<BucketView> buckets) {
-
-    static MetricOverviewView of(
-        long jobId, String name, List<MetricRepository.OverviewBucket> buckets) {
-      return new MetricOverviewView(jobId, name, buckets.stream().map(BucketView::of).toList());
-    }
-  }
-
-  /**
-   * One bucket of an overview: {@link MetricRepository.OverviewBucket}'s fields; {@code min} and
-   * {@code max} are finite or null, {@code last} may be "NaN", "Infinity" or "-Infinity".
-   */
-  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-  @RegisterForReflection
-  public record BucketView(
-      long count,
-      long firstSeq,
-      long lastSeq,
-      Double min,
-      Double max,
-      long nonFinite,
-      double last,
-      int epoch,
-      Long step,
-      Instant timestamp) {
-
-    static BucketView of(MetricRepository.OverviewBucket b) {
-      return new BucketView(
-          b.count(),
-          b.firstSeq(),
-          b.lastSeq(),
-          b.min(),
-          b.max(),
-          b.nonFinite(),
-          b.last(),
-          b.epoch(),
-          b.step(),
-          b.timestamp());
-    }
-  }
+  public record MetricOverviewView(
+      long jobId, String name, List<MetricRepository.OverviewBucket> buckets) {}
 
   /**
    * A page of metric history.
