@@ -119,14 +119,30 @@ public class MetricResource {
   /**
    * Every stored point as CSV (columns and values: {@link MetricExportService}), for {@code Accept:
    * text/csv} or {@code ?format=csv} ({@link MetricFormatFilter}). Streamed a page at a time, so
-   * any length of history is served in constant memory; 404 as for the JSON history.
+   * any length of history is served in constant memory; 404 as for the JSON history. Repeated
+   * {@code name} parameters choose the metrics; 400 when there would be more than {@value
+   * MetricExportService#MAX_COLUMNS} metric columns.
    */
   @GET
   @Produces("text/csv")
-  public Multi<String> csv(@RestPath String id) {
+  public Multi<String> csv(@RestPath String id, @RestQuery("name") List<String> wanted) {
     long jobId = Params.jobId(id);
+    List<String> chosen = wanted == null ? List.of() : wanted.stream().map(StoredText::of).toList();
     return RestMulti.fromUniResponse(
-        access.readableJob(jobId).flatMap(job -> export.columns(jobId)),
+        access
+            .readableJob(jobId)
+            .flatMap(job -> export.columns(jobId, chosen))
+            .invoke(
+                columns -> {
+                  if (columns.size() > MetricExportService.MAX_COLUMNS) {
+                    throw ApiException.badRequest(
+                        "the job has "
+                            + columns.size()
+                            + " metrics, more than the "
+                            + MetricExportService.MAX_COLUMNS
+                            + " one CSV takes; choose them with name=");
+                  }
+                }),
         names -> export.csv(jobId, names),
         names ->
             Map.of(

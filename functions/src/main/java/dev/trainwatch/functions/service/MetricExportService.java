@@ -43,9 +43,17 @@ public class MetricExportService {
     this.metrics = metrics;
   }
 
-  /** The names of the job's metrics, the columns after the fixed ones. */
-  public Uni<List<String>> columns(long jobId) {
-    return metrics.names(jobId);
+  /** Metric columns one export may have at most: its work grows with points times columns. */
+  public static final int MAX_COLUMNS = 1_000;
+
+  /**
+   * The metric columns: {@code wanted} (sorted, without repeats) or, when it is empty, every metric
+   * the job reported. May be more than {@link #MAX_COLUMNS}; the caller refuses that.
+   */
+  public Uni<List<String>> columns(long jobId, List<String> wanted) {
+    return wanted.isEmpty()
+        ? metrics.names(jobId)
+        : Uni.createFrom().item(wanted.stream().distinct().sorted().toList());
   }
 
   /** The CSV text in chunks: the header, then one chunk per page of points. */
@@ -65,7 +73,7 @@ public class MetricExportService {
     Multi<String> pages =
         Multi.createBy()
             .repeating()
-            .uni(() -> metrics.read(jobId, after.get(), null, page))
+            .uni(() -> metrics.read(jobId, after.get(), names, page))
             .whilst(points -> points.size() == page && advance(after, points))
             .filter(points -> !points.isEmpty())
             .map(

@@ -2,6 +2,7 @@ package dev.trainwatch.functions.rest;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 
 import dev.trainwatch.functions.TestJobs;
 import dev.trainwatch.testing.TestTokens;
@@ -45,6 +46,32 @@ class MetricExportIntegrationTest {
                 + "3,1,,2026-11-28T10:00:01Z,0.25,NaN,\n");
     assertThat(given().get(TestJobs.JOBS + "/" + job + "/metrics?format=csv").asString())
         .isEqualTo(csv.asString());
+  }
+
+  @Test
+  void namedMetricsAreTheColumnsAndAJobWithTooManyMetricsMustNameThem() {
+    long job = TestJobs.submit(null);
+    StringJoiner metrics = new StringJoiner(",", "{\"epoch\":1,\"metrics\":{", "}}");
+    for (int i = 0; i < 200; i++) {
+      metrics.add("\"q" + i + "\":" + i);
+    }
+    for (int batch = 0; batch < 6; batch++) {
+      TestJobs.postMetrics(job, metrics.toString().replace("\"q", "\"b" + batch + "m"))
+          .statusCode(200);
+    }
+
+    given()
+        .get(TestJobs.JOBS + "/" + job + "/metrics?format=csv")
+        .then()
+        .statusCode(400)
+        .body("message", containsString("1200 metrics"));
+    assertThat(
+            given()
+                .get(TestJobs.JOBS + "/" + job + "/metrics?format=csv&name=b0m7&name=b5m9")
+                .asString())
+        .startsWith("seq,epoch,step,timestamp,b0m7,b5m9\n")
+        .contains(",7.0,\n")
+        .endsWith(",,9.0\n");
   }
 
   @Test
