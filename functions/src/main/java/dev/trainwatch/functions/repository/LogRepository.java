@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** Log entries of jobs in PostgreSQL: a batch in one statement that also takes its seq numbers. */
@@ -32,14 +33,14 @@ public class LogRepository {
   private static final String READ =
       """
       SELECT seq, ts, level, message FROM job_logs
-      WHERE job_id = $1 AND seq > $2 AND seq < $3 ORDER BY seq LIMIT $4
+      WHERE job_id = $1 AND seq > $2 AND seq < $3 AND level = ANY($5) ORDER BY seq LIMIT $4
       """;
 
   private static final String TAIL =
       """
       SELECT seq, ts, level, message FROM (
         SELECT seq, ts, level, message FROM job_logs
-        WHERE job_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3) newest
+        WHERE job_id = $1 AND seq < $2 AND level = ANY($4) ORDER BY seq DESC LIMIT $3) newest
       ORDER BY seq
       """;
 
@@ -73,16 +74,35 @@ public class LogRepository {
 
   /** Entries with afterSeq &lt; seq &lt; beforeSeq, oldest first, at most {@code limit}. */
   public Uni<List<SequencedLog>> between(long jobId, long afterSeq, long beforeSeq, int limit) {
+    return between(jobId, afterSeq, beforeSeq, LogLevel.DEBUG, limit);
+  }
+
+  /**
+   * Entries at {@code minLevel} or above with afterSeq &lt; seq &lt; beforeSeq, oldest first, at
+   * most {@code limit}.
+   */
+  public Uni<List<SequencedLog>> between(
+      long jobId, long afterSeq, long beforeSeq, LogLevel minLevel, int limit) {
     return pool.preparedQuery(READ)
-        .execute(Tuple.of(jobId, afterSeq, beforeSeq, limit))
+        .execute(Tuple.of(jobId, afterSeq, beforeSeq, limit, levelsFrom(minLevel)))
         .map(LogRepository::toEntries);
   }
 
-  /** The newest {@code limit} entries below {@code beforeSeq}, oldest first. */
-  public Uni<List<SequencedLog>> tail(long jobId, long beforeSeq, int limit) {
+  /**
+   * The newest {@code limit} entries at {@code minLevel} or above below {@code beforeSeq}, oldest
+   * first.
+   */
+  public Uni<List<SequencedLog>> tail(long jobId, long beforeSeq, LogLevel minLevel, int limit) {
     return pool.preparedQuery(TAIL)
-        .execute(Tuple.of(jobId, beforeSeq, limit))
+        .execute(Tuple.of(jobId, beforeSeq, limit, levelsFrom(minLevel)))
         .map(LogRepository::toEntries);
+  }
+
+  private static String[] levelsFrom(LogLevel minLevel) {
+    return Arrays.stream(LogLevel.values())
+        .filter(level -> level.compareTo(minLevel) >= 0)
+        .map(LogLevel::name)
+        .toArray(String[]::new);
   }
 
   private static List<SequencedLog> toEntries(RowSet<Row> rows) {

@@ -3,6 +3,7 @@ package dev.trainwatch.functions.rest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.trainwatch.functions.domain.LogLevel;
 import dev.trainwatch.functions.domain.LogLine;
 import dev.trainwatch.functions.domain.SequencedLog;
 import dev.trainwatch.functions.repository.LogRepository;
@@ -30,8 +31,9 @@ import org.jboss.resteasy.reactive.RestQuery;
 
 /**
  * A job's log: trainers (the SDK) add entries; readers get the stored log, so a page opened late
- * shows what came before: the newest entries (or those before {@code before}), or with {@code
- * since} the entries after a seq, for filling a gap.
+ * shows what came before: the newest entries (or those before {@code before}), with {@code since}
+ * the entries after a seq (for filling a gap), with both the entries between them (a range of a
+ * job's timeline), and with {@code level} only those at that level or above.
  */
 @Path("/api/v1/training/jobs/{id}/logs")
 @Authenticated
@@ -81,26 +83,34 @@ public class LogResource {
     return gate.report(jobId, lines.size(), () -> ingest.ingestLines(jobId, lines, idempotencyKey));
   }
 
+  /**
+   * A page of at most {@code limit} entries (1 to {@value MAX_ENTRIES}; {@value DEFAULT_ENTRIES} by
+   * default): the oldest after {@code since} when it is given (and below {@code before}, if that is
+   * given too), else the newest below {@code before}. {@code level} (DEBUG, INFO, WARNING or ERROR)
+   * keeps the entries at that level or above. 400 for a bad parameter, 404 as for the job.
+   */
   @GET
   public Uni<LogPageView> page(
       @RestPath String id,
       @RestQuery("before") String before,
       @RestQuery("since") String since,
-      @RestQuery("limit") String limit) {
+      @RestQuery("limit") String limit,
+      @RestQuery("level") String level) {
     long jobId = Params.jobId(id);
     int most = (int) Params.optionalLong(limit, "limit", 1, MAX_ENTRIES, DEFAULT_ENTRIES);
-    if (before != null && since != null) {
-      throw ApiException.badRequest("give 'before' or 'since', not both");
-    }
     long upTo = Params.optionalLong(before, "before", 1, Long.MAX_VALUE, Long.MAX_VALUE);
     long after = Params.optionalLong(since, "since", 0, Long.MAX_VALUE, -1);
+    LogLevel floor = level == null ? LogLevel.DEBUG : LogLevel.named(level);
+    if (floor == null) {
+      throw ApiException.badRequest("'level' must be DEBUG, INFO, WARNING or ERROR");
+    }
     return access
         .readableJob(jobId)
         .flatMap(
             job ->
                 after >= 0
-                    ? logs.between(jobId, after, Long.MAX_VALUE, most)
-                    : logs.tail(jobId, upTo, most))
+                    ? logs.between(jobId, after, upTo, floor, most)
+                    : logs.tail(jobId, upTo, floor, most))
         .map(entries -> LogPageView.of(jobId, entries));
   }
 

@@ -4,6 +4,7 @@ import dev.trainwatch.functions.config.TrainwatchConfig;
 import dev.trainwatch.functions.domain.FailureReason;
 import dev.trainwatch.functions.domain.JobRef;
 import dev.trainwatch.functions.domain.JobStatus;
+import dev.trainwatch.functions.domain.LogLevel;
 import dev.trainwatch.functions.domain.Observation;
 import dev.trainwatch.functions.domain.StatusChange;
 import dev.trainwatch.functions.event.JobAddress;
@@ -75,7 +76,7 @@ public class StatusService {
 
   /** The observation with the job's last log lines added to its message. */
   private Uni<Observation> withLogTail(long jobId, Observation seen) {
-    return logs.tail(jobId, Long.MAX_VALUE, tailLines)
+    return logs.tail(jobId, Long.MAX_VALUE, LogLevel.DEBUG, tailLines)
         .map(
             tail -> {
               if (tail.isEmpty()) {

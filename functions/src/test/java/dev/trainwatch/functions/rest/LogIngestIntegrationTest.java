@@ -99,4 +99,66 @@ class LogIngestIntegrationTest {
         .isEqualTo(
             "{\"job_id\":" + job + ",\"events\":[" + published.get(1) + "],\"next_since\":2}");
   }
+
+  @Test
+  void aTimelineReadsARangeOfLinesTheWarningsAndTheEventsOfSomeTypes() {
+    long job = TestJobs.submit(null);
+    TestJobs.postLogs(
+            job,
+            "{\"logs\":[{\"message\":\"a\"},{\"message\":\"b\",\"level\":\"WARNING\"},"
+                + "{\"message\":\"c\",\"level\":\"DEBUG\"},{\"message\":\"d\",\"level\":\"ERROR\"},"
+                + "{\"message\":\"e\"}]}",
+            null)
+        .statusCode(200);
+    String logs = TestJobs.JOBS + "/" + job + "/logs";
+    // seq 1 is the pending -> running change the first line caused; the lines are 2 to 6.
+    given()
+        .queryParam("since", 2)
+        .queryParam("before", 6)
+        .get(logs)
+        .then()
+        .statusCode(200)
+        .body("logs.message", equalTo(List.of("b", "c", "d")));
+    given()
+        .queryParam("level", "warning")
+        .get(logs)
+        .then()
+        .body("logs.message", equalTo(List.of("b", "d")));
+    given()
+        .queryParam("level", "ERROR")
+        .queryParam("since", 0)
+        .queryParam("limit", 1)
+        .get(logs)
+        .then()
+        .body("logs.message", equalTo(List.of("d")));
+    given()
+        .queryParam("level", "LOUD")
+        .get(logs)
+        .then()
+        .statusCode(400)
+        .body("message", containsString("'level' must be"));
+
+    String events = TestJobs.JOBS + "/" + job + "/events";
+    given()
+        .queryParam("type", "training_status_change")
+        .get(events)
+        .then()
+        .statusCode(200)
+        .body("events.type", equalTo(List.of("training_status_change")))
+        .body("next_since", equalTo(1));
+    given()
+        .queryParam("type", "training_log")
+        .queryParam("type", "training_status_change")
+        .queryParam("since", 1)
+        .queryParam("limit", 2)
+        .get(events)
+        .then()
+        .body("events.seq", equalTo(List.of(2, 3)));
+    given()
+        .queryParam("type", "training_nonsense")
+        .get(events)
+        .then()
+        .statusCode(400)
+        .body("message", containsString("training_status_change"));
+  }
 }
