@@ -13,7 +13,7 @@ describe('JobSeries', () => {
     expect(series.add({ seq: 500, epoch: 1, step: 500, metrics: { loss: 99 } })).toBe(false);
     const loss = series.series.get('loss')!;
     expect(loss.length).toBe(1000);
-    expect(loss.xs[999]).toBe(1000);
+    expect(loss.xs()[999]).toBe(1000);
     expect(loss.best).toBeCloseTo(0.01);
     expect(loss.trend()).toBe(-1);
     expect(series.series.get('accuracy')!.best).toBe(1);
@@ -23,7 +23,7 @@ describe('JobSeries', () => {
   it('uses the epoch as x when there is no step', () => {
     const series = new JobSeries();
     series.add({ seq: 1, epoch: 4, metrics: { loss: 1 } });
-    expect(series.series.get('loss')!.xs[0]).toBe(4);
+    expect(series.series.get('loss')!.xs()[0]).toBe(4);
     expect(series.usesStep).toBe(false);
   });
 
@@ -33,7 +33,7 @@ describe('JobSeries', () => {
     series.add({ seq: 21, epoch: 2, metrics: { loss: 0.07, val_loss: 0.09 } });
     expect(series.series.get('loss')!.length).toBe(20);
     const epochLine = series.series.get('loss (per epoch)')!;
-    expect([epochLine.xs[0], epochLine.ys[0], epochLine.direction]).toEqual([20, 0.07, 'min']);
+    expect([epochLine.xs()[0], epochLine.ys[0], epochLine.direction]).toEqual([20, 0.07, 'min']);
     expect(series.series.get('val_loss (per epoch)')!.length).toBe(1);
   });
 

@@ -6,9 +6,13 @@ import { AnsiText } from './AnsiText';
 const SHOWN = 2000;
 
 /** One log line; its message's ANSI colours are rendered, other escapes removed (AnsiText). */
-const LogLine = memo(function LogLine({ entry }: { entry: LogEntry }) {
+const LogLine = memo(function LogLine({ entry, highlighted }: { entry: LogEntry; highlighted: boolean }) {
   return (
-    <div className={`log-line level-${entry.level.toLowerCase()}`}>
+    <div
+      className={`log-line level-${entry.level.toLowerCase()}${highlighted ? ' highlighted' : ''}`}
+      data-seq={entry.seq}
+      data-highlighted={highlighted || undefined}
+    >
       <span className="log-time">{entry.timestamp.slice(11, 23)}</span>
       <span className="log-level">{entry.level}</span>
       <AnsiText className="log-message" text={entry.message} />
@@ -17,24 +21,63 @@ const LogLine = memo(function LogLine({ entry }: { entry: LogEntry }) {
 });
 
 /**
+ * Lines of one moment or range of the timeline, shown instead of the live log until the person goes back to it:
+ * `highlighted` lines are marked, and the panel scrolls to the first of them (or to `scrollTo`'s line).
+ */
+export interface LogFocus {
+  /** What the lines are, e.g. "around step 41,200 (12:03:04)". */
+  title: string;
+  entries: LogEntry[];
+  highlighted: (entry: LogEntry) => boolean;
+  /** The seq to scroll to when no line is highlighted: the first line at or after it. */
+  scrollTo: number;
+  /** A note under the title, e.g. that only the first 5,000 lines of a range are shown. */
+  note?: string;
+  onClear: () => void;
+}
+
+/**
  * Log lines with a level filter and search (on the messages' text, escapes removed); follows new lines until the
  * user scrolls up. `version` must change whenever `entries` (a mutable buffer) does; other re-renders of the page
- * skip this panel. Entries themselves are not changed once added, so a line renders once.
+ * skip this panel. Entries themselves are not changed once added, so a line renders once. With `focus`, the
+ * panel shows the lines of a moment or range of the timeline instead, until the person goes back to the live log.
  */
-export const LogPanel = memo(function LogPanel({ entries, version, onLoadOlder }: { entries: LogEntry[]; version: number; onLoadOlder?: () => void }) {
+export const LogPanel = memo(function LogPanel({
+  entries: live,
+  version,
+  onLoadOlder,
+  focus,
+}: {
+  entries: LogEntry[];
+  version: number;
+  onLoadOlder?: () => void;
+  focus?: LogFocus | null;
+}) {
   const [minLevel, setMinLevel] = useState('DEBUG');
   const [search, setSearch] = useState('');
   const [follow, setFollow] = useState(true);
   const box = useRef<HTMLDivElement>(null);
+  const entries = focus ? focus.entries : live;
 
   const matching = filterLogs(entries, minLevel, search);
   const shown = matching.length > SHOWN ? matching.slice(-SHOWN) : matching;
 
   useLayoutEffect(() => {
-    if (follow && box.current) box.current.scrollTop = box.current.scrollHeight;
-  }, [follow, version, minLevel, search, entries.length]);
+    if (!focus && follow && box.current) box.current.scrollTop = box.current.scrollHeight;
+  }, [focus, follow, version, minLevel, search, entries.length]);
+
+  // A moment or range was picked: its first highlighted line (else the line at its seq) comes into view.
+  useLayoutEffect(() => {
+    const el = box.current;
+    if (!focus || !el) return;
+    const target =
+      el.querySelector<HTMLElement>('[data-highlighted]') ??
+      [...el.querySelectorAll<HTMLElement>('[data-seq]')].find((line) => Number(line.dataset.seq) >= focus.scrollTo);
+    if (target) el.scrollTop = target.offsetTop - el.offsetTop - el.clientHeight / 3;
+  }, [focus]);
 
   const onScroll = () => {
+    if (focus) return;
     const el = box.current!;
     const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < 8;
     if (atBottom !== follow) setFollow(atBottom);
@@ -52,24 +95,45 @@ export const LogPanel = memo(function LogPanel({ entries, version, onLoadOlder }
           ))}
         </select>
         <input type="search" placeholder="Search logs" value={search} onChange={(e) => setSearch(e.target.value)} aria-label="Search logs" />
-        <label className="follow">
-          <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} /> follow
-        </label>
+        {!focus && (
+          <label className="follow">
+            <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} /> follow
+          </label>
+        )}
         <span className="muted">
           {matching.length === entries.length ? `${entries.length} lines` : `${matching.length} of ${entries.length} lines`}
         </span>
       </div>
-      <div className="log-lines" ref={box} onScroll={onScroll} data-testid="log-lines" data-count={entries.length}>
-        {onLoadOlder && (
+      {focus && (
+        <div className="log-focus" data-testid="log-focus">
+          <span>
+            Lines {focus.title}
+            {focus.note && <span className="muted"> · {focus.note}</span>}
+          </span>
+          <button className="link-button" onClick={focus.onClear} data-testid="log-focus-clear">
+            back to the live log
+          </button>
+        </div>
+      )}
+      <div
+        className="log-lines"
+        ref={box}
+        onScroll={onScroll}
+        data-testid="log-lines"
+        data-count={live.length}
+        data-focused={focus ? 'true' : undefined}
+        data-shown={shown.length}
+      >
+        {onLoadOlder && !focus && (
           <button className="link-button load-older" onClick={onLoadOlder}>
             load older lines
           </button>
         )}
         {matching.length > shown.length && <div className="muted">… {matching.length - shown.length} earlier matching lines not shown</div>}
         {shown.map((entry) => (
-          <LogLine key={entry.seq} entry={entry} />
+          <LogLine key={entry.seq} entry={entry} highlighted={focus?.highlighted(entry) ?? false} />
         ))}
-        {entries.length === 0 && <div className="muted">No log lines yet.</div>}
+        {entries.length === 0 && <div className="muted">{focus ? 'No log lines there.' : 'No log lines yet.'}</div>}
       </div>
     </section>
   );

@@ -8,7 +8,7 @@ export function Toasts() {
     <div className="toasts" aria-live="polite">
       {list.map((toast) => (
         <div key={toast.id} className={`toast toast-${toast.status}`} data-testid="toast">
-          <Link to={`/training/${toast.jobId}`}>{toast.text}</Link>
+          <Link to={toast.to}>{toast.text}</Link>
           <button className="link-button" onClick={() => dismissToast(toast.id)} aria-label="Dismiss">
             ×
           </button>

@@ -15,7 +15,8 @@ export class ApiError extends Error {
   }
 }
 
-async function request<T>(path: string, init?: RequestInit): Promise<T> {
+/** The API's answer to `path`, with the token; an ApiError for a status that is not 2xx. */
+async function send(path: string, init?: RequestInit): Promise<Response> {
   const token = apiToken();
   const response = await fetch(`${getConfig().apiBaseUrl}/api/v1/training${path}`, {
     ...init,
@@ -25,18 +26,42 @@ async function request<T>(path: string, init?: RequestInit): Promise<T> {
       ...init?.headers,
     },
   });
-  const text = await response.text();
-  let body: unknown = null;
-  try {
-    body = text ? JSON.parse(text) : null;
-  } catch {
-    /* not JSON: reported below if the status is an error */
-  }
   if (!response.ok) {
-    const error = (body ?? {}) as { error?: string; message?: string };
+    let error: { error?: string; message?: string } = {};
+    try {
+      error = (await response.json()) ?? {};
+    } catch {
+      /* not JSON: the status says it */
+    }
     throw new ApiError(response.status, error.error ?? 'http_error', error.message ?? `HTTP ${response.status}`);
   }
-  return body as T;
+  return response;
+}
+
+async function request<T>(path: string, init?: RequestInit): Promise<T> {
+  const text = await (await send(path, init)).text();
+  try {
+    return (text ? JSON.parse(text) : null) as T;
+  } catch {
+    throw new ApiError(502, 'not_json', `the API answered ${path} with something other than JSON`);
+  }
+}
+
+/**
+ * Saves every stored point of the job as `job-N-metrics.csv` (GET .../metrics?format=csv, with the token, which a
+ * plain link could not send). Rejects with an ApiError as the API answered (404, or 400 for more than 1,000
+ * metric columns).
+ */
+export async function downloadMetricsCsv(jobId: number): Promise<void> {
+  const blob = await (await send(`/jobs/${jobId}/metrics?format=csv`)).blob();
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = `job-${jobId}-metrics.csv`;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 const query = (params: Record<string, string | number | undefined | null | (string | number)[]>) => {
@@ -125,15 +150,25 @@ export interface LogsPage {
   next_before: number | null;
 }
 
-export function fetchLogs(jobId: number, params: { before?: number; since?: number; limit?: number } = {}): Promise<LogsPage> {
+/**
+ * A page of the job's log: the newest lines below `before`, or with `since` the oldest after it (and below
+ * `before` if given); `level` keeps that level and above.
+ */
+export function fetchLogs(
+  jobId: number,
+  params: { before?: number; since?: number; limit?: number; level?: 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR' } = {},
+): Promise<LogsPage> {
   return request(`/jobs/${jobId}/logs${query(params)}`);
 }
 
-/** Every stored event of the job after `since`, oldest first: what a client that saw up to `since` missed. */
-export async function fetchEventsSince(jobId: number, since: number, pageSize = 1000): Promise<TrainingEvent[]> {
+/**
+ * Every stored event of the job after `since`, oldest first: what a client that saw up to `since` missed. With
+ * `types`, only events of those types (a timeline's status changes, alerts and pod events).
+ */
+export async function fetchEventsSince(jobId: number, since: number, pageSize = 1000, types?: string[]): Promise<TrainingEvent[]> {
   const events: TrainingEvent[] = [];
   for (;;) {
-    const page = await request<{ events: unknown[]; next_since?: number }>(`/jobs/${jobId}/events${query({ since, limit: pageSize })}`);
+    const page = await request<{ events: unknown[]; next_since?: number }>(`/jobs/${jobId}/events${query({ since, limit: pageSize, type: types })}`);
     for (const raw of page.events) {
       const event = parseEvent(raw);
       if (event) events.push(event);

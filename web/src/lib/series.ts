@@ -1,5 +1,6 @@
-// A job's metric history held column-wise (one growable Float64Array pair per metric), so 100k+ points per metric
-// stay compact and a chart can downsample them without copying.
+// A job's metric history held column-wise (growable Float64Arrays per metric: value, seq, step, epoch, time), so
+// 100k+ points per metric stay compact and a chart can downsample them on any x axis without copying.
+import { Column, secondsOf, TimelineIndex, type XAxis } from './timeline';
 import type { MetricsUpdate } from './types';
 
 export type Direction = 'min' | 'max' | null;
@@ -16,9 +17,9 @@ export function metricDirection(name: string): Direction {
 export const epochSeriesName = (metric: string) => `${metric} (per epoch)`;
 
 export class MetricSeries {
-  xs = new Float64Array(256);
-  ys = new Float64Array(256);
-  length = 0;
+  /** Where each point sits: its seq, step (the x on the step axis), epoch and time. */
+  readonly points = new TimelineIndex();
+  private readonly values = new Column();
   best = NaN;
   readonly direction: Direction;
 
@@ -30,19 +31,24 @@ export class MetricSeries {
     this.direction = metricDirection(metric);
   }
 
-  push(x: number, y: number): void {
-    if (this.length === this.xs.length) {
-      const grow = (a: Float64Array) => {
-        const b = new Float64Array(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.xs = grow(this.xs);
-      this.ys = grow(this.ys);
-    }
-    this.xs[this.length] = x;
-    this.ys[this.length] = y;
-    this.length++;
+  get length(): number {
+    return this.values.length;
+  }
+
+  /** The values; valid up to `length`. */
+  get ys(): Float64Array {
+    return this.values.values;
+  }
+
+  /** The points' x on `axis` (seconds since 1970 for both time axes); valid up to `length`. */
+  xs(axis: XAxis = 'step'): Float64Array {
+    return this.points.column(axis).values;
+  }
+
+  /** A point: its seq, its x on the step axis, its epoch, its time (seconds since 1970) and its value. */
+  push(seq: number, step: number, epoch: number, time: number, y: number): void {
+    this.points.push(seq, step, epoch, time);
+    this.values.push(y);
     if (Number.isFinite(y) && this.direction) {
       if (Number.isNaN(this.best) || (this.direction === 'min' ? y < this.best : y > this.best)) this.best = y;
     }
@@ -80,6 +86,8 @@ export interface PointLike {
 /** All metric series of one job, fed from REST history and live events; points at or below lastSeq are ignored. */
 export class JobSeries {
   readonly series = new Map<string, MetricSeries>();
+  /** Every point of the job, whatever its metrics: the timeline's index from seq to x and back. */
+  readonly timeline = new TimelineIndex();
   lastSeq = 0;
   pointCount = 0;
   latestEpoch: number | undefined;
@@ -103,6 +111,9 @@ export class JobSeries {
       this.usesStep = true;
       this.lastStep = point.step!;
     }
+    const x = hasStep ? point.step! : this.usesStep ? this.lastStep : point.epoch;
+    const time = secondsOf(point.timestamp);
+    this.timeline.push(point.seq, x, point.epoch, time);
     for (const [metric, value] of Object.entries(point.metrics)) {
       if (this.only !== undefined && metric !== this.only) continue;
       // A job that reports per step and also per epoch (an epoch's mean loss, the validation set) gets the
@@ -110,7 +121,7 @@ export class JobSeries {
       const name = !hasStep && this.usesStep ? epochSeriesName(metric) : metric;
       let series = this.series.get(name);
       if (!series) this.series.set(name, (series = new MetricSeries(name, metric)));
-      series.push(hasStep ? point.step! : this.usesStep ? this.lastStep : point.epoch, value);
+      series.push(point.seq, x, point.epoch, time, value);
     }
     this.version++;
     return true;

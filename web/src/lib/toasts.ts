@@ -1,12 +1,15 @@
-// Toasts for jobs that ended, and a browser Notification when the user allowed them.
+// Toasts for jobs that ended and alerts that fired, and a browser Notification when the user allowed them.
 import { Store } from './store';
-import type { JobStatus } from './types';
+import type { AlertEvent, JobStatus } from './types';
 
 export interface Toast {
   id: number;
   jobId: number;
-  status: JobStatus;
+  /** How the toast is coloured: the job's final status, or `alert`. */
+  status: JobStatus | 'alert';
   text: string;
+  /** The page it links to. */
+  to: string;
 }
 
 export const toasts = new Store<Toast[]>([]);
@@ -20,12 +23,22 @@ export function dismissToast(id: number): void {
 /** Announces that a job completed or failed, once per job and status however many views see it. */
 export function announceJobEnd(jobId: number, status: JobStatus, detail?: string): void {
   if (status !== 'completed' && status !== 'failed') return;
-  const key = `${jobId}:${status}`;
+  announce(`${jobId}:${status}`, { jobId, status, text: `Job #${jobId} ${status}${detail ? `: ${detail}` : ''}`, to: `/training/${jobId}` });
+}
+
+/** Announces an alert that fired (not one that resolved), once per alert event however many views see it. */
+export function announceAlert(jobId: number, event: AlertEvent): void {
+  if (event.alert.state !== 'firing') return;
+  // The toast opens the job's timeline at the alert's moment.
+  announce(`${jobId}:alert:${event.seq}`, { jobId, status: 'alert', text: `Job #${jobId}: ${event.alert.message}`, to: `/training/${jobId}?at=${event.seq}` });
+}
+
+function announce(key: string, toast: Omit<Toast, 'id'>): void {
   if (announced.has(key)) return;
   announced.add(key);
-  const text = `Job #${jobId} ${status}${detail ? `: ${detail}` : ''}`;
   const id = nextId++;
-  toasts.update((list) => [...list.slice(-4), { id, jobId, status, text }]);
+  const text = toast.text;
+  toasts.update((list) => [...list.slice(-4), { id, ...toast }]);
   setTimeout(() => dismissToast(id), 8000);
   if (typeof Notification !== 'undefined' && Notification.permission === 'granted') {
     try {

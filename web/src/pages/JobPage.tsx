@@ -1,22 +1,22 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { JobTimeline } from '../components/JobTimeline';
 import { Link } from '../components/Link';
-import { LogPanel } from '../components/LogPanel';
 import { MetricCards } from '../components/MetricCards';
-import { MetricChart, type ChartLine } from '../components/MetricChart';
 import { ProgressBar } from '../components/ProgressBar';
 import { StatusBadge } from '../components/StatusBadge';
 import { useFrameTick, useNow } from '../hooks/useStore';
 import { useTrainingJob } from '../hooks/useTrainingJob';
 import { useTrainingMonitor } from '../hooks/useTrainingMonitor';
-import { cancelJob, deleteJob, fetchAllMetrics, fetchLogs, isNotFound } from '../lib/api';
+import { cancelJob, deleteJob, fetchAllMetrics, fetchEventsSince, fetchLogs, isNotFound } from '../lib/api';
 import { grafanaDashboardUrl } from '../lib/config';
 import { elapsedMs, etaMs, formatDuration, formatTime, progressFraction } from '../lib/format';
 import { LogBuffer } from '../lib/logs';
 import { isFinalStatus, laterStatus } from '../lib/protocol';
-import { sessionPath } from '../lib/router';
-import { JobSeries, pointFromEvent, type MetricSeries } from '../lib/series';
-import { announceJobEnd } from '../lib/toasts';
-import type { JobStatus, TrainingJob } from '../lib/types';
+import { currentLocation, sessionPath } from '../lib/router';
+import { JobSeries, pointFromEvent } from '../lib/series';
+import { activeAlerts, MarkerList, markerOf } from '../lib/timeline';
+import { announceAlert, announceJobEnd } from '../lib/toasts';
+import type { AlertEvent, JobStatus, PodEventEvent, StatusChangeEvent, TrainingJob } from '../lib/types';
 
 /**
  * Loads the job's history into `series` and `logs` and answers a seq S such that every event up to S is in them
@@ -25,6 +25,21 @@ import type { JobStatus, TrainingJob } from '../lib/types';
  * the second look and every log up to the log look are held, and both looks came after the first metric look.
  */
 const LOG_PAGE = 500;
+
+/** The event types a timeline marks (with log lines of WARNING and above). */
+const MARKED_TYPES = ['training_status_change', 'training_alert', 'training_pod_event'];
+/** The newest WARNING+ lines marked from the history. */
+const MARKED_LINES = 5000;
+
+/** The job's stored markers: its status changes, alerts, pod events and newest WARNING+ lines. */
+async function loadMarkers(jobId: number, markers: MarkerList): Promise<void> {
+  const [events, warnings] = await Promise.all([
+    fetchEventsSince(jobId, 0, 1000, MARKED_TYPES),
+    fetchLogs(jobId, { level: 'WARNING', limit: MARKED_LINES }),
+  ]);
+  for (const event of events) markers.add(markerOf(event as StatusChangeEvent | AlertEvent | PodEventEvent));
+  for (const line of warnings.logs) markers.add(markerOf(line));
+}
 
 async function loadHistory(jobId: number, series: JobSeries, logs: LogBuffer, onProgress: () => void): Promise<number> {
   const addPoints = (points: Parameters<JobSeries['addAll']>[0]) => {
@@ -109,27 +124,15 @@ function DeletedNotice({ jobId, how }: { jobId: number; how: Deleted }) {
   );
 }
 
-/** One chart per reported metric: its per-step line and its per-epoch line (if any) together. */
-function useChartsByMetric() {
-  const cache = useRef(new Map<string, ChartLine[]>());
-  return (all: MetricSeries[]): [string, ChartLine[]][] => {
-    const groups = new Map<string, MetricSeries[]>();
-    for (const s of all) groups.set(s.metric, [...(groups.get(s.metric) ?? []), s]);
-    return [...groups].map(([metric, members]) => {
-      // The same array while the lines stay the same, so a chart is redrawn, not rebuilt, on new points.
-      const cached = cache.current.get(metric);
-      if (cached && cached.length === members.length && cached.every((l, i) => l.series === members[i])) return [metric, cached];
-      const lines = members.map((series) => ({ label: series.name, series }));
-      cache.current.set(metric, lines);
-      return [metric, lines];
-    });
-  };
-}
-
 export function JobPage({ jobId }: { jobId: number }) {
   const { job, isLoading, error, reload, setJob } = useTrainingJob(jobId);
   const [series] = useState(() => new JobSeries());
   const [logs] = useState(() => new LogBuffer());
+  const [markers] = useState(() => new MarkerList());
+  const [openAt] = useState(() => {
+    const at = Number(currentLocation.get().search.get('at'));
+    return Number.isSafeInteger(at) && at > 0 ? at : undefined;
+  });
   const [tick, bump] = useFrameTick();
   const [baseline, setBaseline] = useState<number | null>(null);
   const [historyError, setHistoryError] = useState<string | null>(null);
@@ -144,7 +147,6 @@ export function JobPage({ jobId }: { jobId: number }) {
   // event is this page's doing.
   const deletingHere = useRef(false);
   const now = useNow();
-  const chartsByMetric = useChartsByMetric();
   const [olderLogs, setOlderLogs] = useState(false);
   // The status as last shown: an end replayed from the history for a job already shown ended is not news.
   const shownStatus = useRef<JobStatus | undefined>(undefined);
@@ -158,6 +160,8 @@ export function JobPage({ jobId }: { jobId: number }) {
         if (cancelled) return;
         setOlderLogs(logs.entries.length >= LOG_PAGE);
         setBaseline(seq);
+        // The markers need not hold the page back: they are drawn when they come (each once, live or not).
+        loadMarkers(jobId, markers).then(bump, () => {});
       })
       .catch((e: Error) => {
         if (cancelled) return;
@@ -167,7 +171,7 @@ export function JobPage({ jobId }: { jobId: number }) {
     return () => {
       cancelled = true;
     };
-  }, [jobId, series, logs, bump, reload]);
+  }, [jobId, series, logs, markers, bump, reload]);
 
   useTrainingMonitor({
     jobId,
@@ -183,13 +187,22 @@ export function JobPage({ jobId }: { jobId: number }) {
       }));
       const wasEnded = shownStatus.current !== undefined && isFinalStatus(shownStatus.current);
       if (isFinalStatus(newStatus) && !wasEnded) announceJobEnd(id, newStatus, event.reason);
+      if (markers.add(markerOf(event))) bump();
       void reload(); // start and finish times
     },
     onMetrics: (_id, update, event) => {
       if (series.add(pointFromEvent(event.seq, update))) bump();
     },
     onLog: (_id, entry) => {
-      if (logs.add(entry)) bump();
+      const added = logs.add(entry);
+      if (markers.add(markerOf(entry)) || added) bump();
+    },
+    onAlert: (id, event) => {
+      if (markers.add(markerOf(event))) bump();
+      announceAlert(id, event);
+    },
+    onPodEvent: (_id, event) => {
+      if (markers.add(markerOf(event))) bump();
     },
     onConnected: (reconnected) => {
       if (reconnected) void reload(); // a 404 here marks the job deleted (`deleted` above), which stops following
@@ -255,8 +268,7 @@ export function JobPage({ jobId }: { jobId: number }) {
 
   const grafana = grafanaDashboardUrl(jobId);
   const allSeries = [...series.series.values()];
-  const xLabel = series.usesStep ? 'step' : 'epoch';
-  const charts = chartsByMetric(allSeries);
+  const firing = activeAlerts(markers.items);
   return (
     <div className="job-page" data-testid="job-page" data-job-id={jobId} data-history-loaded={baseline !== null} data-deleted={deleted !== null}>
       <div className="page-header">
@@ -264,6 +276,12 @@ export function JobPage({ jobId }: { jobId: number }) {
           Job #{jobId} <span className="muted">{job.model_name}</span>
         </h1>
         <StatusBadge status={job.status} />
+        {firing.map((m) => (
+          <span key={m.seq} className="alert-badge" data-testid="alert-badge" title={m.alert!.message}>
+            {m.alert!.rule}
+            {m.alert!.metric ? ` ${m.alert!.metric}` : ''}
+          </span>
+        ))}
         <span className="muted">{job.framework}</span>
         {job.session_id !== null && <Link to={sessionPath(job)}>session {job.session_id}</Link>}
         <span className="spacer" />
@@ -301,13 +319,15 @@ export function JobPage({ jobId }: { jobId: number }) {
       <Overview job={job} latestEpoch={series.latestEpoch} now={now} />
       {historyError && <p className="error">Could not load the history: {historyError}</p>}
       <MetricCards series={allSeries} />
-      <div className="charts">
-        {charts.map(([metric, lines]) => (
-          <MetricChart key={metric} title={metric} lines={lines} version={tick} xLabel={xLabel} />
-        ))}
-        {allSeries.length === 0 && <p className="muted">No metrics reported yet.</p>}
-      </div>
-      <LogPanel entries={logs.entries} version={logs.lastSeq + logs.entries.length} onLoadOlder={olderLogs && !deleted ? loadOlder : undefined} />
+      <JobTimeline
+        job={job}
+        series={series}
+        markers={markers}
+        logs={logs}
+        tick={tick}
+        onLoadOlder={olderLogs && !deleted ? loadOlder : undefined}
+        initialSeq={baseline !== null ? openAt : undefined}
+      />
     </div>
   );
 }

@@ -5,12 +5,13 @@ import { StatusBadge } from '../components/StatusBadge';
 import { SubmitJobForm } from '../components/SubmitJobForm';
 import { useNow, useStore } from '../hooks/useStore';
 import { useTrainingMonitor } from '../hooks/useTrainingMonitor';
-import { fetchLatestPoint, listJobs } from '../lib/api';
+import { fetchEventsSince, fetchLatestPoint, listJobs } from '../lib/api';
 import { elapsedMs, formatDuration, formatTime, formatValue, progressFraction } from '../lib/format';
 import { isFinalStatus, laterStatus } from '../lib/protocol';
 import { currentLocation, navigate, sessionPath } from '../lib/router';
-import { announceJobEnd } from '../lib/toasts';
-import type { JobList, JobStatus, TrainingJob } from '../lib/types';
+import { activeAlerts, MarkerList, markerOf } from '../lib/timeline';
+import { announceAlert, announceJobEnd } from '../lib/toasts';
+import type { AlertEvent, JobList, JobStatus, TrainingJob } from '../lib/types';
 
 const PAGE_SIZE = 50;
 const STATUSES: JobStatus[] = ['pending', 'running', 'completed', 'failed', 'cancelled'];
@@ -35,7 +36,23 @@ function keyMetric(metrics: Record<string, number>): { name?: string; value?: nu
 function JobRow({ initial, now, onEnded, onDeleted }: { initial: TrainingJob; now: number; onEnded: () => void; onDeleted: (jobId: number) => void }) {
   const [status, setStatus] = useState(initial.status);
   const [latest, setLatest] = useState<Latest | null>(null);
+  // The row's alerts: those stored when it was shown, then the live ones (each once, by seq).
+  const [alerts] = useState(() => new MarkerList());
+  const [, setAlertCount] = useState(0);
   const job = { ...initial, status: laterStatus(initial.status, status) };
+
+  useEffect(() => {
+    let cancelled = false;
+    fetchEventsSince(job.job_id, 0, 1000, ['training_alert'])
+      .then((events) => {
+        for (const event of events) alerts.add(markerOf(event as AlertEvent));
+        if (!cancelled) setAlertCount(alerts.version);
+      })
+      .catch(() => {});
+    return () => {
+      cancelled = true;
+    };
+  }, [job.job_id, alerts]);
 
   useEffect(() => {
     let cancelled = false;
@@ -60,8 +77,13 @@ function JobRow({ initial, now, onEnded, onDeleted }: { initial: TrainingJob; no
       }
     },
     onMetrics: (_jobId, update) => setLatest({ epoch: update.epoch, ...keyMetric(update.metrics) }),
+    onAlert: (jobId, event) => {
+      if (alerts.add(markerOf(event))) setAlertCount(alerts.version);
+      announceAlert(jobId, event);
+    },
     onJobDeleted: (jobId) => onDeleted(jobId),
   });
+  const firing = activeAlerts(alerts.items);
 
   const fraction = progressFraction(latest?.epoch, job.num_epochs, job.status === 'completed');
   return (
@@ -77,6 +99,11 @@ function JobRow({ initial, now, onEnded, onDeleted }: { initial: TrainingJob; no
       </td>
       <td>
         <StatusBadge status={job.status} />
+        {firing.length > 0 && (
+          <span className="alert-badge" data-testid="alert-badge" title={firing.map((m) => m.alert!.message).join('\n')}>
+            {firing.length === 1 ? firing[0].alert!.rule : `${firing.length} alerts`}
+          </span>
+        )}
       </td>
       <td className="progress-cell">
         <ProgressBar fraction={fraction} compact label={`${latest?.epoch ?? (job.status === 'completed' ? job.num_epochs : 0)} / ${job.num_epochs}`} />
