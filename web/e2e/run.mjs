@@ -5,75 +5,7 @@
 //   RELAY_RESTART_CMD='./trainwatch restart relay'  also restarts the relay mid-run (see restartRelay below).
 import { execSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-
-const BASE_URL = (process.env.BASE_URL ?? 'http://localhost:8080').replace(/\/$/, '');
-const API_URL = (process.env.API_URL ?? 'http://localhost:8081').replace(/\/$/, '');
-// An API token for the system under test (./trainwatch test exports one; ./trainwatch token prints one).
-const API_TOKEN = process.env.TRAINWATCH_API_TOKEN;
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const OUT = fileURLToPath(new URL('../test-results/', import.meta.url));
-const PROJECT = fileURLToPath(new URL('../../', import.meta.url));
-
-let passed = 0;
-let failed = 0;
-
-/** Runs one check; prints "ok" or "FAIL" with its name. Answers whether it passed. */
-async function check(name, fn) {
-  try {
-    const detail = await fn();
-    passed++;
-    console.log(`ok   ${name}${detail ? ` (${detail})` : ''}`);
-    return true;
-  } catch (error) {
-    failed++;
-    console.log(`FAIL ${name}: ${error?.message ?? error}`);
-    return false;
-  }
-}
-
-function assert(condition, message) {
-  if (!condition) throw new Error(message);
-}
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls `probe` until it answers something truthy; throws `what` after `timeoutMs`. */
-async function waitFor(what, probe, timeoutMs = 30_000, intervalMs = 100) {
-  const deadline = Date.now() + timeoutMs;
-  let last;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (${last.message})` : ''}`);
-    await sleep(intervalMs);
-  }
-}
-
-/** The functions' API; retries while the connection is refused (the functions may be restarting). */
-async function api(path, init) {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      const response = await fetch(`${API_URL}/api/v1/training${path}`, {
-        ...init,
-        headers: { ...init?.headers, Authorization: `Bearer ${API_TOKEN}` },
-      });
-      const body = await response.json();
-      if (!response.ok) throw new Error(`${path}: ${response.status} ${JSON.stringify(body)}`);
-      return body;
-    } catch (error) {
-      const refused = error?.cause?.code === 'ECONNREFUSED' || error?.cause?.code === 'ECONNRESET';
-      if (!refused || Date.now() > deadline) throw error;
-      await sleep(1000);
-    }
-  }
-}
+import { API_TOKEN, API_URL, BASE_URL, OUT, PROJECT, api, assert, check, launchChromium, run, sleep, waitFor } from './harness.mjs';
 
 /** Every stored point of a job, all pages. */
 async function allPoints(jobId) {
@@ -137,10 +69,7 @@ const badge = (page) => page.$eval('[data-testid=status-badge]', (b) => b.datase
 
 async function main() {
   mkdirSync(OUT, { recursive: true });
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  const browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   const pageErrors = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -332,13 +261,4 @@ async function main() {
   }
 }
 
-main()
-  .catch((error) => {
-    failed++;
-    console.log(`FAIL the run stopped: ${error?.stack ?? error}`);
-  })
-  .finally(() => {
-    console.log(`${passed} passed, ${failed} failed`);
-    // Exit now: a timer or socket left behind by a failed check must not keep the run (and CI) waiting.
-    process.exit(failed > 0 ? 1 : 0);
-  });
+run(main);

@@ -43,11 +43,12 @@ describe('the timeline index', () => {
     expect(timeline.momentOfSeq(35)).toEqual({ seq: 35, time: T0 + 20 });
   });
 
-  it('bounds a range by the seqs of the points around it', () => {
+  it('bounds a range by its times and by the seqs of the points around it, lines that arrive late included', () => {
     const timeline = index();
-    expect(timeline.seqRange('step', 150, 350, T0)).toEqual({ after: 10, before: 40 });
-    expect(timeline.seqRange('step', 0, 1000, T0)).toEqual({ after: 0, before: Infinity });
-    expect(timeline.seqRange('relative', 5, 15, T0)).toEqual({ after: 10, before: 30 });
+    expect(timeline.rangeOf('step', 150, 350, T0, 0)).toEqual({ from: T0 + 10, to: T0 + 20, after: 10, before: 40 });
+    expect(timeline.rangeOf('step', 150, 350, T0, 10)).toEqual({ from: T0 + 10, to: T0 + 20, after: 10, before: Infinity });
+    expect(timeline.rangeOf('step', 0, 1000, T0, 0)).toMatchObject({ after: 0, before: Infinity });
+    expect(timeline.rangeOf('relative', 5, 15, T0, 0)).toEqual({ from: T0 + 5, to: T0 + 15, after: 10, before: 30 });
   });
 
   it('places markers on the chosen axis', () => {

@@ -9,6 +9,7 @@ import type { LogBuffer } from '../lib/logs';
 import type { JobSeries, MetricSeries } from '../lib/series';
 import {
   activeAlerts,
+  momentPath,
   placeMarkers,
   secondsOf,
   X_AXES,
@@ -60,6 +61,8 @@ const WINDOWS = [1, 5, 30, 300];
 const AROUND = 200;
 /** Lines read for a dragged range (the API's largest page). */
 const RANGE_LINES = 5000;
+/** How long after it was written a log line may reach the API (the SDK sends its lines every second or so). */
+const LATE_SECONDS = 30;
 
 /** The metric of a vital sign (the SDK's `system/` metrics: GPU and CPU use, memory) rather than of training. */
 const isVitalSign = (metric: string) => metric.startsWith('system/');
@@ -92,9 +95,6 @@ type Focus =
   | { kind: 'moment'; moment: Moment; lines: LogEntry[] | null }
   | { kind: 'range'; after: number; before: number; lines: LogEntry[] | null };
 
-/** The address that reopens this job's page at `seq`. */
-export const momentUrl = (jobId: number, seq: number) => `${location.origin}/training/${jobId}?at=${seq}`;
-
 export function JobTimeline({
   job,
   series,
@@ -102,7 +102,7 @@ export function JobTimeline({
   logs,
   tick,
   onLoadOlder,
-  initialSeq,
+  initialMoment,
 }: {
   job: TrainingJob;
   series: JobSeries;
@@ -111,12 +111,15 @@ export function JobTimeline({
   /** Changes when series, markers or logs did. */
   tick: number;
   onLoadOlder?: () => void;
-  /** A moment to open at (the address' `at=`), once the history is loaded. */
-  initialSeq?: number;
+  /** A moment to open at (the address' `at=` and `t=`), once the history is loaded. */
+  initialMoment?: Moment;
 }) {
   const jobId = job.job_id;
   const [saved, setSaved] = useState(loadView);
-  const origin = secondsOf(job.started_at ?? job.created_at);
+  // Time since start counts from the job's start, or from its first point if the trainer's clock says earlier.
+  const firstPoint = series.timeline.length > 0 ? series.timeline.time.at(0) : NaN;
+  const started = secondsOf(job.started_at ?? job.created_at);
+  const origin = Math.min(...[started, firstPoint].filter(Number.isFinite), Infinity);
   const view: ChartView = useMemo(() => ({ ...saved, origin: Number.isFinite(origin) ? origin : 0 }), [saved, origin]);
   const [range, setRange] = useState<XRange | null>(null);
   const [focus, setFocus] = useState<Focus | null>(null);
@@ -136,7 +139,7 @@ export function JobTimeline({
     (moment: Moment) => {
       setFocus({ kind: 'moment', moment, lines: null });
       setCopied(false);
-      history.replaceState(null, '', `/training/${jobId}?at=${moment.seq}`);
+      history.replaceState(null, '', momentPath(jobId, moment));
       logsAround(jobId, moment.seq).then(
         (lines) => setFocus((f) => (f?.kind === 'moment' && f.moment === moment ? { ...f, lines } : f)),
         () => setFocus((f) => (f?.kind === 'moment' && f.moment === moment ? { ...f, lines: [] } : f)),
@@ -160,24 +163,29 @@ export function JobTimeline({
         setFocus(null);
         return;
       }
-      const { after, before } = series.timeline.seqRange(saved.axis, next[0], next[1], view.origin);
+      const { from, to, after, before } = series.timeline.rangeOf(saved.axis, next[0], next[1], view.origin, LATE_SECONDS);
       const picked = { kind: 'range' as const, after, before, lines: null };
       setFocus(picked);
+      // The lines that arrived within the range's seqs, kept when they were written within its times.
+      const written = (line: LogEntry) => {
+        const time = secondsOf(line.timestamp);
+        return !(time < from || time > to);
+      };
       fetchLogs(jobId, { since: after, ...(Number.isFinite(before) ? { before } : {}), limit: RANGE_LINES }).then(
-        ({ logs: lines }) => setFocus((f) => (f === picked ? { ...picked, lines } : f)),
+        ({ logs: lines }) => setFocus((f) => (f === picked ? { ...picked, lines: lines.filter(written) } : f)),
         () => setFocus((f) => (f === picked ? { ...picked, lines: [] } : f)),
       );
     },
     [jobId, series, saved.axis, view.origin],
   );
 
-  // Opened at a moment (?at=seq): picked once the history is there to place it.
+  // Opened at a moment (?at=seq&t=ms): picked once the history is there to place it.
   const opened = useRef(false);
   useEffect(() => {
-    if (opened.current || initialSeq === undefined) return;
+    if (opened.current || initialMoment === undefined) return;
     opened.current = true;
-    pickMoment(series.timeline.momentOfSeq(initialSeq));
-  }, [initialSeq, series, pickMoment]);
+    pickMoment(Number.isFinite(initialMoment.time) ? initialMoment : series.timeline.momentOfSeq(initialMoment.seq));
+  }, [initialMoment, series, pickMoment]);
 
   // Markers placed on the current axis, computed again only when something they depend on changed.
   const focusedSeq = focus?.kind === 'moment' ? focus.moment.seq : null;
@@ -226,7 +234,7 @@ export function JobTimeline({
 
   const copyLink = async () => {
     if (focus?.kind !== 'moment') return;
-    const url = momentUrl(jobId, focus.moment.seq);
+    const url = `${location.origin}${momentPath(jobId, focus.moment)}`;
     try {
       await navigator.clipboard.writeText(url);
       setCopied(true);
@@ -250,7 +258,7 @@ export function JobTimeline({
   const active = new Set(activeAlerts(markers.items));
 
   return (
-    <div className="timeline" data-testid="timeline" data-axis={saved.axis} data-tick={tick}>
+    <div className="timeline" data-testid="timeline" data-axis={saved.axis} data-markers={markers.items.length}>
       <div className="card chart-controls" data-testid="chart-controls">
         <label>
           x axis{' '}

@@ -116,6 +116,9 @@ export function LineChart({
       if (shown) u.setScale('x', { min: shown[0], max: shown[1] });
       if (shown) element.dataset.zoomed = 'true';
       else delete element.dataset.zoomed;
+      // The drawn x range, for whoever needs to point at an x (the browser tests).
+      element.dataset.xMin = String(u.scales.x.min);
+      element.dataset.xMax = String(u.scales.x.max);
     };
     redrawRef.current = redraw;
 
@@ -223,5 +226,5 @@ export function LineChart({
     return () => clearTimeout(timer);
   }, [version, throttleMs, compute]);
 
-  return <div className="chart" ref={container} />;
+  return <div className="chart" ref={container} data-y-scale={logY ? 'log' : 'linear'} />;
 }

@@ -22,6 +22,22 @@ export interface Moment {
   time: number;
 }
 
+/**
+ * The address of a job's page opened at a moment: `?at=` its seq and `&t=` its time in milliseconds (the time
+ * decides which log lines are highlighted; without it, the time of the metric point at or before the seq).
+ */
+export function momentPath(jobId: number, moment: Moment): string {
+  return `/training/${jobId}?at=${moment.seq}${Number.isFinite(moment.time) ? `&t=${Math.round(moment.time * 1000)}` : ''}`;
+}
+
+/** The moment an address names (see `momentPath`), its time NaN when it names none; undefined for no valid `at`. */
+export function momentOfAddress(search: URLSearchParams): Moment | undefined {
+  const seq = Number(search.get('at'));
+  if (!Number.isSafeInteger(seq) || seq <= 0) return undefined;
+  const ms = search.has('t') ? Number(search.get('t')) : NaN;
+  return { seq, time: Number.isFinite(ms) ? ms / 1000 : NaN };
+}
+
 /** A growable column of numbers (a Float64Array that doubles when full). */
 export class Column {
   values = new Float64Array(256);
@@ -105,18 +121,23 @@ export class TimelineIndex {
   }
 
   /**
-   * The seqs that bound the range [x1, x2] of `axis`: every event with after < seq < before happened within it
-   * (between the last point before the range and the first after it). `before` is Infinity past the last point.
+   * The range [x1, x2] of `axis` as times and seqs: `from` and `to` (seconds) are its ends on the clock (on step
+   * and epoch, the times of its first and last points), and every event that happened within it has
+   * after < seq < before: `after` is the last point before the range, `before` the first point measured more
+   * than `lateSeconds` after it (Infinity when there is none), since a trainer's log lines may reach the API
+   * that long after they were written.
    */
-  seqRange(axis: XAxis, x1: number, x2: number, origin: number): { after: number; before: number } {
+  rangeOf(axis: XAxis, x1: number, x2: number, origin: number, lateSeconds: number): { from: number; to: number; after: number; before: number } {
     const shift = axis === 'relative' ? origin : 0;
     const values = this.column(axis).values;
     const first = lowerBound(values, x1 + shift, 0, this.length);
     const end = upperBound(values, x2 + shift, 0, this.length);
-    return {
-      after: first > 0 ? this.seq.at(first - 1) : 0,
-      before: end < this.length ? this.seq.at(end) : Infinity,
-    };
+    const onTimeAxis = axis === 'wall' || axis === 'relative';
+    const from = onTimeAxis ? x1 + shift : first < this.length ? this.time.at(first) : Infinity;
+    const to = onTimeAxis ? x2 + shift : end > 0 ? this.time.at(end - 1) : -Infinity;
+    let late = end;
+    while (late < this.length && !(this.time.at(late) > to + lateSeconds)) late++;
+    return { from, to, after: first > 0 ? this.seq.at(first - 1) : 0, before: late < this.length ? this.seq.at(late) : Infinity };
   }
 }
 

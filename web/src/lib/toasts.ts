@@ -1,5 +1,6 @@
 // Toasts for jobs that ended and alerts that fired, and a browser Notification when the user allowed them.
 import { Store } from './store';
+import { momentPath, secondsOf } from './timeline';
 import type { AlertEvent, JobStatus } from './types';
 
 export interface Toast {
@@ -30,7 +31,7 @@ export function announceJobEnd(jobId: number, status: JobStatus, detail?: string
 export function announceAlert(jobId: number, event: AlertEvent): void {
   if (event.alert.state !== 'firing') return;
   // The toast opens the job's timeline at the alert's moment.
-  announce(`${jobId}:alert:${event.seq}`, { jobId, status: 'alert', text: `Job #${jobId}: ${event.alert.message}`, to: `/training/${jobId}?at=${event.seq}` });
+  announce(`${jobId}:alert:${event.seq}`, { jobId, status: 'alert', text: `Job #${jobId}: ${event.alert.message}`, to: momentPath(jobId, { seq: event.seq, time: secondsOf(event.alert.timestamp) }) });
 }
 
 function announce(key: string, toast: Omit<Toast, 'id'>): void {

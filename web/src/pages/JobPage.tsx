@@ -14,7 +14,7 @@ import { LogBuffer } from '../lib/logs';
 import { isFinalStatus, laterStatus } from '../lib/protocol';
 import { currentLocation, sessionPath } from '../lib/router';
 import { JobSeries, pointFromEvent } from '../lib/series';
-import { activeAlerts, MarkerList, markerOf } from '../lib/timeline';
+import { activeAlerts, MarkerList, markerOf, momentOfAddress } from '../lib/timeline';
 import { announceAlert, announceJobEnd } from '../lib/toasts';
 import type { AlertEvent, JobStatus, PodEventEvent, StatusChangeEvent, TrainingJob } from '../lib/types';
 
@@ -129,10 +129,7 @@ export function JobPage({ jobId }: { jobId: number }) {
   const [series] = useState(() => new JobSeries());
   const [logs] = useState(() => new LogBuffer());
   const [markers] = useState(() => new MarkerList());
-  const [openAt] = useState(() => {
-    const at = Number(currentLocation.get().search.get('at'));
-    return Number.isSafeInteger(at) && at > 0 ? at : undefined;
-  });
+  const [openAt] = useState(() => momentOfAddress(currentLocation.get().search));
   const [tick, bump] = useFrameTick();
   const [baseline, setBaseline] = useState<number | null>(null);
   const [historyError, setHistoryError] = useState<string | null>(null);
@@ -326,7 +323,7 @@ export function JobPage({ jobId }: { jobId: number }) {
         logs={logs}
         tick={tick}
         onLoadOlder={olderLogs && !deleted ? loadOlder : undefined}
-        initialSeq={baseline !== null ? openAt : undefined}
+        initialMoment={baseline !== null ? openAt : undefined}
       />
     </div>
   );
