@@ -90,6 +90,20 @@ function useChartsByMetric() {
   };
 }
 
+/** Alert events listed under the controls, newest first; the charts mark every one. */
+const LISTED_ALERTS = 20;
+
+/** The job's newest alert events, how many there are, and the markers of those firing now (computed once per change). */
+function useAlertList(markers: MarkerList) {
+  const { version } = markers;
+  return useMemo(() => {
+    const all = markers.items.filter((m) => m.kind === 'alert');
+    return { alerts: all.slice(-LISTED_ALERTS).reverse(), alertCount: all.length, active: new Set(activeAlerts(markers.items)) };
+    // The list is mutable: its version says when it changed.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [markers, version]);
+}
+
 /** What the log panel shows instead of the live log: a picked moment's lines, or a dragged range's. */
 type Focus =
   | { kind: 'moment'; moment: Moment; lines: LogEntry[] | null }
@@ -254,8 +268,7 @@ export function JobTimeline({
   const all = [...series.series.values()];
   const training = chartsByMetric(all.filter((s) => !isVitalSign(s.metric)));
   const vitals = chartsByMetric(all.filter((s) => isVitalSign(s.metric)));
-  const alerts = markers.items.filter((m) => m.kind === 'alert');
-  const active = new Set(activeAlerts(markers.items));
+  const { alerts, alertCount, active } = useAlertList(markers);
 
   return (
     <div className="timeline" data-testid="timeline" data-axis={saved.axis} data-markers={markers.items.length}>
@@ -332,6 +345,11 @@ export function JobTimeline({
       {alerts.length > 0 && (
         <div className="card alerts-list" data-testid="alerts-list">
           <h3>Alerts</h3>
+          {alertCount > alerts.length && (
+            <p className="muted small">
+              The newest {alerts.length} of {alertCount.toLocaleString('en')} alert events; every one is marked on the charts.
+            </p>
+          )}
           <ul>
             {alerts.map((m) => (
               <li key={m.seq} data-testid="alert-item" data-state={m.alert!.state} data-active={active.has(m) || undefined}>

@@ -63,9 +63,14 @@ function drawMarkers(u: uPlot, placed: PlacedMarker[]): void {
   ctx.rect(left, top, width, height);
   ctx.clip();
   const tick = 8 * devicePixelRatio;
+  // One mark per pixel column and look: thousands of alerts on a long job draw as fast as a few.
+  const drawn = new Set<string>();
   for (const { x, marker } of placed) {
     const px = Math.round(u.valToPos(x, 'x', true));
     if (px < left || px > left + width) continue;
+    const look = `${px}|${marker.kind}|${marker.severity}`;
+    if (drawn.has(look)) continue;
+    drawn.add(look);
     ctx.strokeStyle = MARKER_COLORS[marker.kind][marker.severity];
     ctx.lineWidth = marker.kind === 'log' ? 1 : 1.5 * devicePixelRatio;
     ctx.setLineDash(marker.kind === 'status' ? [4 * devicePixelRatio, 3 * devicePixelRatio] : []);

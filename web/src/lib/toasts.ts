@@ -27,9 +27,20 @@ export function announceJobEnd(jobId: number, status: JobStatus, detail?: string
   announce(`${jobId}:${status}`, { jobId, status, text: `Job #${jobId} ${status}${detail ? `: ${detail}` : ''}`, to: `/training/${jobId}` });
 }
 
-/** Announces an alert that fired (not one that resolved), once per alert event however many views see it. */
+/** An alert of a job (rule and metric) is announced again only after this long. */
+const ALERT_QUIET_MS = 5 * 60_000;
+const lastAlerted = new Map<string, number>();
+
+/**
+ * Announces an alert that fired (not one that resolved), once per alert event however many views see it, and
+ * once per 5 minutes for the same rule and metric of a job: a metric that keeps crossing its rule is one toast.
+ */
 export function announceAlert(jobId: number, event: AlertEvent): void {
   if (event.alert.state !== 'firing') return;
+  const which = `${jobId}:${event.alert.rule}:${event.alert.metric ?? ''}`;
+  const now = Date.now();
+  if (now - (lastAlerted.get(which) ?? -Infinity) < ALERT_QUIET_MS) return;
+  lastAlerted.set(which, now);
   // The toast opens the job's timeline at the alert's moment.
   announce(`${jobId}:alert:${event.seq}`, { jobId, status: 'alert', text: `Job #${jobId}: ${event.alert.message}`, to: momentPath(jobId, { seq: event.seq, time: secondsOf(event.alert.timestamp) }) });
 }

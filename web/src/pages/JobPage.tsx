@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { JobTimeline } from '../components/JobTimeline';
 import { Link } from '../components/Link';
 import { MetricCards } from '../components/MetricCards';
@@ -251,6 +251,8 @@ export function JobPage({ jobId }: { jobId: number }) {
     setDeleting(false);
   };
 
+  const firing = useMemo(() => activeAlerts(markers.items), [markers, markers.version]);
+
   if (isLoading && !job) return <p className="muted">Loading job #{jobId}…</p>;
   if (!job) {
     if (isNotFound(error)) {
@@ -265,7 +267,6 @@ export function JobPage({ jobId }: { jobId: number }) {
 
   const grafana = grafanaDashboardUrl(jobId);
   const allSeries = [...series.series.values()];
-  const firing = activeAlerts(markers.items);
   return (
     <div className="job-page" data-testid="job-page" data-job-id={jobId} data-history-loaded={baseline !== null} data-deleted={deleted !== null}>
       <div className="page-header">
