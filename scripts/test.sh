@@ -9,8 +9,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 run_system_tests() {
   local failed=0
   (
-    export TRAINWATCH_RUN="$ROOT/.run/test" FUNCTIONS_PORT=18081 RELAY_PORT=18080 POSTGRES_DB="${TEST_DB}_system"
+    export TRAINWATCH_RUN="$ROOT/.run/test" FUNCTIONS_PORT=18081 RELAY_PORT=18080 EXAMPLE_APP_PORT=18090 POSTGRES_DB="${TEST_DB}_system"
     export TRAINWATCH_KEY_PREFIX=twsys MONITOR_POLL_INTERVAL=2
+    # The UI's origin, and the example app's (examples/react-app), which calls the API from its own.
+    export TRAINWATCH_UI_ORIGINS="http://localhost:$RELAY_PORT,http://localhost:$EXAMPLE_APP_PORT"
     TRAINWATCH_API_TOKEN=$(api_token); export TRAINWATCH_API_TOKEN  # what the tests call the API with
     RUN="$TRAINWATCH_RUN"
     mkdir -p "$RUN"
@@ -31,6 +33,16 @@ run_system_tests() {
       say "system tests: the web UI in headless Chromium"
       (cd "$ROOT/web" && BASE_URL="http://localhost:$RELAY_PORT" API_URL="http://localhost:$FUNCTIONS_PORT" \
         RELAY_RESTART_CMD="$ROOT/trainwatch restart relay" timeout 900 npm run --silent e2e) || status=1
+    fi
+    if [ -d "$ROOT/examples/react-app" ]; then
+      need_chromium
+      say "system tests: another React app with the installed @trainwatch/react package (examples/react-app)"
+      (cd "$ROOT/web" && npm run --silent build:package >/dev/null) &&
+        (cd "$ROOT/examples/react-app" && npm ci --no-audit --no-fund --silent &&
+          npm install --no-save --no-audit --no-fund --silent "$ROOT/web/package/trainwatch-react-0.1.0.tgz" &&
+          npm run --silent build >/dev/null &&
+          API_URL="http://localhost:$FUNCTIONS_PORT" WS_URL="ws://localhost:$RELAY_PORT" EXAMPLE_PORT="$EXAMPLE_APP_PORT" \
+            timeout 300 npm test) || status=1
     fi
     exit $status
   ) || failed=1

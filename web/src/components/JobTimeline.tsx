@@ -117,6 +117,7 @@ export function JobTimeline({
   tick,
   onLoadOlder,
   initialMoment,
+  linkable = false,
 }: {
   job: TrainingJob;
   series: JobSeries;
@@ -127,6 +128,11 @@ export function JobTimeline({
   onLoadOlder?: () => void;
   /** A moment to open at (the address' `at=` and `t=`), once the history is loaded. */
   initialMoment?: Moment;
+  /**
+   * Whether the page's address is this job's (the product's job page): a picked moment is then written into it
+   * and can be copied as a link. An app that embeds the timeline keeps its own address.
+   */
+  linkable?: boolean;
 }) {
   const jobId = job.job_id;
   const [saved, setSaved] = useState(loadView);
@@ -153,13 +159,13 @@ export function JobTimeline({
     (moment: Moment) => {
       setFocus({ kind: 'moment', moment, lines: null });
       setCopied(false);
-      history.replaceState(null, '', momentPath(jobId, moment));
+      if (linkable) history.replaceState(null, '', momentPath(jobId, moment));
       logsAround(jobId, moment.seq).then(
         (lines) => setFocus((f) => (f?.kind === 'moment' && f.moment === moment ? { ...f, lines } : f)),
         () => setFocus((f) => (f?.kind === 'moment' && f.moment === moment ? { ...f, lines: [] } : f)),
       );
     },
-    [jobId],
+    [jobId, linkable],
   );
 
   const onPick = useCallback(
@@ -222,7 +228,7 @@ export function JobTimeline({
     const clear = () => {
       setFocus(null);
       setRange(null);
-      history.replaceState(null, '', `/training/${jobId}`);
+      if (linkable) history.replaceState(null, '', `/training/${jobId}`);
     };
     if (focus.kind === 'moment') {
       const { moment } = focus;
@@ -244,7 +250,7 @@ export function JobTimeline({
       note: focus.lines === null ? 'loading…' : focus.lines.length >= RANGE_LINES ? `the first ${RANGE_LINES.toLocaleString('en')} lines of it` : undefined,
       onClear: clear,
     };
-  }, [focus, windowSeconds, jobId]);
+  }, [focus, windowSeconds, jobId, linkable]);
 
   const copyLink = async () => {
     if (focus?.kind !== 'moment') return;
@@ -314,7 +320,7 @@ export function JobTimeline({
             show everything
           </button>
         )}
-        {focus?.kind === 'moment' && (
+        {linkable && focus?.kind === 'moment' && (
           <button className="link-button" onClick={() => void copyLink()} data-testid="copy-moment-link">
             {copied ? 'link copied' : 'copy link to this moment'}
           </button>

@@ -17,7 +17,7 @@ export class ApiError extends Error {
 
 /** The API's answer to `path`, with the token; an ApiError for a status that is not 2xx. */
 async function send(path: string, init?: RequestInit): Promise<Response> {
-  const token = apiToken();
+  const token = await apiToken();
   const response = await fetch(`${getConfig().apiBaseUrl}/api/v1/training${path}`, {
     ...init,
     headers: {

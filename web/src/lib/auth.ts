@@ -1,11 +1,14 @@
-// The API token the UI sends (Authorization: Bearer): one the user handed it, else the operator's from /config.json.
+// The API token the UI sends (Authorization: Bearer): the embedding app's (its token provider), else one the user
+// handed this UI, else the operator's from /config.json.
 // A user hands one over with a link ending in #token=... (./trainwatch token prints such links); the fragment never
 // reaches a server or its logs, and is removed from the address bar at once.
 import { getConfig } from './config';
 
 const KEY = 'trainwatch.token';
 
-export function apiToken(): string | undefined {
+export async function apiToken(): Promise<string | undefined> {
+  const provider = getConfig().tokenProvider;
+  if (provider) return provider();
   try {
     return localStorage.getItem(KEY) ?? getConfig().apiToken;
   } catch {

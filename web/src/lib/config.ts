@@ -9,6 +9,11 @@ export interface AppConfig {
   wsBaseUrl?: string;
   /** An API token the operator hands every visitor (./trainwatch up does, for development); usually absent. */
   apiToken?: string;
+  /**
+   * Where an app that embeds the components gets its API token for each request (its own login, say): answers the
+   * token, or undefined for none. Set by `configureTrainwatch`; the product's own UI has none.
+   */
+  tokenProvider?: () => string | undefined | Promise<string | undefined>;
 }
 
 let config: AppConfig = { apiBaseUrl: '', grafanaUrl: null };

@@ -1,58 +1,19 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { JobTimeline } from '../components/JobTimeline';
 import { Link } from '../components/Link';
 import { MetricCards } from '../components/MetricCards';
 import { ProgressBar } from '../components/ProgressBar';
 import { StatusBadge } from '../components/StatusBadge';
-import { useFrameTick, useNow } from '../hooks/useStore';
+import { useFollowedJob } from '../hooks/useFollowedJob';
+import { useNow } from '../hooks/useStore';
 import { useTrainingJob } from '../hooks/useTrainingJob';
-import { useTrainingMonitor } from '../hooks/useTrainingMonitor';
-import { cancelJob, deleteJob, fetchAllMetrics, fetchEventsSince, fetchLogs, isNotFound } from '../lib/api';
+import { cancelJob, deleteJob, isNotFound } from '../lib/api';
 import { grafanaDashboardUrl } from '../lib/config';
 import { elapsedMs, etaMs, formatDuration, formatTime, progressFraction } from '../lib/format';
-import { LogBuffer } from '../lib/logs';
-import { isFinalStatus, laterStatus } from '../lib/protocol';
+import { isFinalStatus } from '../lib/protocol';
 import { currentLocation, sessionPath } from '../lib/router';
-import { JobSeries, pointFromEvent } from '../lib/series';
-import { activeAlerts, MarkerList, markerOf, momentOfAddress } from '../lib/timeline';
-import { announceAlert, announceJobEnd } from '../lib/toasts';
-import type { AlertEvent, JobStatus, PodEventEvent, StatusChangeEvent, TrainingJob } from '../lib/types';
-
-/**
- * Loads the job's history into `series` and `logs` and answers a seq S such that every event up to S is in them
- * (or, for status changes, in the job fetched afterwards): the live feed then starts after S, and GET /events
- * supplies anything between S and the socket's subscription. Metrics, logs, metrics again: every metric up to
- * the second look and every log up to the log look are held, and both looks came after the first metric look.
- */
-const LOG_PAGE = 500;
-
-/** The event types a timeline marks (with log lines of WARNING and above). */
-const MARKED_TYPES = ['training_status_change', 'training_alert', 'training_pod_event'];
-/** The newest WARNING+ lines marked from the history. */
-const MARKED_LINES = 5000;
-
-/** The job's stored markers: its status changes, alerts, pod events and newest WARNING+ lines. */
-async function loadMarkers(jobId: number, markers: MarkerList): Promise<void> {
-  const [events, warnings] = await Promise.all([
-    fetchEventsSince(jobId, 0, 1000, MARKED_TYPES),
-    fetchLogs(jobId, { level: 'WARNING', limit: MARKED_LINES }),
-  ]);
-  for (const event of events) markers.add(markerOf(event as StatusChangeEvent | AlertEvent | PodEventEvent));
-  for (const line of warnings.logs) markers.add(markerOf(line));
-}
-
-async function loadHistory(jobId: number, series: JobSeries, logs: LogBuffer, onProgress: () => void): Promise<number> {
-  const addPoints = (points: Parameters<JobSeries['addAll']>[0]) => {
-    series.addAll(points);
-    onProgress();
-  };
-  const metricsUpTo = await fetchAllMetrics(jobId, { onPage: addPoints });
-  const { logs: newest } = await fetchLogs(jobId, { limit: LOG_PAGE });
-  logs.addAll(newest);
-  onProgress();
-  await fetchAllMetrics(jobId, { since: series.lastSeq, onPage: addPoints });
-  return Math.max(metricsUpTo, logs.lastSeq);
-}
+import { momentOfAddress } from '../lib/timeline';
+import type { TrainingJob } from '../lib/types';
 
 function Overview({ job, latestEpoch, now }: { job: TrainingJob; latestEpoch: number | undefined; now: number }) {
   const fraction = progressFraction(latestEpoch, job.num_epochs, job.status === 'completed');
@@ -125,14 +86,9 @@ function DeletedNotice({ jobId, how }: { jobId: number; how: Deleted }) {
 }
 
 export function JobPage({ jobId }: { jobId: number }) {
-  const { job, isLoading, error, reload, setJob } = useTrainingJob(jobId);
-  const [series] = useState(() => new JobSeries());
-  const [logs] = useState(() => new LogBuffer());
-  const [markers] = useState(() => new MarkerList());
+  const training = useTrainingJob(jobId);
+  const { job, isLoading, error, reload } = training;
   const [openAt] = useState(() => momentOfAddress(currentLocation.get().search));
-  const [tick, bump] = useFrameTick();
-  const [baseline, setBaseline] = useState<number | null>(null);
-  const [historyError, setHistoryError] = useState<string | null>(null);
   const [cancelling, setCancelling] = useState(false);
   const [deleting, setDeleting] = useState(false);
   const [deleteError, setDeleteError] = useState<string | null>(null);
@@ -144,84 +100,10 @@ export function JobPage({ jobId }: { jobId: number }) {
   // event is this page's doing.
   const deletingHere = useRef(false);
   const now = useNow();
-  const [olderLogs, setOlderLogs] = useState(false);
-  // The status as last shown: an end replayed from the history for a job already shown ended is not news.
-  const shownStatus = useRef<JobStatus | undefined>(undefined);
-  shownStatus.current = job?.status;
-
-  useEffect(() => {
-    let cancelled = false;
-    loadHistory(jobId, series, logs, bump)
-      .then(async (seq) => {
-        await reload(); // after the history: the status it shows covers every status change up to seq
-        if (cancelled) return;
-        setOlderLogs(logs.entries.length >= LOG_PAGE);
-        setBaseline(seq);
-        // The markers need not hold the page back: they are drawn when they come (each once, live or not).
-        loadMarkers(jobId, markers).then(bump, () => {});
-      })
-      .catch((e: Error) => {
-        if (cancelled) return;
-        setHistoryError(e.message);
-        setBaseline(series.lastSeq); // follow live anyway (not when the job is gone: see `enabled` below)
-      });
-    return () => {
-      cancelled = true;
-    };
-  }, [jobId, series, logs, markers, bump, reload]);
-
-  useTrainingMonitor({
-    jobId,
-    since: baseline ?? 0,
-    // Not for a deleted job, nor one the API answers 404 for: its token and events would only answer 404.
-    enabled: baseline !== null && deleted === null && !isNotFound(error),
-    onStatusChange: (id, _old, newStatus, event) => {
-      setJob((j) => ({
-        ...j,
-        status: laterStatus(j.status, newStatus),
-        failure_reason: event.reason ?? j.failure_reason,
-        status_message: event.message ?? j.status_message,
-      }));
-      const wasEnded = shownStatus.current !== undefined && isFinalStatus(shownStatus.current);
-      if (isFinalStatus(newStatus) && !wasEnded) announceJobEnd(id, newStatus, event.reason);
-      if (markers.add(markerOf(event))) bump();
-      void reload(); // start and finish times
-    },
-    onMetrics: (_id, update, event) => {
-      if (series.add(pointFromEvent(event.seq, update))) bump();
-    },
-    onLog: (_id, entry) => {
-      const added = logs.add(entry);
-      if (markers.add(markerOf(entry)) || added) bump();
-    },
-    onAlert: (id, event) => {
-      if (markers.add(markerOf(event))) bump();
-      announceAlert(id, event);
-    },
-    onPodEvent: (_id, event) => {
-      if (markers.add(markerOf(event))) bump();
-    },
-    onConnected: (reconnected) => {
-      if (reconnected) void reload(); // a 404 here marks the job deleted (`deleted` above), which stops following
-    },
-    onJobDeleted: (_id, event) => markDeleted(deletingHere.current ? 'here' : event ? 'event' : 'not-found'),
+  const { series, logs, markers, tick, baseline, historyError, loadOlder, firing } = useFollowedJob(jobId, training, {
+    enabled: deleted === null,
+    onJobDeleted: (event) => markDeleted(deletingHere.current ? 'here' : event ? 'event' : 'not-found'),
   });
-
-  const loadOlder = useCallback(() => {
-    const first = logs.firstSeq;
-    if (first === undefined) return;
-    fetchLogs(jobId, { before: first, limit: LOG_PAGE }).then(
-      ({ logs: older }) => {
-        logs.prepend(older);
-        setOlderLogs(older.length >= LOG_PAGE);
-        bump();
-      },
-      (e: unknown) => {
-        setOlderLogs(false);
-        if (isNotFound(e)) markDeleted('not-found');
-      },
-    );
-  }, [jobId, logs, bump, markDeleted]);
 
   const cancel = async () => {
     if (!window.confirm(`Cancel job #${jobId}?`)) return;
@@ -250,8 +132,6 @@ export function JobPage({ jobId }: { jobId: number }) {
     }
     setDeleting(false);
   };
-
-  const firing = useMemo(() => activeAlerts(markers.items), [markers, markers.version]);
 
   if (isLoading && !job) return <p className="muted">Loading job #{jobId}…</p>;
   if (!job) {
@@ -323,8 +203,9 @@ export function JobPage({ jobId }: { jobId: number }) {
         markers={markers}
         logs={logs}
         tick={tick}
-        onLoadOlder={olderLogs && !deleted ? loadOlder : undefined}
+        onLoadOlder={loadOlder}
         initialMoment={baseline !== null ? openAt : undefined}
+        linkable
       />
     </div>
   );
