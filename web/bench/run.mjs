@@ -1,10 +1,11 @@
-// Benchmark (not a test): how fast the job page shows a long history, and how smoothly it draws while points
-// stream in. Needs a running Trainwatch (relay at BASE_URL serving web/dist, functions at API_URL), as
+// Benchmark (not a test): how fast the job page shows a long history, how smoothly it draws while points
+// stream in, how long a click on a chart takes to show the log lines of that moment, and the longest frame of each
+// chart control. Needs a running Trainwatch (relay at BASE_URL serving web/dist, functions at API_URL), as
 // ./trainwatch up starts it.
 //
-//   npm run bench            POINTS=100000 METRICS=4 RATE=100 SECONDS=10 to change the load
+//   npm run bench            POINTS=100000 METRICS=4 RATE=100 SECONDS=10 to change the load (a log line a point)
 import { execFileSync } from 'node:child_process';
-import { chromium } from 'playwright-core';
+import { launchChromium, pointOf } from '../e2e/harness.mjs';
 
 const BASE_URL = (process.env.BASE_URL ?? 'http://localhost:8080').replace(/\/$/, '');
 const API_URL = (process.env.API_URL ?? 'http://localhost:8081').replace(/\/$/, '');
@@ -29,11 +30,36 @@ async function api(path, body) {
   return answer;
 }
 
+// A point and a log line every 100 ms of the trainer's clock, ending now.
+const T0 = Date.now() - POINTS * 100;
+const at = (step) => new Date(T0 + step * 100).toISOString();
 const point = (step) => ({
   epoch: Math.floor(step / 1000),
   step,
+  timestamp: at(step),
   metrics: Object.fromEntries(NAMES.map((name, i) => [name, Math.exp(-step / 30_000) * (1 + i) + 0.05 * Math.sin(step / 7 + i)])),
 });
+const line = (step) => ({ message: `step ${step}: batch done`, level: step % 1000 === 0 ? 'WARNING' : 'INFO', timestamp: at(step) });
+
+/** The longest gap between two animation frames while `action` runs and the page settles (ms). */
+async function longestFrame(page, action) {
+  await page.evaluate(() => {
+    window.__longest = 0;
+    let last = performance.now();
+    const tick = (now) => {
+      window.__longest = Math.max(window.__longest, now - last);
+      last = now;
+      window.__raf = requestAnimationFrame(tick);
+    };
+    window.__raf = requestAnimationFrame(tick);
+  });
+  await action();
+  await page.waitForTimeout(600);
+  return page.evaluate(() => {
+    cancelAnimationFrame(window.__raf);
+    return Math.round(window.__longest);
+  });
+}
 
 async function main() {
   const rows = [];
@@ -68,6 +94,7 @@ async function measure(jobId, rows) {
     for (let step = from; step < Math.min(POINTS, from + batch); step++) points.push(point(step));
     try {
       await api(`/jobs/${jobId}/metrics`, { points });
+      await api(`/jobs/${jobId}/logs`, { logs: points.map((p) => line(p.step)) });
       from += points.length;
     } catch (error) {
       // A functions build that refuses large bodies: note it and go on with smaller batches.
@@ -76,14 +103,11 @@ async function measure(jobId, rows) {
       batch = Math.floor(batch / 2);
     }
   }
-  rows.push(['job', `#${jobId}, ${POINTS.toLocaleString('en')} points × ${METRICS} metrics`]);
-  rows.push([`ingest (batches of ${batch.toLocaleString('en')})`, `${Math.round(performance.now() - started)} ms`]);
+  rows.push(['job', `#${jobId}, ${POINTS.toLocaleString('en')} points × ${METRICS} metrics, ${POINTS.toLocaleString('en')} log lines`]);
+  rows.push([`ingest (batches of ${batch.toLocaleString('en')} points, then their lines)`, `${Math.round(performance.now() - started)} ms`]);
   if (refused) rows.push(['ingest note', refused]);
 
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     const complete = (n) =>
@@ -107,6 +131,44 @@ async function measure(jobId, rows) {
     rows.push(['job page: every point of every chart', `${Math.round(full)} ms`]);
     const heap = await page.evaluate(() => (performance.memory ? Math.round(performance.memory.usedJSHeapSize / 1e6) : null));
     if (heap) rows.push(['JS heap after load', `${heap} MB`]);
+
+    // The timeline: a click on the loss chart until the lines of that moment are shown, highlighted.
+    const clicks = [];
+    for (const fraction of [0.1, 0.3, 0.5, 0.7, 0.9]) {
+      const spot = await pointOf(page, NAMES[0], Math.round(POINTS * fraction));
+      const clicked = performance.now();
+      await page.mouse.click(spot.x, spot.y);
+      await page.waitForSelector('[data-testid=log-lines] [data-highlighted]', { timeout: 30_000 });
+      clicks.push(performance.now() - clicked);
+      await page.click('[data-testid=log-focus-clear]');
+    }
+    clicks.sort((a, b) => a - b);
+    rows.push(['timeline: click to its log lines (5 clicks)', `median ${Math.round(clicks[2])} ms, slowest ${Math.round(clicks[4])} ms`]);
+
+    // Each chart control, on every chart at once: the longest frame while it redraws.
+    const controls = [
+      ['x axis: wall time', () => page.selectOption('[data-testid=x-axis]', 'wall')],
+      ['x axis: time since start', () => page.selectOption('[data-testid=x-axis]', 'relative')],
+      ['x axis: epoch', () => page.selectOption('[data-testid=x-axis]', 'epoch')],
+      ['x axis: step', () => page.selectOption('[data-testid=x-axis]', 'step')],
+      ['log scale on', () => page.check('[data-testid=log-y]')],
+      ['log scale off', () => page.uncheck('[data-testid=log-y]')],
+      ['smoothing 0.9', () => page.fill('[data-testid=smoothing]', '0.9')],
+      ['smoothing 0', () => page.fill('[data-testid=smoothing]', '0')],
+      ['zoom to a tenth (drag)', async () => {
+        const from = await pointOf(page, NAMES[0], POINTS * 0.4);
+        const to = await pointOf(page, NAMES[0], POINTS * 0.5);
+        await page.mouse.move(from.x, from.y);
+        await page.mouse.down();
+        await page.mouse.move(to.x, to.y, { steps: 5 });
+        await page.mouse.up();
+      }],
+      ['zoom out (double-click)', () => page.dblclick('[data-testid=metric-chart] .u-over')],
+    ];
+    const controlFrames = [];
+    for (const [name, action] of controls) controlFrames.push(`${name} ${await longestFrame(page, action)}`);
+    rows.push([`longest frame per control (ms, ${METRICS} charts)`, controlFrames.join("; ")]);
+    await page.mouse.move(0, 0);
 
     // Live: RATE points/s in 10 requests a second, while the page counts its animation frames.
     await page.evaluate(() => {

@@ -77,6 +77,14 @@ export function launchChromium() {
   });
 }
 
+/** The page coordinates of x value `x` on the chart of `metric` (from the x range the chart says it draws). */
+export async function pointOf(page, metric, x) {
+  const chart = page.locator(`[data-testid=metric-chart][data-metric="${metric}"]`);
+  const { xMin, xMax } = await chart.locator('.chart').evaluate((el) => ({ xMin: Number(el.dataset.xMin), xMax: Number(el.dataset.xMax) }));
+  const box = await chart.locator('.u-over').boundingBox();
+  return { x: box.x + ((x - xMin) / (xMax - xMin)) * box.width, y: box.y + box.height / 2 };
+}
+
 /** Runs `main`, counts a crash as a failed check, prints the totals and exits (non-zero when a check failed). */
 export function run(main) {
   main()

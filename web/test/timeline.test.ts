@@ -43,12 +43,13 @@ describe('the timeline index', () => {
     expect(timeline.momentOfSeq(35)).toEqual({ seq: 35, time: T0 + 20 });
   });
 
-  it('bounds a range by its times and by the seqs of the points around it, lines that arrive late included', () => {
+  it('turns a range into the times it spans', () => {
     const timeline = index();
-    expect(timeline.rangeOf('step', 150, 350, T0, 0)).toEqual({ from: T0 + 10, to: T0 + 20, after: 10, before: 40 });
-    expect(timeline.rangeOf('step', 150, 350, T0, 10)).toEqual({ from: T0 + 10, to: T0 + 20, after: 10, before: Infinity });
-    expect(timeline.rangeOf('step', 0, 1000, T0, 0)).toMatchObject({ after: 0, before: Infinity });
-    expect(timeline.rangeOf('relative', 5, 15, T0, 0)).toEqual({ from: T0 + 5, to: T0 + 15, after: 10, before: 30 });
+    expect(timeline.timesOf('step', 150, 350, T0)).toEqual({ from: T0 + 10, to: T0 + 20 });
+    expect(timeline.timesOf('epoch', 2, 2, T0)).toEqual({ from: T0 + 20, to: T0 + 30 });
+    expect(timeline.timesOf('relative', 5, 15, T0 - 1)).toEqual({ from: T0 + 4, to: T0 + 14 });
+    const empty = timeline.timesOf('step', 110, 120, T0);
+    expect(empty.from > empty.to).toBe(true);
   });
 
   it('places markers on the chosen axis', () => {

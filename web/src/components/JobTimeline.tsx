@@ -61,16 +61,25 @@ const WINDOWS = [1, 5, 30, 300];
 const AROUND = 200;
 /** Lines read for a dragged range (the API's largest page). */
 const RANGE_LINES = 5000;
-/** How long after it was written a log line may reach the API (the SDK sends its lines every second or so). */
-const LATE_SECONDS = 30;
 
 /** The metric of a vital sign (the SDK's `system/` metrics: GPU and CPU use, memory) rather than of training. */
 const isVitalSign = (metric: string) => metric.startsWith('system/');
 
-/** The log lines around seq `seq`: up to AROUND at or before it and AROUND after it, oldest first. */
-async function logsAround(jobId: number, seq: number): Promise<LogEntry[]> {
-  const [before, after] = await Promise.all([fetchLogs(jobId, { before: seq + 1, limit: AROUND }), fetchLogs(jobId, { since: seq, limit: AROUND })]);
-  return [...before.logs, ...after.logs];
+const isoOf = (seconds: number) => new Date(seconds * 1000).toISOString();
+
+/**
+ * The log lines around a moment, in the order they were written: up to AROUND written at or before its time and
+ * AROUND from it on (by the lines' own timestamps, so a line that reached the API late is still there); by seq
+ * for a moment with no time.
+ */
+async function logsAround(jobId: number, moment: Moment): Promise<LogEntry[]> {
+  const [before, after] = await Promise.all(
+    Number.isFinite(moment.time)
+      ? [fetchLogs(jobId, { to: isoOf(moment.time), limit: AROUND }), fetchLogs(jobId, { from: isoOf(moment.time), limit: AROUND })]
+      : [fetchLogs(jobId, { before: moment.seq + 1, limit: AROUND }), fetchLogs(jobId, { since: moment.seq, limit: AROUND })],
+  );
+  const held = new Set(before.logs.map((line) => line.seq));
+  return [...before.logs, ...after.logs.filter((line) => !held.has(line.seq))];
 }
 
 /** One chart per reported metric: its per-step line and its per-epoch line (if any) together. */
@@ -107,7 +116,7 @@ function useAlertList(markers: MarkerList) {
 /** What the log panel shows instead of the live log: a picked moment's lines, or a dragged range's. */
 type Focus =
   | { kind: 'moment'; moment: Moment; lines: LogEntry[] | null }
-  | { kind: 'range'; after: number; before: number; lines: LogEntry[] | null };
+  | { kind: 'range'; lines: LogEntry[] | null };
 
 export function JobTimeline({
   job,
@@ -160,7 +169,7 @@ export function JobTimeline({
       setFocus({ kind: 'moment', moment, lines: null });
       setCopied(false);
       if (linkable) history.replaceState(null, '', momentPath(jobId, moment));
-      logsAround(jobId, moment.seq).then(
+      logsAround(jobId, moment).then(
         (lines) => setFocus((f) => (f?.kind === 'moment' && f.moment === moment ? { ...f, lines } : f)),
         () => setFocus((f) => (f?.kind === 'moment' && f.moment === moment ? { ...f, lines: [] } : f)),
       );
@@ -183,17 +192,17 @@ export function JobTimeline({
         setFocus(null);
         return;
       }
-      const { from, to, after, before } = series.timeline.rangeOf(saved.axis, next[0], next[1], view.origin, LATE_SECONDS);
-      const picked = { kind: 'range' as const, after, before, lines: null };
+      // The lines written within the range's times, however late they reached the API.
+      const { from, to } = series.timeline.timesOf(saved.axis, next[0], next[1], view.origin);
+      if (!(from <= to)) {
+        setFocus({ kind: 'range', lines: [] }); // no point in it: no moment to read
+        return;
+      }
+      const picked: Focus = { kind: 'range', lines: null };
       setFocus(picked);
-      // The lines that arrived within the range's seqs, kept when they were written within its times.
-      const written = (line: LogEntry) => {
-        const time = secondsOf(line.timestamp);
-        return !(time < from || time > to);
-      };
-      fetchLogs(jobId, { since: after, ...(Number.isFinite(before) ? { before } : {}), limit: RANGE_LINES }).then(
-        ({ logs: lines }) => setFocus((f) => (f === picked ? { ...picked, lines: lines.filter(written) } : f)),
-        () => setFocus((f) => (f === picked ? { ...picked, lines: [] } : f)),
+      fetchLogs(jobId, { from: isoOf(from), to: isoOf(to), limit: RANGE_LINES }).then(
+        ({ logs: lines }) => setFocus((f) => (f === picked ? { kind: 'range', lines } : f)),
+        () => setFocus((f) => (f === picked ? { kind: 'range', lines: [] } : f)),
       );
     },
     [jobId, series, saved.axis, view.origin],
@@ -237,7 +246,7 @@ export function JobTimeline({
         title: `around ${when} (±${windowSeconds} s highlighted)`,
         entries: focus.lines ?? [],
         highlighted: (e: LogEntry) => Math.abs(secondsOf(e.timestamp) - moment.time) <= windowSeconds,
-        scrollTo: moment.seq,
+        scrollTo: (e: LogEntry) => secondsOf(e.timestamp) >= moment.time,
         note: focus.lines === null ? 'loading…' : undefined,
         onClear: clear,
       };
@@ -246,7 +255,7 @@ export function JobTimeline({
       title: 'of the selected range',
       entries: focus.lines ?? [],
       highlighted: () => false,
-      scrollTo: focus.after,
+      scrollTo: () => true,
       note: focus.lines === null ? 'loading…' : focus.lines.length >= RANGE_LINES ? `the first ${RANGE_LINES.toLocaleString('en')} lines of it` : undefined,
       onClear: clear,
     };

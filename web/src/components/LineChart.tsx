@@ -7,6 +7,7 @@ import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { formatDuration } from '../lib/format';
+import { inFrame } from '../lib/frames';
 import type { Marker, PlacedMarker, XAxis } from '../lib/timeline';
 
 export type XRange = [min: number, max: number];
@@ -52,6 +53,9 @@ export const MARKER_COLORS: Record<Marker['kind'], Record<Marker['severity'], st
   moment: { info: '#111827', warning: '#111827', error: '#111827' },
 };
 
+const KINDS: Marker['kind'][] = ['status', 'alert', 'pod', 'log', 'moment'];
+const SEVERITIES: Marker['severity'][] = ['info', 'warning', 'error'];
+
 /** How close (CSS pixels) a click must be to a marker to pick it. */
 const PICK_PIXELS = 5;
 
@@ -63,14 +67,15 @@ function drawMarkers(u: uPlot, placed: PlacedMarker[]): void {
   ctx.rect(left, top, width, height);
   ctx.clip();
   const tick = 8 * devicePixelRatio;
-  // One mark per pixel column and look: thousands of alerts on a long job draw as fast as a few.
-  const drawn = new Set<string>();
+  // One mark per pixel column and look: thousands of alerts on a long job draw as fast as a few. A look is a bit
+  // (kind, severity) of its column's word.
+  const drawn = new Uint16Array(Math.ceil(left + width) + 2);
   for (const { x, marker } of placed) {
     const px = Math.round(u.valToPos(x, 'x', true));
     if (px < left || px > left + width) continue;
-    const look = `${px}|${marker.kind}|${marker.severity}`;
-    if (drawn.has(look)) continue;
-    drawn.add(look);
+    const look = 1 << (KINDS.indexOf(marker.kind) * 3 + SEVERITIES.indexOf(marker.severity));
+    if (drawn[px] & look) continue;
+    drawn[px] |= look;
     ctx.strokeStyle = MARKER_COLORS[marker.kind][marker.severity];
     ctx.lineWidth = marker.kind === 'log' ? 1 : 1.5 * devicePixelRatio;
     ctx.setLineDash(marker.kind === 'status' ? [4 * devicePixelRatio, 3 * devicePixelRatio] : []);
@@ -109,6 +114,20 @@ export function LineChart({
 
   useEffect(() => {
     const element = container.current!;
+    let teardown: (() => void) | undefined;
+    // Built in a frame of its own (lib/frames.ts): switching the axis of every chart is one short frame each.
+    const cancel = inFrame(() => {
+      teardown = build(element);
+    });
+    return () => {
+      cancel();
+      teardown?.();
+    };
+    // The plot is rebuilt when its lines or scales change; data changes only redraw it.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [lineKey, xLabel, height, axis, logY, syncKey]);
+
+  function build(element: HTMLDivElement): () => void {
     const width = Math.max(200, element.clientWidth);
     const plotWidth = () => Math.max(50, Math.round(plot.current ? plot.current.bbox.width / devicePixelRatio : width));
 
@@ -121,9 +140,6 @@ export function LineChart({
       if (shown) u.setScale('x', { min: shown[0], max: shown[1] });
       if (shown) element.dataset.zoomed = 'true';
       else delete element.dataset.zoomed;
-      // The drawn x range, for whoever needs to point at an x (the browser tests).
-      element.dataset.xMin = String(u.scales.x.min);
-      element.dataset.xMax = String(u.scales.x.max);
     };
     redrawRef.current = redraw;
 
@@ -170,6 +186,14 @@ export function LineChart({
           },
         ],
         draw: [(u) => drawMarkers(u, latest.current.markers?.() ?? [])],
+        // The drawn x range, for whoever needs to point at an x (the browser tests and the benchmark).
+        setScale: [
+          (u, key) => {
+            if (key !== 'x') return;
+            element.dataset.xMin = String(u.scales.x.min);
+            element.dataset.xMax = String(u.scales.x.max);
+          },
+        ],
       },
     };
     const u = new uPlot(options, latest.current.compute(zoom.current, width), element);
@@ -177,7 +201,8 @@ export function LineChart({
     redraw(); // again, now that the plot area's width is known
 
     const onDoubleClick = () => setZoom(null);
-    const onClick = () => {
+    const onClick = (event: MouseEvent) => {
+      if (event.detail > 1) return; // the second click of a double-click: that zooms out, it picks nothing
       if (dragged) {
         dragged = false;
         return;
@@ -210,25 +235,24 @@ export function LineChart({
       u.destroy();
       plot.current = null;
     };
-    // The plot is rebuilt when its lines or scales change; data changes only redraw it.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [lineKey, xLabel, height, axis, logY, syncKey]);
+  }
 
   // A zoom held by the caller: every chart of a timeline shows the same range.
   useEffect(() => {
     if (range === undefined) return;
     zoom.current = range;
-    redrawRef.current();
+    return inFrame(() => redrawRef.current());
   }, [range]);
 
   useEffect(() => {
     const wait = lastDraw.current + throttleMs - performance.now();
-    if (wait <= 0) {
-      const frame = requestAnimationFrame(() => redrawRef.current());
-      return () => cancelAnimationFrame(frame);
-    }
-    const timer = setTimeout(() => redrawRef.current(), wait);
-    return () => clearTimeout(timer);
+    if (wait <= 0) return inFrame(() => redrawRef.current());
+    let cancel = () => {};
+    const timer = setTimeout(() => (cancel = inFrame(() => redrawRef.current())), wait);
+    return () => {
+      clearTimeout(timer);
+      cancel();
+    };
   }, [version, throttleMs, compute]);
 
   return <div className="chart" ref={container} data-y-scale={logY ? 'log' : 'linear'} />;

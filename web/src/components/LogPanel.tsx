@@ -22,15 +22,15 @@ const LogLine = memo(function LogLine({ entry, highlighted }: { entry: LogEntry;
 
 /**
  * Lines of one moment or range of the timeline, shown instead of the live log until the person goes back to it:
- * `highlighted` lines are marked, and the panel scrolls to the first of them (or to `scrollTo`'s line).
+ * `highlighted` lines are marked, and the panel scrolls to the first of them (else to the first `scrollTo` takes).
  */
 export interface LogFocus {
   /** What the lines are, e.g. "around step 41,200 (12:03:04)". */
   title: string;
   entries: LogEntry[];
   highlighted: (entry: LogEntry) => boolean;
-  /** The seq to scroll to when no line is highlighted: the first line at or after it. */
-  scrollTo: number;
+  /** Where to scroll when no line is highlighted: the first line it takes. */
+  scrollTo: (entry: LogEntry) => boolean;
   /** A note under the title, e.g. that only the first 5,000 lines of a range are shown. */
   note?: string;
   onClear: () => void;
@@ -70,9 +70,8 @@ export const LogPanel = memo(function LogPanel({
   useLayoutEffect(() => {
     const el = box.current;
     if (!focus || !el) return;
-    const target =
-      el.querySelector<HTMLElement>('[data-highlighted]') ??
-      [...el.querySelectorAll<HTMLElement>('[data-seq]')].find((line) => Number(line.dataset.seq) >= focus.scrollTo);
+    const first = focus.entries.find(focus.scrollTo);
+    const target = el.querySelector<HTMLElement>('[data-highlighted]') ?? (first ? el.querySelector<HTMLElement>(`[data-seq="${first.seq}"]`) : null);
     if (target) el.scrollTop = target.offsetTop - el.offsetTop - el.clientHeight / 3;
   }, [focus]);
 

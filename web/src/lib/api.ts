@@ -151,12 +151,13 @@ export interface LogsPage {
 }
 
 /**
- * A page of the job's log: the newest lines below `before`, or with `since` the oldest after it (and below
- * `before` if given); `level` keeps that level and above.
+ * A page of the job's log. By seq: the newest lines below `before`, or with `since` the oldest after it (and below
+ * `before` if given). By the time they were written (ISO-8601): with `from` the first written from it (up to `to`
+ * if given), else the last written up to `to`. `level` keeps that level and above.
  */
 export function fetchLogs(
   jobId: number,
-  params: { before?: number; since?: number; limit?: number; level?: 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR' } = {},
+  params: { before?: number; since?: number; from?: string; to?: string; limit?: number; level?: 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR' } = {},
 ): Promise<LogsPage> {
   return request(`/jobs/${jobId}/logs${query(params)}`);
 }

@@ -121,23 +121,18 @@ export class TimelineIndex {
   }
 
   /**
-   * The range [x1, x2] of `axis` as times and seqs: `from` and `to` (seconds) are its ends on the clock (on step
-   * and epoch, the times of its first and last points), and every event that happened within it has
-   * after < seq < before: `after` is the last point before the range, `before` the first point measured more
-   * than `lateSeconds` after it (Infinity when there is none), since a trainer's log lines may reach the API
-   * that long after they were written.
+   * The range [x1, x2] of `axis` on the clock, in seconds: on the time axes x1 and x2 themselves; on step and
+   * epoch, the times of the first and last points within it (from > to when there is none).
    */
-  rangeOf(axis: XAxis, x1: number, x2: number, origin: number, lateSeconds: number): { from: number; to: number; after: number; before: number } {
-    const shift = axis === 'relative' ? origin : 0;
+  timesOf(axis: XAxis, x1: number, x2: number, origin: number): { from: number; to: number } {
+    if (axis === 'wall' || axis === 'relative') {
+      const shift = axis === 'relative' ? origin : 0;
+      return { from: x1 + shift, to: x2 + shift };
+    }
     const values = this.column(axis).values;
-    const first = lowerBound(values, x1 + shift, 0, this.length);
-    const end = upperBound(values, x2 + shift, 0, this.length);
-    const onTimeAxis = axis === 'wall' || axis === 'relative';
-    const from = onTimeAxis ? x1 + shift : first < this.length ? this.time.at(first) : Infinity;
-    const to = onTimeAxis ? x2 + shift : end > 0 ? this.time.at(end - 1) : -Infinity;
-    let late = end;
-    while (late < this.length && !(this.time.at(late) > to + lateSeconds)) late++;
-    return { from, to, after: first > 0 ? this.seq.at(first - 1) : 0, before: late < this.length ? this.seq.at(late) : Infinity };
+    const first = lowerBound(values, x1, 0, this.length);
+    const end = upperBound(values, x2, 0, this.length);
+    return { from: first < end ? this.time.at(first) : Infinity, to: first < end ? this.time.at(end - 1) : -Infinity };
   }
 }
 

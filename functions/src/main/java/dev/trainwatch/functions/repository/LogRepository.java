@@ -9,6 +9,7 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -42,6 +43,20 @@ public class LogRepository {
         SELECT seq, ts, level, message FROM job_logs
         WHERE job_id = $1 AND seq < $2 AND level = ANY($4) ORDER BY seq DESC LIMIT $3) newest
       ORDER BY seq
+      """;
+
+  private static final String WRITTEN =
+      """
+      SELECT seq, ts, level, message FROM job_logs
+      WHERE job_id = $1 AND ts >= $2 AND ts <= $3 AND level = ANY($5) ORDER BY ts, seq LIMIT $4
+      """;
+
+  private static final String WRITTEN_TAIL =
+      """
+      SELECT seq, ts, level, message FROM (
+        SELECT seq, ts, level, message FROM job_logs
+        WHERE job_id = $1 AND ts <= $2 AND level = ANY($4) ORDER BY ts DESC, seq DESC LIMIT $3) newest
+      ORDER BY ts, seq
       """;
 
   private final Pool pool;
@@ -95,6 +110,34 @@ public class LogRepository {
   public Uni<List<SequencedLog>> tail(long jobId, long beforeSeq, LogLevel minLevel, int limit) {
     return pool.preparedQuery(TAIL)
         .execute(Tuple.of(jobId, beforeSeq, limit, levelsFrom(minLevel)))
+        .map(LogRepository::toEntries);
+  }
+
+  /**
+   * Entries at {@code minLevel} or above written from {@code from} to {@code to} (both included),
+   * in the order they were written (then by seq), at most {@code limit}.
+   */
+  public Uni<List<SequencedLog>> written(
+      long jobId, Instant from, Instant to, LogLevel minLevel, int limit) {
+    return pool.preparedQuery(WRITTEN)
+        .execute(
+            Tuple.of(
+                jobId,
+                from.atOffset(ZoneOffset.UTC),
+                to.atOffset(ZoneOffset.UTC),
+                limit,
+                levelsFrom(minLevel)))
+        .map(LogRepository::toEntries);
+  }
+
+  /**
+   * The {@code limit} entries at {@code minLevel} or above written last at or before {@code to}, in
+   * the order they were written.
+   */
+  public Uni<List<SequencedLog>> writtenUntil(
+      long jobId, Instant to, LogLevel minLevel, int limit) {
+    return pool.preparedQuery(WRITTEN_TAIL)
+        .execute(Tuple.of(jobId, to.atOffset(ZoneOffset.UTC), limit, levelsFrom(minLevel)))
         .map(LogRepository::toEntries);
   }
 

@@ -43,6 +43,9 @@ public class LogResource {
   private static final int DEFAULT_ENTRIES = 500;
   private static final int MAX_ENTRIES = 5000;
 
+  /** The latest time a log line can carry (TimestampParser takes years 1 to 9999). */
+  private static final Instant LAST_TIME = Instant.parse("9999-12-31T23:59:59.999999Z");
+
   private final Access access;
   private final LogRepository logs;
   private final LogIngestService ingest;
@@ -85,15 +88,21 @@ public class LogResource {
 
   /**
    * A page of at most {@code limit} entries (1 to {@value MAX_ENTRIES}; {@value DEFAULT_ENTRIES} by
-   * default): the oldest after {@code since} when it is given (and below {@code before}, if that is
-   * given too), else the newest below {@code before}. {@code level} (DEBUG, INFO, WARNING or ERROR)
-   * keeps the entries at that level or above. 400 for a bad parameter, 404 as for the job.
+   * default), by seq or by the time they were written. By seq: the oldest after {@code since} when
+   * it is given (and below {@code before}, if that is given too), else the newest below {@code
+   * before}. By time (ISO-8601 or Unix time, as ingest takes them): with {@code from}, the first
+   * written from it (up to {@code to}, if given), else the last written up to {@code to}; in the
+   * order they were written. {@code level} (DEBUG, INFO, WARNING or ERROR) keeps the entries at
+   * that level or above. 400 for a bad parameter or for seqs and times together, 404 as for the
+   * job.
    */
   @GET
   public Uni<LogPageView> page(
       @RestPath String id,
       @RestQuery("before") String before,
       @RestQuery("since") String since,
+      @RestQuery("from") String from,
+      @RestQuery("to") String to,
       @RestQuery("limit") String limit,
       @RestQuery("level") String level) {
     long jobId = Params.jobId(id);
@@ -104,14 +113,36 @@ public class LogResource {
     if (floor == null) {
       throw ApiException.badRequest("'level' must be DEBUG, INFO, WARNING or ERROR");
     }
+    boolean byTime = from != null || to != null;
+    if (byTime && (before != null || since != null)) {
+      throw ApiException.badRequest(
+          "give seqs ('since', 'before') or times ('from', 'to'), not both");
+    }
+    Instant start = from == null ? null : time(from, "from");
+    Instant end = to == null ? null : time(to, "to");
     return access
         .readableJob(jobId)
         .flatMap(
-            job ->
-                after >= 0
-                    ? logs.between(jobId, after, upTo, floor, most)
-                    : logs.tail(jobId, upTo, floor, most))
+            job -> {
+              if (start != null) {
+                return logs.written(jobId, start, end == null ? LAST_TIME : end, floor, most);
+              }
+              if (end != null) {
+                return logs.writtenUntil(jobId, end, floor, most);
+              }
+              return after >= 0
+                  ? logs.between(jobId, after, upTo, floor, most)
+                  : logs.tail(jobId, upTo, floor, most);
+            })
         .map(entries -> LogPageView.of(jobId, entries));
+  }
+
+  private static Instant time(String text, String name) {
+    try {
+      return TimestampParser.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest("'" + name + "' " + e.getMessage());
+    }
   }
 
   /**

@@ -161,4 +161,51 @@ class LogIngestIntegrationTest {
         .statusCode(400)
         .body("message", containsString("training_status_change"));
   }
+
+  @Test
+  void linesAreReadByTheTimeTheyWereWrittenHoweverLateTheyArrived() {
+    long job = TestJobs.submit(null);
+    // Written at 10:00:01, :02 and :03, but the :01 line arrives last (a trainer that sends late).
+    TestJobs.postLogs(
+            job,
+            "{\"logs\":[{\"message\":\"two\",\"timestamp\":\"2026-11-28T10:00:02Z\"},"
+                + "{\"message\":\"three\",\"level\":\"WARNING\",\"timestamp\":\"2026-11-28T10:00:03Z\"}]}",
+            null)
+        .statusCode(200);
+    TestJobs.postLogs(job, "{\"message\":\"one\",\"timestamp\":\"2026-11-28T10:00:01Z\"}", null)
+        .statusCode(200);
+    String logs = TestJobs.JOBS + "/" + job + "/logs";
+    given()
+        .queryParam("from", "2026-11-28T10:00:01Z")
+        .queryParam("to", "2026-11-28T10:00:02Z")
+        .get(logs)
+        .then()
+        .statusCode(200)
+        .body("logs.message", equalTo(List.of("one", "two")));
+    given()
+        .queryParam("to", "2026-11-28T10:00:02.5Z")
+        .queryParam("limit", 1)
+        .get(logs)
+        .then()
+        .body("logs.message", equalTo(List.of("two")));
+    given()
+        .queryParam("from", "2026-11-28T10:00:00Z")
+        .queryParam("level", "WARNING")
+        .get(logs)
+        .then()
+        .body("logs.message", equalTo(List.of("three")));
+    given()
+        .queryParam("from", "yesterday")
+        .get(logs)
+        .then()
+        .statusCode(400)
+        .body("message", containsString("'from'"));
+    given()
+        .queryParam("from", "2026-11-28T10:00:00Z")
+        .queryParam("since", 1)
+        .get(logs)
+        .then()
+        .statusCode(400)
+        .body("message", containsString("not both"));
+  }
 }
