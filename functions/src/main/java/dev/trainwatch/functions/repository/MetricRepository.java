@@ -67,7 +67,8 @@ public class MetricRepository {
   private static final String OVERVIEW =
       """
       WITH m AS (
-        SELECT seq, epoch, step, ts, value FROM metric_values WHERE job_id = $1 AND name = $2),
+        SELECT seq, epoch, step, ts, value FROM metric_values
+        WHERE job_id = $1 AND name = $2 AND seq > $4 AND seq < $5),
       r AS (SELECT min(seq) AS lo, max(seq) AS hi FROM m),
       b AS (
         SELECT m.*, width_bucket(m.seq::float8, r.lo::float8, (r.hi + 1)::float8, $3) AS bucket
@@ -83,9 +84,19 @@ public class MetricRepository {
       FROM b GROUP BY bucket ORDER BY bucket
       """;
 
-  /** The names of a job's metrics, in order. */
+  /**
+   * The names of a job's metrics, in order: one index probe per name (a loose index scan on (job,
+   * name, seq)), not a pass over every value.
+   */
   private static final String NAMES =
-      "SELECT DISTINCT name FROM metric_values WHERE job_id = $1 ORDER BY name";
+      """
+      WITH RECURSIVE n AS (
+        SELECT min(name) AS name FROM metric_values WHERE job_id = $1
+        UNION ALL
+        SELECT (SELECT min(name) FROM metric_values WHERE job_id = $1 AND name > n.name)
+        FROM n WHERE n.name IS NOT NULL)
+      SELECT name FROM n WHERE name IS NOT NULL
+      """;
 
   private final Pool pool;
 
@@ -176,10 +187,14 @@ public class MetricRepository {
       Long step,
       Instant timestamp) {}
 
-  /** Metric {@code name} of {@code jobId} in at most {@code buckets} buckets of equal seq width. */
-  public Uni<List<OverviewBucket>> overview(long jobId, String name, int buckets) {
+  /**
+   * Metric {@code name} of {@code jobId}, its points with afterSeq &lt; seq &lt; beforeSeq, in at
+   * most {@code buckets} buckets of equal seq width.
+   */
+  public Uni<List<OverviewBucket>> overview(
+      long jobId, String name, long afterSeq, long beforeSeq, int buckets) {
     return pool.preparedQuery(OVERVIEW)
-        .execute(Tuple.of(jobId, name, buckets))
+        .execute(Tuple.of(jobId, name, buckets, afterSeq, beforeSeq))
         .map(
             rows ->
                 StreamSupport.stream(rows.spliterator(), false)

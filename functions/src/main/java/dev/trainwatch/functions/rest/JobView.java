@@ -33,6 +33,8 @@ import java.util.Map;
  * @param updatedAt when it last changed (a status change or an event)
  * @param startedAt when it was first seen running, or null
  * @param finishedAt when it ended, or null
+ * @param lastSeq the seq of the job's newest event (0 before any): a client that reads the history
+ *     up to it follows the live feed from there
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @RegisterForReflection
@@ -57,7 +59,8 @@ public record JobView(
     Instant createdAt,
     Instant updatedAt,
     Instant startedAt,
-    Instant finishedAt) {
+    Instant finishedAt,
+    long lastSeq) {
 
   static JobView of(TrainingJob job) {
     return new JobView(
@@ -81,7 +84,8 @@ public record JobView(
         job.createdAt.toInstant(),
         job.updatedAt.toInstant(),
         job.startedAt == null ? null : job.startedAt.toInstant(),
-        job.finishedAt == null ? null : job.finishedAt.toInstant());
+        job.finishedAt == null ? null : job.finishedAt.toInstant(),
+        job.lastSeq);
   }
 
   private static Map<String, Object> resources(TrainingJob job) {

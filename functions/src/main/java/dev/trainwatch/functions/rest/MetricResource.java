@@ -153,24 +153,53 @@ public class MetricResource {
   /**
    * Metric {@code name} in at most {@code buckets} buckets (1 to 5,000; 1,000 by default) of equal
    * seq width, each with its finite minimum and maximum, so a chart of any length is drawn at once
-   * with its spikes kept; the history's {@code since} and {@code limit} give full resolution where
-   * a person zooms in. 400 without a name, 404 as for the history.
+   * with its spikes kept. {@code since} and {@code before} (seqs, both excluded) bound the points:
+   * a page draws the history up to the job's {@code last_seq}, and a range it zooms into at a finer
+   * grain (with as many buckets as points there, every point). 400 without a name, 404 as for the
+   * history.
    */
   @GET
   @Path("/overview")
   public Uni<MetricOverviewView> overview(
-      @RestPath String id, @RestQuery("name") String name, @RestQuery("buckets") String buckets) {
+      @RestPath String id,
+      @RestQuery("name") String name,
+      @RestQuery("buckets") String buckets,
+      @RestQuery("since") String since,
+      @RestQuery("before") String before) {
     long jobId = Params.jobId(id);
     if (name == null || name.isBlank()) {
       throw ApiException.badRequest("'name' is required: the metric to draw");
     }
     int most = (int) Params.optionalLong(buckets, "buckets", 1, MAX_BUCKETS, DEFAULT_BUCKETS);
+    long after = Params.optionalLong(since, "since", 0, Long.MAX_VALUE, 0);
+    long upTo = Params.optionalLong(before, "before", 1, Long.MAX_VALUE, Long.MAX_VALUE);
     String metric = StoredText.of(name);
     return access
         .readableJob(jobId)
-        .flatMap(job -> ingest.overview(jobId, metric, most))
+        .flatMap(job -> ingest.overview(jobId, metric, after, upTo, most))
         .map(found -> new MetricOverviewView(jobId, metric, found));
   }
+
+  /** {@code {"job_id":N,"names":[...]}}: every metric the job reported, sorted; 404 as above. */
+  @GET
+  @Path("/names")
+  public Uni<MetricNamesView> names(@RestPath String id) {
+    long jobId = Params.jobId(id);
+    return access
+        .readableJob(jobId)
+        .flatMap(job -> ingest.names(jobId))
+        .map(names -> new MetricNamesView(jobId, names));
+  }
+
+  /**
+   * The metrics of a job.
+   *
+   * @param jobId the job
+   * @param names every metric name it reported, sorted
+   */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @RegisterForReflection
+  public record MetricNamesView(long jobId, List<String> names) {}
 
   /**
    * A metric's overview.

@@ -68,8 +68,17 @@ public class MetricIngestService {
    * Metric {@code name} of a job in at most {@code buckets} buckets (extremes kept); fails with
    * {@link NoSuchJobException}.
    */
-  public Uni<List<MetricRepository.OverviewBucket>> overview(long jobId, String name, int buckets) {
-    return jobs.find(jobId).flatMap(job -> repository.overview(jobId, name, buckets));
+  public Uni<List<MetricRepository.OverviewBucket>> overview(
+      long jobId, String name, long afterSeq, long beforeSeq, int buckets) {
+    return jobs.find(jobId)
+        .flatMap(job -> repository.overview(jobId, name, afterSeq, beforeSeq, buckets));
+  }
+
+  /**
+   * The names of every metric the job reported, sorted; 404 (NoSuchJobException) as the history.
+   */
+  public Uni<List<String>> names(long jobId) {
+    return jobs.find(jobId).flatMap(job -> repository.names(jobId));
   }
 
   /** The stored points of a job after {@code afterSeq}; fails with {@link NoSuchJobException}. */

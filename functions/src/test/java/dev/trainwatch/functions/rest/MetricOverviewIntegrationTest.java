@@ -2,6 +2,7 @@ package dev.trainwatch.functions.rest;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
 
 import dev.trainwatch.functions.TestJobs;
 import dev.trainwatch.testing.TestTokens;
@@ -69,5 +70,45 @@ class MetricOverviewIntegrationTest {
         .get(TestJobs.JOBS + "/" + job + "/metrics/overview?name=loss")
         .then()
         .statusCode(404);
+  }
+
+  @Test
+  void aPageReadsTheNamesTheLastSeqAndTheOverviewOfARangeOfSeqs() {
+    long job = TestJobs.submitBody(TestJobs.body("alerts", Map.of("nan", false)));
+    StringJoiner batch = new StringJoiner(",", "{\"points\":[", "]}");
+    for (int i = 0; i < 100; i++) {
+      batch.add(
+          "{\"epoch\":1,\"step\":"
+              + i
+              + ",\"metrics\":{\"loss\":"
+              + (100 - i)
+              + (i % 10 == 0 ? ",\"val/acc\":0.5" : "")
+              + "}}");
+    }
+    TestJobs.postMetrics(job, batch.toString()).statusCode(200);
+    String jobs = TestJobs.JOBS + "/" + job;
+    // seq 1 is pending -> running; the points are seqs 2 to 101.
+    given().get(jobs).then().statusCode(200).body("last_seq", equalTo(101));
+    given()
+        .get(jobs + "/metrics/names")
+        .then()
+        .statusCode(200)
+        .body("names", equalTo(List.of("loss", "val/acc")));
+
+    // Points 10 to 19 (seqs 12 to 21), one bucket each: every point at full resolution.
+    List<Map<String, Object>> range =
+        given()
+            .get(jobs + "/metrics/overview?name=loss&since=11&before=22&buckets=100")
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath()
+            .getList("buckets");
+    assertThat(range).hasSize(10);
+    assertThat(range).allSatisfy(b -> assertThat(b.get("count")).isEqualTo(1));
+    assertThat(range.get(0).get("step")).isEqualTo(10);
+    assertThat(range.get(9).get("last")).isEqualTo(81.0f);
+    given().get(jobs + "/metrics/overview?name=loss&since=-1").then().statusCode(400);
+    TestJobs.as(TestTokens.api("team-b")).get(jobs + "/metrics/names").then().statusCode(404);
   }
 }
