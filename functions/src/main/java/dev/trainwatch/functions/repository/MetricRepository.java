@@ -64,15 +64,23 @@ public class MetricRepository {
    * the (job, name, seq) index in one statement, so an overview of any length costs one scan of
    * that metric's rows.
    */
+  // The bounds come first (two index probes, each an end of the (job, name, seq) index), then one
+  // pass over the range joined LATERAL to them:
+  // a plan that joins the points to their own bounds could rescan them once per point when the
+  // statistics of a job still being written are stale.
   private static final String OVERVIEW =
       """
-      WITH m AS (
-        SELECT seq, epoch, step, ts, value FROM metric_values
-        WHERE job_id = $1 AND name = $2 AND seq > $4 AND seq < $5),
-      r AS (SELECT min(seq) AS lo, max(seq) AS hi FROM m),
+      WITH r AS (
+        SELECT
+          (SELECT min(seq) FROM metric_values
+           WHERE job_id = $1 AND name = $2 AND seq > $4 AND seq < $5) AS lo,
+          (SELECT max(seq) FROM metric_values
+           WHERE job_id = $1 AND name = $2 AND seq > $4 AND seq < $5) AS hi),
       b AS (
         SELECT m.*, width_bucket(m.seq::float8, r.lo::float8, (r.hi + 1)::float8, $3) AS bucket
-        FROM m, r)
+        FROM r CROSS JOIN LATERAL (
+          SELECT seq, epoch, step, ts, value FROM metric_values
+          WHERE job_id = $1 AND name = $2 AND seq >= r.lo AND seq <= r.hi) m)
       SELECT bucket, count(*) AS count, min(seq) AS first_seq, max(seq) AS last_seq,
              min(value) FILTER (WHERE value NOT IN ('NaN', 'Infinity', '-Infinity')) AS min,
              max(value) FILTER (WHERE value NOT IN ('NaN', 'Infinity', '-Infinity')) AS max,
