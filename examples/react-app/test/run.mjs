@@ -7,9 +7,10 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+// The product's browser-check harness (checks, the API with its token, Chromium): this test is the product's,
+// not part of the app it opens.
+import { API_URL, api as request, assert, check, launchChromium, run } from '../../../web/e2e/harness.mjs';
 
-const API_URL = (process.env.API_URL ?? 'http://localhost:8081').replace(/\/$/, '');
 const WS_URL = (process.env.WS_URL ?? 'ws://localhost:8080').replace(/\/$/, '');
 const TOKEN = process.env.TRAINWATCH_API_TOKEN;
 const PORT = Number(process.env.EXAMPLE_PORT ?? 18090);
@@ -17,33 +18,7 @@ const APP = `http://localhost:${PORT}`;
 const HERE = fileURLToPath(new URL('..', import.meta.url));
 const OUT = `${HERE}test-results/`;
 
-let passed = 0;
-let failed = 0;
-async function check(name, fn) {
-  try {
-    const detail = await fn();
-    passed++;
-    console.log(`ok   ${name}${detail ? ` (${detail})` : ''}`);
-  } catch (error) {
-    failed++;
-    console.log(`FAIL ${name}: ${error?.message ?? error}`);
-  }
-}
-const assert = (condition, message) => {
-  if (!condition) throw new Error(message);
-};
-
-async function api(path, body) {
-  const response = await fetch(`${API_URL}/api/v1/training${path}`, {
-    method: body ? 'POST' : 'GET',
-    headers: { ...(body ? { 'Content-Type': 'application/json' } : {}), Authorization: `Bearer ${TOKEN}` },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const answer = await response.json();
-  if (!response.ok) throw new Error(`${path}: ${response.status} ${JSON.stringify(answer)}`);
-  return answer;
-}
-
+const api = (path, body) => request(path, body ? { method: 'POST', body: JSON.stringify(body) } : undefined);
 const points = (from, to) => Array.from({ length: to - from }, (_, i) => ({ epoch: 1, step: from + i, metrics: { loss: 1 / (1 + from + i) } }));
 const lossPoints = (page) => page.$eval('[data-testid=metric-chart][data-metric=loss]', (c) => Number(c.dataset.pointCount)).catch(() => 0);
 
@@ -65,10 +40,7 @@ async function serve() {
 async function main() {
   mkdirSync(OUT, { recursive: true });
   const server = await serve();
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  const browser = await launchChromium();
   const errors = [];
   try {
     const job = await api('/jobs', { model_name: 'example-app', framework: 'pytorch', dataset_path: 'generated', num_epochs: 1, batch_size: 8, executor_type: 'local', command: ['sleep', '300'] });
@@ -113,12 +85,4 @@ async function main() {
   }
 }
 
-main()
-  .catch((error) => {
-    failed++;
-    console.log(`FAIL the run stopped: ${error?.stack ?? error}`);
-  })
-  .finally(() => {
-    console.log(`${passed} passed, ${failed} failed`);
-    process.exit(failed > 0 ? 1 : 0);
-  });
+run(main);
