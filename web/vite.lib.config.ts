@@ -10,7 +10,12 @@ export default defineConfig({
     outDir: 'package/dist',
     emptyOutDir: true,
     sourcemap: true,
-    lib: { entry: 'src/package.ts', formats: ['es'], fileName: () => 'index.js', cssFileName: 'style' },
+    lib: {
+      entry: { index: 'src/package.ts', styles: 'src/package-styles.ts' },
+      formats: ['es'],
+      fileName: (_format, name) => `${name}.js`,
+      cssFileName: 'style',
+    },
     rollupOptions: { external: ['react', 'react-dom', 'react/jsx-runtime', 'uplot', 'anser'] },
   },
 });

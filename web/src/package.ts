@@ -1,7 +1,7 @@
 // @trainwatch/react: the integration guide's hooks and components for other React apps (README.md, "In your own
 // React app"). Call configureTrainwatch once, before the first render; the components' styles are in
-// '@trainwatch/react/style.css'.
-import './components.css';
+// '@trainwatch/react/style.css' (built from components.css, the package's second entry in vite.lib.config.ts, so
+// that its types import no stylesheet).
 import { setConfig } from './lib/config';
 
 export interface TrainwatchOptions {

@@ -3,7 +3,7 @@
 import { flushSync } from 'react-dom';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LogPanel } from '../src/components/LogPanel';
+import { LogPanel, type LogFocus } from '../src/components/LogPanel';
 import { BG_PALETTE, FG_PALETTE } from '../src/lib/ansi';
 import type { LogEntry } from '../src/lib/types';
 
@@ -17,12 +17,12 @@ afterEach(() => {
   document.body.innerHTML = '';
 });
 
-function render(entries: LogEntry[]): HTMLElement {
+function render(entries: LogEntry[], focus?: LogFocus): HTMLElement {
   const container = document.createElement('div');
   document.body.append(container);
   const root = createRoot(container);
   roots.push(root);
-  flushSync(() => root.render(<LogPanel entries={entries} version={entries.length} />));
+  flushSync(() => root.render(<LogPanel entries={entries} version={entries.length} focus={focus} />));
   return container;
 }
 
@@ -98,5 +98,15 @@ describe('LogPanel', () => {
     await type('step 5');
     expect(messages(container).map((m) => m.textContent)).toEqual(['step 5']);
     expect(container.textContent).toContain('1 of 2 lines');
+  });
+
+  it('shows a range from its first line, names the lines it leaves out, and highlights a moment', () => {
+    const lines = Array.from({ length: 2500 }, (_, i) => entry(i + 1, `line ${i + 1}`));
+    const range = render([], { title: 'of the selected range', entries: lines, highlighted: (e) => e.seq === 7, scrollTo: () => true, onClear: () => {} });
+    const shown = messages(range).map((m) => m.textContent);
+    expect(shown[0]).toBe('line 1');
+    expect(shown).toHaveLength(2000);
+    expect(range.querySelector('[data-testid=log-focus-more]')?.textContent).toContain('500 later matching lines not shown');
+    expect([...range.querySelectorAll<HTMLElement>('[data-highlighted]')].map((l) => l.dataset.seq)).toEqual(['7']);
   });
 });

@@ -22,12 +22,14 @@ const alert = (seq: number, state: 'firing' | 'resolved', metric = 'loss'): Aler
 });
 
 describe('the timeline index', () => {
-  it('places an event at the last metric point at or before its seq on step and epoch, at its own time on the time axes', () => {
+  it('places an event at the last metric point measured at or before its time on step and epoch, at its own time on the time axes', () => {
     const timeline = index();
-    expect(timeline.xOf('step', 25, T0 + 99, T0)).toBe(200);
-    expect(timeline.xOf('step', 30, T0 + 99, T0)).toBe(300);
-    expect(timeline.xOf('epoch', 35, T0, T0)).toBe(2);
-    expect(timeline.xOf('step', 3, T0, T0)).toBe(100); // before any point: at the first
+    expect(timeline.xOf('step', 25, T0 + 15, T0)).toBe(200);
+    // An alert of a batch (seq 45, after every point) about the point measured at T0 + 10: at that point's step.
+    expect(timeline.xOf('step', 45, T0 + 10, T0)).toBe(200);
+    expect(timeline.xOf('epoch', 45, T0 + 25, T0)).toBe(2);
+    expect(timeline.xOf('step', 3, T0 - 5, T0)).toBe(100); // before any point: at the first
+    expect(timeline.xOf('step', 25, NaN, T0)).toBe(200); // no time: by its seq
     expect(timeline.xOf('wall', 25, T0 + 12.5, T0)).toBe(T0 + 12.5);
     expect(timeline.xOf('relative', 25, T0 + 12.5, T0 - 60)).toBe(72.5);
     expect(new TimelineIndex().xOf('step', 5, T0, T0)).toBeNull();

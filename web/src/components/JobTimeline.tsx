@@ -4,7 +4,7 @@
 // range zooms every chart and shows the log lines of that range; a link reopens the page at the moment picked.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { downloadMetricsCsv, fetchLogs } from '../lib/api';
-import { formatTime } from '../lib/format';
+import { formatClock, formatTime } from '../lib/format';
 import type { LogBuffer } from '../lib/logs';
 import type { JobSeries, MetricSeries } from '../lib/series';
 import {
@@ -149,7 +149,12 @@ export function JobTimeline({
   const firstPoint = series.timeline.length > 0 ? series.timeline.time.at(0) : NaN;
   const started = secondsOf(job.started_at ?? job.created_at);
   const origin = Math.min(...[started, firstPoint].filter(Number.isFinite), Infinity);
-  const view: ChartView = useMemo(() => ({ ...saved, origin: Number.isFinite(origin) ? origin : 0 }), [saved, origin]);
+  // A job that reports no steps is drawn by epoch where the step axis was chosen (its points have no step).
+  const axis: XAxis = saved.axis === 'step' && series.timeline.length > 0 && !series.usesStep ? 'epoch' : saved.axis;
+  const view: ChartView = useMemo(
+    () => ({ axis, logY: saved.logY, smoothing: saved.smoothing, origin: Number.isFinite(origin) ? origin : 0 }),
+    [axis, saved.logY, saved.smoothing, origin],
+  );
   const [range, setRange] = useState<XRange | null>(null);
   const [focus, setFocus] = useState<Focus | null>(null);
   const [windowSeconds, setWindowSeconds] = useState(5);
@@ -179,10 +184,10 @@ export function JobTimeline({
 
   const onPick = useCallback(
     (x: number, marker: Marker | null) => {
-      const moment = marker ? { seq: marker.seq, time: marker.time } : series.timeline.momentAt(saved.axis, x, view.origin);
+      const moment = marker ? { seq: marker.seq, time: marker.time } : series.timeline.momentAt(axis, x, view.origin);
       if (moment) pickMoment(moment);
     },
-    [series, saved.axis, view.origin, pickMoment],
+    [series, axis, view.origin, pickMoment],
   );
 
   const onRange = useCallback(
@@ -193,7 +198,7 @@ export function JobTimeline({
         return;
       }
       // The lines written within the range's times, however late they reached the API.
-      const { from, to } = series.timeline.timesOf(saved.axis, next[0], next[1], view.origin);
+      const { from, to } = series.timeline.timesOf(axis, next[0], next[1], view.origin);
       if (!(from <= to)) {
         setFocus({ kind: 'range', lines: [] }); // no point in it: no moment to read
         return;
@@ -205,7 +210,7 @@ export function JobTimeline({
         () => setFocus((f) => (f === picked ? { kind: 'range', lines: [] } : f)),
       );
     },
-    [jobId, series, saved.axis, view.origin],
+    [jobId, series, axis, view.origin],
   );
 
   // Opened at a moment (?at=seq&t=ms): picked once the history is there to place it.
@@ -220,17 +225,17 @@ export function JobTimeline({
   const focusedSeq = focus?.kind === 'moment' ? focus.moment.seq : null;
   const placed = useRef({ key: '', list: [] as PlacedMarker[] });
   const placedMarkers = useCallback(() => {
-    const key = `${markers.version}|${series.timeline.length}|${saved.axis}|${view.origin}|${focusedSeq}`;
+    const key = `${markers.version}|${series.timeline.length}|${axis}|${view.origin}|${focusedSeq}`;
     if (placed.current.key !== key) {
-      const list = placeMarkers(markers.items, series.timeline, saved.axis, view.origin);
+      const list = placeMarkers(markers.items, series.timeline, axis, view.origin);
       if (focus?.kind === 'moment') {
         const moment: Marker = { seq: focus.moment.seq, time: focus.moment.time, kind: 'moment', severity: 'info', label: 'picked' };
-        list.push(...placeMarkers([moment], series.timeline, saved.axis, view.origin));
+        list.push(...placeMarkers([moment], series.timeline, axis, view.origin));
       }
       placed.current = { key, list };
     }
     return placed.current.list;
-  }, [markers, series, saved.axis, view.origin, focusedSeq, focus]);
+  }, [markers, series, axis, view.origin, focusedSeq, focus]);
 
   const logFocus: LogFocus | null = useMemo(() => {
     if (!focus) return null;
@@ -241,7 +246,7 @@ export function JobTimeline({
     };
     if (focus.kind === 'moment') {
       const { moment } = focus;
-      const when = Number.isFinite(moment.time) ? new Date(moment.time * 1000).toISOString().slice(11, 23) : `seq ${moment.seq}`;
+      const when = Number.isFinite(moment.time) ? formatClock(moment.time * 1000) : `seq ${moment.seq}`;
       return {
         title: `around ${when} (±${windowSeconds} s highlighted)`,
         entries: focus.lines ?? [],
@@ -286,14 +291,14 @@ export function JobTimeline({
   const { alerts, alertCount, active } = useAlertList(markers);
 
   return (
-    <div className="timeline" data-testid="timeline" data-axis={saved.axis} data-markers={markers.items.length}>
+    <div className="timeline" data-testid="timeline" data-axis={axis} data-markers={markers.items.length}>
       <div className="card chart-controls" data-testid="chart-controls">
         <label>
           x axis{' '}
           <select value={saved.axis} onChange={(e) => choose({ axis: e.target.value as XAxis })} data-testid="x-axis">
             {X_AXES.map((a) => (
-              <option key={a.value} value={a.value}>
-                {a.label}
+              <option key={a.value} value={a.value} disabled={a.value === 'step' && axis !== saved.axis}>
+                {a.value === 'step' && axis !== saved.axis ? 'step (none reported: by epoch)' : a.label}
               </option>
             ))}
           </select>

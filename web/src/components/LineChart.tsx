@@ -6,7 +6,7 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { formatDuration } from '../lib/format';
+import { formatDuration, formatValue } from '../lib/format';
 import { inFrame } from '../lib/frames';
 import type { Marker, PlacedMarker, XAxis } from '../lib/timeline';
 
@@ -172,7 +172,11 @@ export function LineChart({
           points: { show: false },
         })),
       ],
-      axes: [axis === 'relative' ? { values: (_u: uPlot, splits: number[]) => splits.map((s) => formatDuration(s * 1000)) } : {}, { size: 64 }],
+      axes: [
+        axis === 'relative' ? { values: (_u: uPlot, splits: number[]) => splits.map((s) => formatDuration(s * 1000)) } : {},
+        // A log scale's small ticks in the app's notation (uPlot's own would print 1e-4 as 0).
+        logY ? { size: 64, values: (_u: uPlot, splits: number[]) => splits.map((v) => formatValue(v)) } : { size: 64 },
+      ],
       hooks: {
         setSelect: [
           (u) => {

@@ -1,4 +1,5 @@
 import { memo, useLayoutEffect, useRef, useState } from 'react';
+import { formatClock } from '../lib/format';
 import { filterLogs, LEVELS } from '../lib/logs';
 import type { LogEntry } from '../lib/types';
 import { AnsiText } from './AnsiText';
@@ -13,7 +14,9 @@ const LogLine = memo(function LogLine({ entry, highlighted }: { entry: LogEntry;
       data-seq={entry.seq}
       data-highlighted={highlighted || undefined}
     >
-      <span className="log-time">{entry.timestamp.slice(11, 23)}</span>
+      <span className="log-time" title={entry.timestamp}>
+        {formatClock(entry.timestamp)}
+      </span>
       <span className="log-level">{entry.level}</span>
       <AnsiText className="log-message" text={entry.message} />
     </div>
@@ -60,7 +63,8 @@ export const LogPanel = memo(function LogPanel({
   const entries = focus ? focus.entries : live;
 
   const matching = filterLogs(entries, minLevel, search);
-  const shown = matching.length > SHOWN ? matching.slice(-SHOWN) : matching;
+  // The live log shows its newest lines; a moment or range its first (the lines after them are named below).
+  const shown = matching.length <= SHOWN ? matching : focus ? matching.slice(0, SHOWN) : matching.slice(-SHOWN);
 
   useLayoutEffect(() => {
     if (!focus && follow && box.current) box.current.scrollTop = box.current.scrollHeight;
@@ -128,10 +132,15 @@ export const LogPanel = memo(function LogPanel({
             load older lines
           </button>
         )}
-        {matching.length > shown.length && <div className="muted">… {matching.length - shown.length} earlier matching lines not shown</div>}
+        {!focus && matching.length > shown.length && <div className="muted">… {matching.length - shown.length} earlier matching lines not shown</div>}
         {shown.map((entry) => (
           <LogLine key={entry.seq} entry={entry} highlighted={focus?.highlighted(entry) ?? false} />
         ))}
+        {focus && matching.length > shown.length && (
+          <div className="muted" data-testid="log-focus-more">
+            … {matching.length - shown.length} later matching lines not shown: drag a narrower range
+          </div>
+        )}
         {entries.length === 0 && <div className="muted">{focus ? 'No log lines there.' : 'No log lines yet.'}</div>}
       </div>
     </section>

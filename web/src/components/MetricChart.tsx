@@ -106,6 +106,11 @@ export const MetricChart = memo(function MetricChart({
   return (
     <section className="card chart-card" data-testid={testId} data-metric={title} data-point-count={points}>
       <h3>{title}</h3>
+      {view.logY && lines.some((l) => l.series.lowest <= 0) && (
+        <p className="muted small chart-note" data-testid="log-scale-note">
+          Values at or below 0 are not drawn on a log scale.
+        </p>
+      )}
       <LineChart
         lines={lineStyles(lines, smoothing)}
         xLabel={xLabel ?? X_LABELS[view.axis]}

@@ -20,6 +20,14 @@ export function formatValue(value: number | undefined): string {
   return String(Number(value.toPrecision(5)));
 }
 
+/** The time of day of `time` (an ISO-8601 string or milliseconds since 1970) in the browser's zone, to the millisecond. */
+export function formatClock(time: string | number): string {
+  const date = new Date(time);
+  if (Number.isNaN(date.getTime())) return String(time);
+  const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+  return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`;
+}
+
 export function formatTime(iso: string | null | undefined): string {
   if (!iso) return '—';
   const date = new Date(iso);

@@ -21,6 +21,8 @@ export class MetricSeries {
   readonly points = new TimelineIndex();
   private readonly values = new Column();
   best = NaN;
+  /** The lowest finite value (NaN before any): a log scale cannot draw it when it is 0 or below. */
+  lowest = NaN;
   readonly direction: Direction;
 
   /** `metric` is the reported metric's name when the series is named otherwise (its per-epoch line). */
@@ -49,6 +51,7 @@ export class MetricSeries {
   push(seq: number, step: number, epoch: number, time: number, y: number): void {
     this.points.push(seq, step, epoch, time);
     this.values.push(y);
+    if (Number.isFinite(y) && !(y >= this.lowest)) this.lowest = y;
     if (Number.isFinite(y) && this.direction) {
       if (Number.isNaN(this.best) || (this.direction === 'min' ? y < this.best : y > this.best)) this.best = y;
     }

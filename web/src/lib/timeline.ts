@@ -89,14 +89,18 @@ export class TimelineIndex {
 
   /**
    * Where an event of seq `seq` and time `time` (seconds) sits on `axis`, with `origin` the start of the job for
-   * `relative`. On the time axes its own time; on step and epoch, those of the last metric point at or before it
-   * (the first point for what came before any). Null when the job has no point yet and the axis needs one.
+   * `relative`. On the time axes its own time; on step and epoch, those of the last metric point measured at or
+   * before its time (the first point for what came before any), so a marker sits where a click on it reads the
+   * log: by the clock, not by when it reached the API (a batch's alert, or a line sent late, comes after points
+   * measured later than it). An event with no time goes by its seq. Null when the job has no point yet and the
+   * axis needs one.
    */
   xOf(axis: XAxis, seq: number, time: number, origin: number): number | null {
     if (axis === 'wall') return time;
     if (axis === 'relative') return time - origin;
     if (this.length === 0) return null;
-    const i = Math.max(0, upperBound(this.seq.values, seq, 0, this.length) - 1);
+    const [column, key] = Number.isFinite(time) ? [this.time, time] : [this.seq, seq];
+    const i = Math.max(0, upperBound(column.values, key, 0, this.length) - 1);
     return this.column(axis).at(i);
   }
 

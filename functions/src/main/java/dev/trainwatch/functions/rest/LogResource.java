@@ -109,7 +109,7 @@ public class LogResource {
     int most = (int) Params.optionalLong(limit, "limit", 1, MAX_ENTRIES, DEFAULT_ENTRIES);
     long upTo = Params.optionalLong(before, "before", 1, Long.MAX_VALUE, Long.MAX_VALUE);
     long after = Params.optionalLong(since, "since", 0, Long.MAX_VALUE, -1);
-    LogLevel floor = level == null ? LogLevel.DEBUG : LogLevel.named(level);
+    LogLevel floor = level == null ? LogLevel.DEBUG : LogLevel.named(level.strip());
     if (floor == null) {
       throw ApiException.badRequest("'level' must be DEBUG, INFO, WARNING or ERROR");
     }
@@ -120,6 +120,9 @@ public class LogResource {
     }
     Instant start = from == null ? null : time(from, "from");
     Instant end = to == null ? null : time(to, "to");
+    if (start != null && end != null && start.isAfter(end)) {
+      throw ApiException.badRequest("'from' is after 'to'");
+    }
     return access
         .readableJob(jobId)
         .flatMap(
@@ -134,10 +137,14 @@ public class LogResource {
                   ? logs.between(jobId, after, upTo, floor, most)
                   : logs.tail(jobId, upTo, floor, most);
             })
-        .map(entries -> LogPageView.of(jobId, entries));
+        .map(entries -> LogPageView.of(jobId, entries, byTime));
   }
 
   private static Instant time(String text, String name) {
+    if (text.isBlank()) {
+      throw ApiException.badRequest(
+          "'" + name + "' is empty: give a date and time, or leave it out");
+    }
     try {
       return TimestampParser.parse(text);
     } catch (IllegalArgumentException e) {
@@ -150,15 +157,15 @@ public class LogResource {
    *
    * @param jobId the job
    * @param logs the entries
-   * @param nextBefore the {@code before} for the older page, or null when this page starts at seq 1
-   *     or is empty
+   * @param nextBefore the {@code before} for the older page, or null when this page starts at seq
+   *     1, is empty, or was read by time (a time read is one page: a narrower range reads the rest)
    */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   @RegisterForReflection
   public record LogPageView(long jobId, List<LogView> logs, Long nextBefore) {
 
-    static LogPageView of(long jobId, List<SequencedLog> entries) {
-      Long next = entries.isEmpty() ? null : entries.get(0).seq();
+    static LogPageView of(long jobId, List<SequencedLog> entries, boolean byTime) {
+      Long next = entries.isEmpty() || byTime ? null : entries.get(0).seq();
       return new LogPageView(jobId, entries.stream().map(LogView::of).toList(), next);
     }
   }

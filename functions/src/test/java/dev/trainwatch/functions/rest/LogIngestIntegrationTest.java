@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.nullValue;
 
 import dev.trainwatch.functions.TestFeed;
 import dev.trainwatch.functions.TestJobs;
@@ -200,6 +201,20 @@ class LogIngestIntegrationTest {
         .then()
         .statusCode(400)
         .body("message", containsString("'from'"));
+    given()
+        .queryParam("from", "2026-11-28T10:00:00Z")
+        .get(logs)
+        .then()
+        .body("next_before", nullValue()); // a time read is one page
+    // An empty parameter counts as absent, as everywhere in the API.
+    given().queryParam("level", "").get(logs).then().statusCode(200).body("logs", hasSize(3));
+    given()
+        .queryParam("from", "2026-11-28T10:00:03Z")
+        .queryParam("to", "2026-11-28T10:00:01Z")
+        .get(logs)
+        .then()
+        .statusCode(400)
+        .body("message", containsString("after"));
     given()
         .queryParam("from", "2026-11-28T10:00:00Z")
         .queryParam("since", 1)

@@ -1,0 +1,2 @@
+// The package's stylesheet as an entry of its own (vite.lib.config.ts): style.css, which apps import themselves.
+import './components.css';
