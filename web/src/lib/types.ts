@@ -26,6 +26,8 @@ export interface TrainingJob {
   updated_at: string;
   started_at: string | null;
   finished_at: string | null;
+  /** The seq of the job's newest event when it was read (0 before any). */
+  last_seq: number;
 }
 
 export interface JobList {

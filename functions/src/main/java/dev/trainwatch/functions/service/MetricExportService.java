@@ -20,7 +20,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * seq,epoch,step,timestamp} then one column per metric name, sorted; one row per point in seq
  * order, a metric the point lacks left empty, NaN and the infinities as {@code NaN}, {@code
  * Infinity} and {@code -Infinity}. The rows are read and written a page at a time, so a long
- * history is never held in memory.
+ * history is never held in memory. A metric name that a spreadsheet would take for a formula (one
+ * that starts with {@code =}, {@code +}, {@code -}, {@code @}, a tab or a carriage return) is
+ * written after a {@code '}, as OWASP's advice on CSV injection has it; the values are numbers and
+ * are written as they are.
  */
 @ApplicationScoped
 public class MetricExportService {
@@ -66,7 +69,7 @@ public class MetricExportService {
     }
     ObjectWriter rows = CSV.writerFor(Object[][].class).with(schema.build().withoutHeader());
     List<Object> columns = new ArrayList<>(FIXED);
-    columns.addAll(names);
+    names.stream().map(MetricExportService::headerCell).forEach(columns::add);
     String header = write(rows, new Object[][] {columns.toArray()});
     int page = Math.max(1, Math.min(PAGE, MAX_CELLS_PER_PAGE / columns.size()));
     AtomicLong after = new AtomicLong(0);
@@ -80,6 +83,11 @@ public class MetricExportService {
                 points ->
                     write(rows, points.stream().map(p -> row(p, names)).toArray(Object[][]::new)));
     return Multi.createBy().concatenating().streams(Multi.createFrom().item(header), pages);
+  }
+
+  /** A metric name as a header cell: one a spreadsheet would run as a formula is made text. */
+  private static String headerCell(String name) {
+    return !name.isEmpty() && "=+-@\t\r".indexOf(name.charAt(0)) >= 0 ? "'" + name : name;
   }
 
   private static boolean advance(AtomicLong after, List<SequencedPoint> page) {

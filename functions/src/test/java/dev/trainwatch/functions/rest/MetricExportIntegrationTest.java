@@ -49,6 +49,20 @@ class MetricExportIntegrationTest {
   }
 
   @Test
+  void aMetricNameASpreadsheetWouldRunIsWrittenAsText() {
+    long job = TestJobs.submit(null);
+    TestJobs.postMetrics(
+            job,
+            "{\"epoch\":1,\"metrics\":{\"=HYPERLINK(\\\"http://x\\\")\":1,\"-loss\":-2,\"@a\":3},"
+                + "\"timestamp\":\"2026-11-28T10:00:00Z\"}")
+        .statusCode(200);
+    assertThat(given().get(TestJobs.JOBS + "/" + job + "/metrics?format=csv").asString())
+        .isEqualTo(
+            "seq,epoch,step,timestamp,\"'-loss\",\"'=HYPERLINK(\"\"http://x\"\")\",\"'@a\"\n"
+                + "2,1,,2026-11-28T10:00:00Z,-2.0,1.0,3.0\n");
+  }
+
+  @Test
   void namedMetricsAreTheColumnsAndAJobWithTooManyMetricsMustNameThem() {
     long job = TestJobs.submit(null);
     StringJoiner metrics = new StringJoiner(",", "{\"epoch\":1,\"metrics\":{", "}}");
