@@ -5,6 +5,7 @@
 import { useFollowedJob } from '../hooks/useFollowedJob';
 import { useTrainingJob } from '../hooks/useTrainingJob';
 import { isNotFound } from '../lib/api';
+import { AlertBadges } from './AlertBadges';
 import { JobTimeline } from './JobTimeline';
 import { MetricCards } from './MetricCards';
 import { StatusBadge } from './StatusBadge';
@@ -35,12 +36,7 @@ export function TrainingMonitorPanel({ jobId, sessionId }: TrainingMonitorPanelP
           #{jobId} {job.model_name}
         </strong>
         <StatusBadge status={job.status} />
-        {followed.firing.map((m) => (
-          <span key={m.seq} className="alert-badge" data-testid="alert-badge" title={m.alert!.message}>
-            {m.alert!.rule}
-            {m.alert!.metric ? ` ${m.alert!.metric}` : ''}
-          </span>
-        ))}
+        <AlertBadges firing={followed.firing} />
         {(sessionId ?? job.session_id) !== null && <span className="muted">session {sessionId ?? job.session_id}</span>}
         <span className="spacer" />
         <span className={`connection connection-${followed.connectionState}`}>

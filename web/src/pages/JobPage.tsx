@@ -1,4 +1,5 @@
 import { useCallback, useRef, useState } from 'react';
+import { AlertBadges } from '../components/AlertBadges';
 import { JobTimeline } from '../components/JobTimeline';
 import { Link } from '../components/Link';
 import { MetricCards } from '../components/MetricCards';
@@ -154,12 +155,7 @@ export function JobPage({ jobId }: { jobId: number }) {
           Job #{jobId} <span className="muted">{job.model_name}</span>
         </h1>
         <StatusBadge status={job.status} />
-        {firing.map((m) => (
-          <span key={m.seq} className="alert-badge" data-testid="alert-badge" title={m.alert!.message}>
-            {m.alert!.rule}
-            {m.alert!.metric ? ` ${m.alert!.metric}` : ''}
-          </span>
-        ))}
+        <AlertBadges firing={firing} />
         <span className="muted">{job.framework}</span>
         {job.session_id !== null && <Link to={sessionPath(job)}>session {job.session_id}</Link>}
         <span className="spacer" />
