@@ -23,6 +23,14 @@ final class BatchSql {
    *     the SDK's machine samples alone do not
    */
   static String around(String insert, String training) {
+    return around(insert, training, "");
+  }
+
+  /**
+   * The whole statement around {@code insert}, with {@code then}: more common table expressions (",
+   * name AS (…)"), which may read what {@code insert} returns as {@code ins}.
+   */
+  static String around(String insert, String training, String then) {
     return """
         WITH claim AS (
           INSERT INTO ingest_keys (job_id, key)
@@ -34,13 +42,13 @@ final class BatchSql {
             last_report_at = CASE WHEN %s THEN now() ELSE last_report_at END
           WHERE id = $1 AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM claim))
           RETURNING last_seq - $2 AS base_seq, session_id, project),
-        ins AS (%s)
+        ins AS (%s)%s
         SELECT (SELECT base_seq + 1 FROM job) AS first_seq,
                (SELECT session_id FROM job) AS session_id,
                (SELECT project FROM job) AS project,
                EXISTS (SELECT 1 FROM training_jobs WHERE id = $1) AS job_exists
         """
-        .formatted(training, insert);
+        .formatted(training, insert, then);
   }
 
   /** What the statement answered. */

@@ -27,7 +27,44 @@ import java.util.stream.StreamSupport;
 @ApplicationScoped
 public class MetricRepository {
 
-  /** Every value of the batch, numbered from the job's next seq (see {@link BatchSql}). */
+  /**
+   * The seqs one row of {@code metric_blocks} summarizes (V11__metric_blocks.sql, which backfilled
+   * with the same width): about 1/16 of a metric's values are read for a long overview.
+   */
+  static final int BLOCK_SEQS = 16;
+
+  private static final String NON_FINITE = "('NaN', 'Infinity', '-Infinity')";
+
+  /**
+   * A value row (seq, value, epoch, step, ts) as a summary of one value: the shape of a {@code
+   * metric_blocks} row and of an overview bucket, so that one aggregate ({@link #MERGED}) sums up
+   * values and summaries alike.
+   */
+  private static final String SUMMARY_OF_VALUE =
+      """
+      1 AS count, seq AS first_seq, seq AS last_seq,
+      CASE WHEN value NOT IN %1$s THEN value END AS min,
+      CASE WHEN value NOT IN %1$s THEN value END AS max,
+      CASE WHEN value IN %1$s THEN 1 ELSE 0 END AS non_finite,
+      value AS last, epoch, step, ts
+      """
+          .formatted(NON_FINITE);
+
+  /** The aggregate of summaries (count, first_seq, …, ts) into one of the same shape. */
+  private static final String MERGED =
+      """
+      sum(count) AS count, min(first_seq) AS first_seq, max(last_seq) AS last_seq,
+      min(min) AS min, max(max) AS max, sum(non_finite) AS non_finite,
+      (array_agg(last ORDER BY last_seq DESC))[1] AS last,
+      (array_agg(epoch ORDER BY first_seq))[1] AS epoch,
+      (array_agg(step ORDER BY first_seq))[1] AS step,
+      min(ts) AS ts
+      """;
+
+  /**
+   * Every value of the batch, numbered from the job's next seq (see {@link BatchSql}), and its
+   * blocks' summaries brought up to date in the same statement.
+   */
   private static final String INSERT =
       BatchSql.around(
           """
@@ -35,12 +72,33 @@ public class MetricRepository {
           SELECT $1, job.base_seq + v.point_no, v.epoch, v.step, v.ts, v.name, v.value
           FROM job, unnest($4::int[], $5::int[], $6::bigint[], $7::timestamptz[], $8::text[], $9::float8[])
             AS v(point_no, epoch, step, ts, name, value)
+          RETURNING seq, epoch, step, ts, name, value
           """,
           // The SDK's machine samples alone are not the trainer's work (a hung trainer still has
           // them).
           "EXISTS (SELECT 1 FROM unnest($8::text[]) AS n(name) WHERE n.name NOT LIKE '"
               + MetricPoint.SYSTEM_PREFIX
-              + "%')");
+              + "%')",
+          // A batch's seqs all follow those already stored, so its summary of a block comes after
+          // the block's: the merge keeps the first point's epoch and step and takes the last value.
+          """
+          ,
+          blocks AS (
+            INSERT INTO metric_blocks AS b
+              (job_id, name, block, count, first_seq, last_seq, min, max, non_finite, last, epoch, step, ts)
+            SELECT $1, name, block, %2$s
+            FROM (SELECT name, seq / %1$d AS block, %3$s FROM ins) v
+            GROUP BY name, block
+            ON CONFLICT (job_id, name, block) DO UPDATE SET
+              count = b.count + excluded.count,
+              last_seq = excluded.last_seq,
+              min = least(b.min, excluded.min),
+              max = greatest(b.max, excluded.max),
+              non_finite = b.non_finite + excluded.non_finite,
+              last = excluded.last,
+              ts = least(b.ts, excluded.ts))
+          """
+              .formatted(BLOCK_SEQS, MERGED, SUMMARY_OF_VALUE));
 
   /**
    * The points after a sequence number, whole, at most $4 of them, optionally only some metrics
@@ -60,14 +118,17 @@ public class MetricRepository {
 
   /**
    * One metric of a job in $3 buckets of equal seq width: per bucket its count, seq range, finite
-   * extremes, non-finite count, last value, and its first point's epoch, step and time. Read from
-   * the (job, name, seq) index in one statement, so an overview of any length costs one scan of
-   * that metric's rows.
+   * extremes, non-finite count, last value, and its first point's epoch and step with the earliest
+   * time. A block wholly inside one bucket is read as its summary; only the values of the blocks a
+   * bucket's edge (or the range's) cuts through are read one by one: at most 16 × ($3 + 2) values
+   * for a history of any length, plus one summary per 16 seqs.
    */
-  // The bounds come first (two index probes, each an end of the (job, name, seq) index), then one
-  // pass over the range joined LATERAL to them:
-  // a plan that joins the points to their own bounds could rescan them once per point when the
-  // statistics of a job still being written are stale.
+  // The bounds come first (two index probes, each an end of the (job, name, seq) index): a plan
+  // that joins the points to their own bounds could rescan them once per point when the
+  // statistics of a job still being written are stale. Likewise each cut block's values are one
+  // index range scan (the LIMIT, which a block's seqs never exceed, keeps the planner from
+  // turning them into one pass over the metric's values filtered by every block). Buckets are by
+  // integer arithmetic, so a block and its values fall in the same bucket.
   private static final String OVERVIEW =
       """
       WITH r AS (
@@ -76,21 +137,34 @@ public class MetricRepository {
            WHERE job_id = $1 AND name = $2 AND seq > $4 AND seq < $5) AS lo,
           (SELECT max(seq) FROM metric_values
            WHERE job_id = $1 AND name = $2 AND seq > $4 AND seq < $5) AS hi),
-      b AS (
-        SELECT m.*, width_bucket(m.seq::float8, r.lo::float8, (r.hi + 1)::float8, $3) AS bucket
+      blocks AS (
+        SELECT b.*,
+               b.first_seq >= r.lo AND b.last_seq <= r.hi
+                 AND (b.first_seq - r.lo) * $3 / (r.hi + 1 - r.lo)
+                   = (b.last_seq - r.lo) * $3 / (r.hi + 1 - r.lo) AS whole
         FROM r CROSS JOIN LATERAL (
-          SELECT seq, epoch, step, ts, value FROM metric_values
-          WHERE job_id = $1 AND name = $2 AND seq >= r.lo AND seq <= r.hi) m)
-      SELECT bucket, count(*) AS count, min(seq) AS first_seq, max(seq) AS last_seq,
-             min(value) FILTER (WHERE value NOT IN ('NaN', 'Infinity', '-Infinity')) AS min,
-             max(value) FILTER (WHERE value NOT IN ('NaN', 'Infinity', '-Infinity')) AS max,
-             count(*) FILTER (WHERE value IN ('NaN', 'Infinity', '-Infinity')) AS non_finite,
-             (array_agg(value ORDER BY seq DESC))[1] AS last,
-             (array_agg(epoch ORDER BY seq))[1] AS epoch,
-             (array_agg(step ORDER BY seq))[1] AS step,
-             min(ts) AS ts
-      FROM b GROUP BY bucket ORDER BY bucket
-      """;
+          SELECT block, count, first_seq, last_seq, min, max, non_finite, last, epoch, step, ts
+          FROM metric_blocks
+          WHERE job_id = $1 AND name = $2 AND block >= r.lo / %1$d AND block <= r.hi / %1$d) b),
+      summaries AS (
+        SELECT count, first_seq, last_seq, min, max, non_finite, last, epoch, step, ts
+        FROM blocks WHERE whole
+        UNION ALL
+        SELECT %2$s
+        FROM (
+          SELECT v.* FROM r, blocks CROSS JOIN LATERAL (
+            SELECT seq, value, epoch, step, ts FROM metric_values
+            WHERE job_id = $1 AND name = $2
+              AND seq >= greatest(blocks.block * %1$d, r.lo)
+              AND seq <= least(blocks.block * %1$d + %1$d - 1, r.hi)
+            ORDER BY seq LIMIT %1$d) v
+          WHERE NOT blocks.whole) v)
+      SELECT %3$s
+      FROM summaries, r
+      GROUP BY (first_seq - r.lo) * $3 / (r.hi + 1 - r.lo)
+      ORDER BY min(first_seq)
+      """
+          .formatted(BLOCK_SEQS, SUMMARY_OF_VALUE, MERGED);
 
   /**
    * The names of a job's metrics, in order: one index probe per name (a loose index scan on (job,
@@ -179,7 +253,7 @@ public class MetricRepository {
    * @param last its last value
    * @param epoch its first point's epoch
    * @param step its first point's step, or null
-   * @param timestamp its first point's time
+   * @param timestamp its earliest time
    */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   @RegisterForReflection
