@@ -183,6 +183,59 @@ async function main() {
       return await row.locator('[data-testid=alert-badge]').textContent();
     });
 
+    await check('a long job is drawn from its overview at once, its spike kept, and a zoomed range is read again point by point', async () => {
+      const LONG = 25_000;
+      const SPIKED = 17_345;
+      const loss = (step) => (step % 1000) + (step === SPIKED ? 5000 : 0);
+      const long = await api('/jobs', {
+        method: 'POST',
+        body: JSON.stringify({ model_name: 'e2e-long', framework: 'pytorch', dataset_path: 'generated', num_epochs: 1, batch_size: 32, executor_type: 'local', command: ['sleep', '600'] }),
+      });
+      try {
+        for (let from = 0; from < LONG; from += 10_000) {
+          const points = [];
+          for (let step = from; step < Math.min(LONG, from + 10_000); step++) points.push({ epoch: 1, step, metrics: { loss: loss(step) } });
+          await api(`/jobs/${long.job_id}/metrics`, { method: 'POST', body: JSON.stringify({ points }) });
+        }
+        await page.goto(`${BASE_URL}/training/${long.job_id}`);
+        await page.waitForSelector('[data-testid=job-page][data-history-loaded=true]', { timeout: 30_000 });
+        await page.waitForSelector('[data-testid=timeline][data-history=overview]', { timeout: 5_000 });
+        const chart = '[data-testid=metric-chart][data-metric=loss]';
+        const held = await page.$eval(chart, (c) => Number(c.dataset.pointCount));
+        assert(held > 0 && held < LONG / 4, `${held} points held of ${LONG}`);
+        const top = await waitFor('the spike drawn', () => page.$eval(`${chart} .chart`, (c) => Number(c.dataset.yMax) >= 5000 && Number(c.dataset.yMax)), 5_000);
+        // Steps 12,000 to 12,400 or so: some 400 points, fewer than the buckets a zoom asks for: every one is read.
+        const from = await pointOf(page, 'loss', 12_000);
+        const to = await pointOf(page, 'loss', 12_400);
+        await page.mouse.move(from.x, from.y);
+        await page.mouse.down();
+        await page.mouse.move(to.x, to.y, { steps: 8 });
+        await page.mouse.up();
+        await waitFor('the range read again', async () => (await page.$eval(chart, (c) => Number(c.dataset.pointCount))) > held + 300, 10_000);
+        const read = async (step) => {
+          const spot = await pointOf(page, 'loss', step);
+          await page.mouse.move(spot.x, spot.y);
+          return page.$eval(chart, (c) => c.querySelectorAll('.u-legend .u-value')[1]?.textContent);
+        };
+        // The steps read are within the range the drag chose (a pixel of the whole job is some 20 steps).
+        const [xMin, xMax] = await page.$eval(`${chart} .chart`, (c) => [Number(c.dataset.xMin), Number(c.dataset.xMax)]);
+        const values = [];
+        for (const step of [0.2, 0.5, 0.8].map((share) => Math.round(xMin + share * (xMax - xMin)))) {
+          // The cursor goes to the point nearest the mouse, which a rounded pixel may put a step away; the
+          // overview would read its bucket's extremes, up to 24 steps away.
+          let shown = '';
+          const near = (text) => Math.abs(Number(text) - loss(step)) <= 1;
+          await waitFor(`step ${step} to read ${loss(step)}`, async () => near((shown = await read(step))), 5_000).catch((e) => {
+            throw new Error(`${e.message}; it reads ${shown}`);
+          });
+          values.push(shown);
+        }
+        return `${held} points drawn of ${LONG}, y up to ${top}; zoomed: ${values.join(', ')} read`;
+      } finally {
+        await api(`/jobs/${long.job_id}/cancel`, { method: 'POST' }).catch(() => {});
+      }
+    });
+
     await check('no script errors', async () => assert(pageErrors.length === 0, pageErrors.join('; ')));
   } finally {
     await api(`/jobs/${jobId}/cancel`, { method: 'POST' }).catch(() => {});

@@ -127,6 +127,7 @@ export function JobTimeline({
   onLoadOlder,
   initialMoment,
   linkable = false,
+  refine,
 }: {
   job: TrainingJob;
   series: JobSeries;
@@ -142,6 +143,8 @@ export function JobTimeline({
    * and can be copied as a link. An app that embeds the timeline keeps its own address.
    */
   linkable?: boolean;
+  /** Reads a zoomed range's metrics again finer (useFollowedJob's `refine`), when they are held as overviews. */
+  refine?: (fromSeq: number, toSeq: number) => void;
 }) {
   const jobId = job.job_id;
   const [saved, setSaved] = useState(loadView);
@@ -197,6 +200,10 @@ export function JobTimeline({
         setFocus(null);
         return;
       }
+      if (series.coarse) {
+        const seqs = series.seqRangeOf(axis, next[0], next[1], view.origin);
+        if (seqs) refine?.(...seqs);
+      }
       // The lines written within the range's times, however late they reached the API.
       const { from, to } = series.timeline.timesOf(axis, next[0], next[1], view.origin);
       if (!(from <= to)) {
@@ -210,7 +217,7 @@ export function JobTimeline({
         () => setFocus((f) => (f === picked ? { kind: 'range', lines: [] } : f)),
       );
     },
-    [jobId, series, axis, view.origin],
+    [jobId, series, axis, view.origin, refine],
   );
 
   // Opened at a moment (?at=seq&t=ms): picked once the history is there to place it.
@@ -225,7 +232,7 @@ export function JobTimeline({
   const focusedSeq = focus?.kind === 'moment' ? focus.moment.seq : null;
   const placed = useRef({ key: '', list: [] as PlacedMarker[] });
   const placedMarkers = useCallback(() => {
-    const key = `${markers.version}|${series.timeline.length}|${axis}|${view.origin}|${focusedSeq}`;
+    const key = `${markers.version}|${series.timeline.length}|${series.revision}|${axis}|${view.origin}|${focusedSeq}`;
     if (placed.current.key !== key) {
       const list = placeMarkers(markers.items, series.timeline, axis, view.origin);
       if (focus?.kind === 'moment') {
@@ -291,7 +298,7 @@ export function JobTimeline({
   const { alerts, alertCount, active } = useAlertList(markers);
 
   return (
-    <div className="timeline" data-testid="timeline" data-axis={axis} data-markers={markers.items.length}>
+    <div className="timeline" data-testid="timeline" data-axis={axis} data-markers={markers.items.length} data-history={series.coarse ? 'overview' : 'points'}>
       <div className="card chart-controls" data-testid="chart-controls">
         <label>
           x axis{' '}

@@ -27,7 +27,7 @@ export interface LineChartProps {
   logY?: boolean;
   compute: (range: XRange | null, width: number) => uPlot.AlignedData;
   /** Changes whenever the data (or the markers) changed. */
-  version: number;
+  version: number | string;
   height?: number;
   /** Minimum time between two redraws caused by new data. */
   throttleMs?: number;
@@ -190,9 +190,11 @@ export function LineChart({
           },
         ],
         draw: [(u) => drawMarkers(u, latest.current.markers?.() ?? [])],
-        // The drawn x range, for whoever needs to point at an x (the browser tests and the benchmark).
+        // The drawn x range, for whoever needs to point at an x (the browser tests and the benchmark), and the
+        // y range's top, for whoever checks that a spike is drawn.
         setScale: [
           (u, key) => {
+            if (key === 'y') element.dataset.yMax = String(u.scales.y.max);
             if (key !== 'x') return;
             element.dataset.xMin = String(u.scales.x.min);
             element.dataset.xMax = String(u.scales.x.max);

@@ -29,12 +29,14 @@ export function visibleSlice(xs: Float64Array, length: number, range: XRange | n
   return [start, end];
 }
 
-// Each series' smoothing so far, continued as points arrive (lib/timeline.ts, ema).
-const smoothed = new WeakMap<MetricSeries, SmoothState>();
+// Each series' smoothing so far, continued as points arrive (lib/timeline.ts, ema), and begun again when its points
+// were replaced (a zoomed range read finer).
+const smoothed = new WeakMap<MetricSeries, { revision: number; state: SmoothState }>();
 
 function smoothedValues(series: MetricSeries, weight: number): Float64Array {
-  const state = ema(series.ys, series.length, weight, smoothed.get(series));
-  smoothed.set(series, state);
+  const held = smoothed.get(series);
+  const state = ema(series.ys, series.length, weight, held?.revision === series.revision ? held.state : undefined);
+  smoothed.set(series, { revision: series.revision, state });
   return state.values;
 }
 
@@ -99,8 +101,9 @@ export const MetricChart = memo(function MetricChart({
   timeline?: Pick<LineChartProps, 'syncKey' | 'range' | 'onRange' | 'markers' | 'onPick'> & { markerVersion: number };
 }) {
   const compute = useCallback((range: XRange | null, width: number) => chartData(lines, range, width, view), [lines, view]);
-  // The series only grow, so their total length tells whether there is anything new to draw.
+  // The series grow, or have a range replaced (a revision): their lengths and revisions tell whether to draw again.
   const points = lines.reduce((sum, line) => sum + line.series.length, 0);
+  const revisions = lines.reduce((sum, line) => sum + line.series.revision, 0);
   const smoothing = view.smoothing > 0;
   const { markerVersion = 0, ...shared } = timeline ?? {};
   return (
@@ -117,7 +120,7 @@ export const MetricChart = memo(function MetricChart({
         axis={view.axis}
         logY={view.logY}
         compute={compute}
-        version={points + markerVersion}
+        version={`${points}|${revisions}|${markerVersion}`}
         height={height}
         {...shared}
       />

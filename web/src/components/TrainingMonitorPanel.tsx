@@ -58,6 +58,7 @@ export function TrainingMonitorPanel({ jobId, sessionId }: TrainingMonitorPanelP
         logs={followed.logs}
         tick={followed.tick}
         onLoadOlder={followed.loadOlder}
+        refine={followed.refine}
       />
     </div>
   );

@@ -1,15 +1,17 @@
 // useFollowedJob: one job's history and live feed in one place, for the product's job page and the embeddable
 // TrainingMonitorPanel alike. It loads the stored metrics, newest log lines and timeline markers, then follows
 // the job live from exactly where the history ends (docs/protocol.md, "Sequence numbers"): every point, line and
-// marker once. It does not render anything, nor decide what a deleted job looks like: `onJobDeleted` tells.
+// marker once. A long job's metrics are loaded as each metric's overview (its extremes in buckets), so the
+// charts draw at once whatever the length, and a zoomed range is read again finer (`refine`). It does not render
+// anything, nor decide what a deleted job looks like: `onJobDeleted` tells.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { fetchAllMetrics, fetchEventsSince, fetchLogs, isNotFound } from '../lib/api';
+import { fetchAllMetrics, fetchEventsSince, fetchLogs, fetchMetricNames, fetchOverview, getJob, isNotFound } from '../lib/api';
 import { LogBuffer } from '../lib/logs';
 import { isFinalStatus, laterStatus } from '../lib/protocol';
 import { JobSeries, pointFromEvent } from '../lib/series';
 import { activeAlerts, MarkerList, markerOf, type Marker } from '../lib/timeline';
 import { announceAlert, announceJobEnd } from '../lib/toasts';
-import type { AlertEvent, ConnectionState, JobDeletedEvent, JobStatus, PodEventEvent, StatusChangeEvent } from '../lib/types';
+import type { AlertEvent, ConnectionState, JobDeletedEvent, JobStatus, OverviewBucket, PodEventEvent, StatusChangeEvent } from '../lib/types';
 import { useFrameTick } from './useStore';
 import type { UseTrainingJobResult } from './useTrainingJob';
 import { useTrainingMonitor } from './useTrainingMonitor';
@@ -20,6 +22,21 @@ const LOG_PAGE = 500;
 const MARKED_TYPES = ['training_status_change', 'training_alert', 'training_pod_event'];
 /** The newest WARNING+ lines marked from the history. */
 const MARKED_LINES = 5000;
+/**
+ * A job of more events than this is loaded as its metrics' overviews rather than point by point: at 50,000 points
+ * a page, every point of a shorter one is one or two requests, and an overview is drawn as fast at any length.
+ */
+export const WHOLE_HISTORY_SEQS = 20_000;
+/** Buckets of a metric's overview: a few per pixel column of a wide chart. */
+const OVERVIEW_BUCKETS = 1000;
+/** Buckets of a zoomed range read again: every point of a range of up to this many. */
+const ZOOM_BUCKETS = 2000;
+
+/** Each metric's overview of the points with since < seq < before (name → buckets). */
+async function overviews(jobId: number, names: string[], buckets: number, since: number, before: number): Promise<Map<string, OverviewBucket[]>> {
+  const read = await Promise.all(names.map((name) => fetchOverview(jobId, name, { buckets, since, before })));
+  return new Map(names.map((name, i) => [name, read[i]]));
+}
 
 /** The job's stored markers: its status changes, alerts, pod events and newest WARNING+ lines. */
 async function loadMarkers(jobId: number, markers: MarkerList): Promise<void> {
@@ -42,7 +59,23 @@ async function loadHistory(jobId: number, series: JobSeries, logs: LogBuffer, on
     series.addAll(points);
     onProgress();
   };
-  const metricsUpTo = await fetchAllMetrics(jobId, { onPage: addPoints });
+  // The job's last seq, then its names and overviews: every point up to that seq is in them.
+  const { last_seq: lastSeq = 0 } = await getJob(jobId);
+  let metricsUpTo: number;
+  if (lastSeq > WHOLE_HISTORY_SEQS) {
+    // Each metric drawn as its overview comes.
+    const names = await fetchMetricNames(jobId);
+    await Promise.all(
+      names.map(async (name) => {
+        const buckets = await fetchOverview(jobId, name, { buckets: OVERVIEW_BUCKETS, before: lastSeq + 1 });
+        series.addOverview(new Map([[name, buckets]]), lastSeq);
+        onProgress();
+      }),
+    );
+    metricsUpTo = lastSeq;
+  } else {
+    metricsUpTo = await fetchAllMetrics(jobId, { onPage: addPoints });
+  }
   const { logs: newest } = await fetchLogs(jobId, { limit: LOG_PAGE });
   logs.addAll(newest);
   onProgress();
@@ -63,6 +96,8 @@ export interface FollowedJob {
   loadOlder?: () => void;
   /** The alerts firing now (the markers of the events that fired them). */
   firing: Marker[];
+  /** Reads the metrics of fromSeq..toSeq again at a finer grain, when they are held as overviews (a zoom). */
+  refine: (fromSeq: number, toSeq: number) => void;
   /** The live feed's socket: `live` while events flow. */
   connectionState: ConnectionState;
 }
@@ -165,6 +200,24 @@ export function useFollowedJob(
     );
   }, [jobId, logs, bump]);
 
+  // Only the newest zoom's answer is drawn: an older one that comes later would replace finer points.
+  const refining = useRef(0);
+  const refine = useCallback(
+    (fromSeq: number, toSeq: number) => {
+      if (!series.coarse) return;
+      const ticket = ++refining.current;
+      overviews(jobId, series.names(), ZOOM_BUCKETS, fromSeq - 1, toSeq + 1).then(
+        (finer) => {
+          if (ticket !== refining.current) return;
+          series.refine(fromSeq, toSeq, finer);
+          bump();
+        },
+        () => {}, // the overview drawn stays; the next zoom asks again
+      );
+    },
+    [jobId, series, bump],
+  );
+
   const firing = useMemo(() => activeAlerts(markers.items), [markers, markers.version]);
-  return { series, logs, markers, tick, baseline, historyError, loadOlder: olderLogs && enabled ? loadOlder : undefined, firing, connectionState };
+  return { series, logs, markers, tick, baseline, historyError, loadOlder: olderLogs && enabled ? loadOlder : undefined, firing, refine, connectionState };
 }

@@ -2,7 +2,7 @@
 import { apiToken } from './auth';
 import { getConfig, type MonitorTarget } from './config';
 import { parseEvent, toMetricPoint } from './protocol';
-import type { JobList, JobStatus, LogEntry, MetricPoint, NewJobRequest, TrainingEvent, TrainingJob } from './types';
+import type { JobList, JobStatus, LogEntry, MetricPoint, NewJobRequest, OverviewBucket, TrainingEvent, TrainingJob } from './types';
 
 export class ApiError extends Error {
   constructor(
@@ -143,6 +143,23 @@ export async function fetchAllMetrics(
     since = Math.max(since, page.next_since, page.points.at(-1)?.seq ?? 0);
     if (page.points.length < limit) return since;
   }
+}
+
+/** Every metric name the job reported, sorted. */
+export async function fetchMetricNames(jobId: number): Promise<string[]> {
+  return (await request<{ names: string[] }>(`/jobs/${jobId}/metrics/names`)).names;
+}
+
+/**
+ * Metric `name` in at most `buckets` buckets of equal seq width, each with its extremes: its points with
+ * `since` < seq < `before` (by default all).
+ */
+export async function fetchOverview(
+  jobId: number,
+  name: string,
+  { buckets, since, before }: { buckets: number; since?: number; before?: number },
+): Promise<OverviewBucket[]> {
+  return (await request<{ buckets: OverviewBucket[] }>(`/jobs/${jobId}/metrics/overview${query({ name, buckets, since, before })}`)).buckets;
 }
 
 export interface LogsPage {

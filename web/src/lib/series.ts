@@ -1,7 +1,8 @@
 // A job's metric history held column-wise (growable Float64Arrays per metric: value, seq, step, epoch, time), so
 // 100k+ points per metric stay compact and a chart can downsample them on any x axis without copying.
-import { Column, secondsOf, TimelineIndex, type XAxis } from './timeline';
-import type { MetricsUpdate } from './types';
+import { lowerBound, upperBound } from './downsample';
+import { Column, secondsOf, TimelineIndex, type TimelineRow, type XAxis } from './timeline';
+import type { MetricsUpdate, OverviewBucket } from './types';
 
 export type Direction = 'min' | 'max' | null;
 
@@ -24,6 +25,8 @@ export class MetricSeries {
   /** The lowest finite value (NaN before any): a log scale cannot draw it when it is 0 or below. */
   lowest = NaN;
   readonly direction: Direction;
+  /** Bumped whenever points are replaced rather than added (`replace`): what was computed from them is stale. */
+  revision = 0;
 
   /** `metric` is the reported metric's name when the series is named otherwise (its per-epoch line). */
   constructor(
@@ -51,6 +54,18 @@ export class MetricSeries {
   push(seq: number, step: number, epoch: number, time: number, y: number): void {
     this.points.push(seq, step, epoch, time);
     this.values.push(y);
+    this.track(y);
+  }
+
+  /** Replaces the points with fromSeq <= seq <= toSeq by `rows` (in seq order, within that range). */
+  replace(fromSeq: number, toSeq: number, rows: readonly ValueRow[]): void {
+    const [start, end] = this.points.splice(fromSeq, toSeq, rows);
+    this.values.splice(start, end, rows.map((r) => r.value));
+    for (const row of rows) this.track(row.value);
+    this.revision++;
+  }
+
+  private track(y: number): void {
     if (Number.isFinite(y) && !(y >= this.lowest)) this.lowest = y;
     if (Number.isFinite(y) && this.direction) {
       if (Number.isNaN(this.best) || (this.direction === 'min' ? y < this.best : y > this.best)) this.best = y;
@@ -78,6 +93,27 @@ export class MetricSeries {
   }
 }
 
+/** A point's place and value. */
+export interface ValueRow extends TimelineRow {
+  value: number;
+}
+
+/**
+ * The points a bucket of an overview is drawn with, in seq order within the bucket: its lowest and highest finite
+ * values, a NaN when it holds a value that is not finite (a break in the line, as such a point makes), and its
+ * last value; all at x (its first step) and its epoch and earliest time. A pixel column of these shows what the
+ * bucket's points would: the spike keeps its height. A bucket of one point is that point.
+ */
+export function bucketRows(bucket: OverviewBucket, x: number): ValueRow[] {
+  const at = (seq: number, value: number): ValueRow => ({ seq, step: x, epoch: bucket.epoch, time: secondsOf(bucket.timestamp), value });
+  const rows: ValueRow[] = [];
+  if (bucket.min !== null) rows.push(at(bucket.first_seq, bucket.min));
+  if (bucket.max !== null && bucket.max !== bucket.min) rows.push(at(bucket.first_seq, bucket.max));
+  if (bucket.non_finite > 0) rows.push(at(bucket.first_seq, NaN));
+  if (bucket.count > 1) rows.push(at(bucket.last_seq, Number(bucket.last)));
+  return rows;
+}
+
 export interface PointLike {
   seq: number;
   epoch: number;
@@ -100,6 +136,15 @@ export class JobSeries {
   private lastStep = 0;
   /** Bumped on every change, for React to notice. */
   version = 0;
+  /**
+   * Whether the history is held as overview buckets (a long job's, `addOverview`) rather than every point: a range
+   * is then read again finer when zoomed into (`refine`).
+   */
+  coarse = false;
+  /** Bumped whenever points are replaced (`refine`). */
+  revision = 0;
+  /** The last seq of the overview buckets held (`addOverview`). */
+  private overviewEnd = 0;
 
   constructor(private readonly only?: string) {}
 
@@ -132,6 +177,72 @@ export class JobSeries {
 
   addAll(points: PointLike[]): void {
     for (const point of points) this.add(point);
+  }
+
+  /**
+   * The history up to `lastSeq` of the metrics of `overviews` (name → its buckets, GET /metrics/overview), in
+   * place of every point: a long job drawn at once, a metric at a time as each one's overview comes. Points after
+   * lastSeq are added as they come. A metric a job reports both per step and per epoch is one line here (the
+   * buckets do not tell which is which).
+   */
+  addOverview(overviews: Map<string, OverviewBucket[]>, lastSeq: number): void {
+    const buckets = [...overviews.values()].flat();
+    this.usesStep ||= buckets.some((b) => b.step !== null);
+    this.refine(0, lastSeq, overviews);
+    this.coarse = true;
+    this.lastSeq = Math.max(this.lastSeq, lastSeq);
+    for (const held of overviews.values()) this.pointCount = Math.max(this.pointCount, held.reduce((sum, b) => sum + b.count, 0));
+    for (const bucket of buckets) {
+      if (bucket.last_seq <= this.overviewEnd) continue;
+      this.overviewEnd = bucket.last_seq;
+      this.latestEpoch = bucket.epoch;
+      this.latestTimestamp = bucket.timestamp;
+      if (bucket.step !== null) this.lastStep = bucket.step;
+    }
+  }
+
+  /**
+   * Replaces what is held of the metrics of `overviews` in fromSeq..toSeq with buckets of that range (name →
+   * buckets, as `addOverview`): a zoomed range read again finer, every point where a bucket holds one.
+   */
+  refine(fromSeq: number, toSeq: number, overviews: Map<string, OverviewBucket[]>): void {
+    for (const [name, buckets] of overviews) {
+      let lastStep = 0;
+      const rows = buckets.flatMap((bucket) => {
+        // A bucket with no step (an epoch's point) in a job of steps sits at the step before it, as `add` does.
+        const x = bucket.step !== null ? (lastStep = bucket.step) : this.usesStep ? lastStep : bucket.epoch;
+        return bucketRows(bucket, x);
+      });
+      let series = this.series.get(name);
+      if (!series) this.series.set(name, (series = new MetricSeries(name)));
+      series.replace(fromSeq, toSeq, rows);
+    }
+    // The timeline of that range: every held point of every metric in it, once per seq.
+    const places = new Map<number, TimelineRow>();
+    for (const series of this.series.values()) {
+      const index = series.points;
+      for (let i = index.indexOfSeq(fromSeq); i < index.length && index.seq.at(i) <= toSeq; i++) {
+        const seq = index.seq.at(i);
+        if (!places.has(seq)) places.set(seq, { seq, step: index.step.at(i), epoch: index.epoch.at(i), time: index.time.at(i) });
+      }
+    }
+    this.timeline.splice(fromSeq, toSeq, [...places.values()].sort((a, b) => a.seq - b.seq));
+    this.revision++;
+    this.version++;
+  }
+
+  /**
+   * The seqs of the held points around [x1, x2] on `axis` (`origin`: the start, for `relative`), one more on each
+   * side: the range `refine` reads again for a zoom. Null when nothing is held.
+   */
+  seqRangeOf(axis: XAxis, x1: number, x2: number, origin: number): [number, number] | null {
+    const n = this.timeline.length;
+    if (n === 0) return null;
+    const shift = axis === 'relative' ? origin : 0;
+    const values = this.timeline.column(axis).values;
+    const first = Math.max(0, lowerBound(values, x1 + shift, 0, n) - 1);
+    const last = Math.min(n - 1, upperBound(values, x2 + shift, 0, n));
+    return [this.timeline.seq.at(first), this.timeline.seq.at(last)];
   }
 
   names(): string[] {

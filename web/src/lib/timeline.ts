@@ -55,10 +55,26 @@ export class Column {
   at(i: number): number {
     return this.values[i];
   }
+
+  /** Replaces the values at [start, end) with `values` (in their place, the values after them moved up). */
+  splice(start: number, end: number, values: ArrayLike<number>): void {
+    const tail = this.values.slice(end, this.length);
+    this.length = start;
+    for (let i = 0; i < values.length; i++) this.push(values[i]);
+    for (let i = 0; i < tail.length; i++) this.push(tail[i]);
+  }
 }
 
 /** Seconds since 1970 of an ISO-8601 timestamp; NaN when it does not parse. */
 export const secondsOf = (timestamp: string | undefined | null): number => (timestamp ? Date.parse(timestamp) / 1000 : NaN);
+
+/** One point's place: its seq, its x on the step axis, its epoch and its time in seconds since 1970. */
+export interface TimelineRow {
+  seq: number;
+  step: number;
+  epoch: number;
+  time: number;
+}
 
 /**
  * Every metric point of a job in seq order, with its place on each axis: the index that turns a seq into an x and
@@ -80,6 +96,26 @@ export class TimelineIndex {
     this.step.push(step);
     this.epoch.push(epoch);
     this.time.push(time);
+  }
+
+  /** The index of the first point whose seq is `seq` or more (`length` when none). */
+  indexOfSeq(seq: number): number {
+    return lowerBound(this.seq.values, seq, 0, this.length);
+  }
+
+  /**
+   * Replaces the points with fromSeq <= seq <= toSeq by `rows` (in seq order, within that range): a range read
+   * again at a finer grain (lib/series.ts, `JobSeries.refine`). Answers the indices [start, end) the old points
+   * had, for the columns that go with them.
+   */
+  splice(fromSeq: number, toSeq: number, rows: readonly TimelineRow[]): [number, number] {
+    const start = this.indexOfSeq(fromSeq);
+    const end = this.indexOfSeq(toSeq + 1);
+    this.seq.splice(start, end, rows.map((r) => r.seq));
+    this.step.splice(start, end, rows.map((r) => r.step));
+    this.epoch.splice(start, end, rows.map((r) => r.epoch));
+    this.time.splice(start, end, rows.map((r) => r.time));
+    return [start, end];
   }
 
   /** The column of an axis; `relative` shares the wall-clock column (its origin is applied by the caller). */

@@ -69,6 +69,24 @@ export interface LogEntry {
   timestamp: string;
 }
 
+/**
+ * One bucket of a metric's overview (GET /metrics/overview): its points' count and seq range, their finite
+ * extremes (null when none is finite), how many are NaN or infinite, the last value (a number, or "NaN",
+ * "Infinity" or "-Infinity"), and the first point's epoch and step with the earliest time.
+ */
+export interface OverviewBucket {
+  count: number;
+  first_seq: number;
+  last_seq: number;
+  min: number | null;
+  max: number | null;
+  non_finite: number;
+  last: number | string;
+  epoch: number;
+  step: number | null;
+  timestamp: string;
+}
+
 /** One stored metric point, as GET /metrics answers it. */
 export interface MetricPoint {
   seq: number;

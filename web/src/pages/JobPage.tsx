@@ -101,7 +101,7 @@ export function JobPage({ jobId }: { jobId: number }) {
   // event is this page's doing.
   const deletingHere = useRef(false);
   const now = useNow();
-  const { series, logs, markers, tick, baseline, historyError, loadOlder, firing } = useFollowedJob(jobId, training, {
+  const { series, logs, markers, tick, baseline, historyError, loadOlder, firing, refine } = useFollowedJob(jobId, training, {
     enabled: deleted === null,
     onJobDeleted: (event) => markDeleted(deletingHere.current ? 'here' : event ? 'event' : 'not-found'),
   });
@@ -202,6 +202,7 @@ export function JobPage({ jobId }: { jobId: number }) {
         onLoadOlder={loadOlder}
         initialMoment={baseline !== null ? openAt : undefined}
         linkable
+        refine={refine}
       />
     </div>
   );

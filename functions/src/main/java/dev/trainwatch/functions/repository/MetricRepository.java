@@ -123,8 +123,10 @@ public class MetricRepository {
    * bucket's edge (or the range's) cuts through are read one by one: at most 16 × ($3 + 2) values
    * for a history of any length, plus one summary per 16 seqs.
    */
-  // The bounds come first (two index probes, each an end of the (job, name, seq) index): a plan
-  // that joins the points to their own bounds could rescan them once per point when the
+  // The bounds come first, each an end of the (job, name, seq) index (ORDER BY … LIMIT 1: min()
+  // and max() were planned as a pass over the whole range when the statistics of a job still being
+  // written said it was one row). A plan that joins the points to their own bounds could rescan
+  // them once per point when the
   // statistics of a job still being written are stale. Likewise each cut block's values are one
   // index range scan (the LIMIT, which a block's seqs never exceed, keeps the planner from
   // turning them into one pass over the metric's values filtered by every block). Buckets are by
@@ -133,10 +135,10 @@ public class MetricRepository {
       """
       WITH r AS (
         SELECT
-          (SELECT min(seq) FROM metric_values
-           WHERE job_id = $1 AND name = $2 AND seq > $4 AND seq < $5) AS lo,
-          (SELECT max(seq) FROM metric_values
-           WHERE job_id = $1 AND name = $2 AND seq > $4 AND seq < $5) AS hi),
+          (SELECT seq FROM metric_values
+           WHERE job_id = $1 AND name = $2 AND seq > $4 AND seq < $5 ORDER BY seq LIMIT 1) AS lo,
+          (SELECT seq FROM metric_values
+           WHERE job_id = $1 AND name = $2 AND seq > $4 AND seq < $5 ORDER BY seq DESC LIMIT 1) AS hi),
       blocks AS (
         SELECT b.*,
                b.first_seq >= r.lo AND b.last_seq <= r.hi
@@ -168,14 +170,16 @@ public class MetricRepository {
 
   /**
    * The names of a job's metrics, in order: one index probe per name (a loose index scan on (job,
-   * name, seq)), not a pass over every value.
+   * name, seq)), not a pass over every value. ORDER BY … LIMIT 1 rather than min(), which stale
+   * statistics can plan as a pass.
    */
   private static final String NAMES =
       """
       WITH RECURSIVE n AS (
-        SELECT min(name) AS name FROM metric_values WHERE job_id = $1
+        (SELECT name FROM metric_values WHERE job_id = $1 ORDER BY name LIMIT 1)
         UNION ALL
-        SELECT (SELECT min(name) FROM metric_values WHERE job_id = $1 AND name > n.name)
+        SELECT (SELECT m.name FROM metric_values m
+                WHERE m.job_id = $1 AND m.name > n.name ORDER BY m.name LIMIT 1)
         FROM n WHERE n.name IS NOT NULL)
       SELECT name FROM n WHERE name IS NOT NULL
       """;

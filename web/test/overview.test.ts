@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { chartData } from '../src/components/MetricChart';
+import { bucketRows, JobSeries } from '../src/lib/series';
+import { Column, TimelineIndex } from '../src/lib/timeline';
+import type { OverviewBucket } from '../src/lib/types';
+
+const T0 = Date.parse('2026-12-01T10:00:00Z') / 1000;
+const iso = (second: number) => new Date((T0 + second) * 1000).toISOString();
+
+/** A bucket of `values` at seqs first..first+n-1, its first step `step`. */
+function bucket(first: number, values: number[], step: number | null = first * 10): OverviewBucket {
+  const finite = values.filter(Number.isFinite);
+  return {
+    count: values.length,
+    first_seq: first,
+    last_seq: first + values.length - 1,
+    min: finite.length ? Math.min(...finite) : null,
+    max: finite.length ? Math.max(...finite) : null,
+    non_finite: values.length - finite.length,
+    last: Number.isFinite(values.at(-1)!) ? values.at(-1)! : String(values.at(-1)),
+    epoch: 1,
+    step,
+    timestamp: iso(first),
+  };
+}
+
+describe('Column and TimelineIndex splice', () => {
+  it('replaces a range in place and moves the rest up', () => {
+    const column = new Column();
+    for (let i = 0; i < 300; i++) column.push(i);
+    column.splice(10, 290, [-1, -2]);
+    expect(column.length).toBe(22);
+    expect([...column.values.subarray(8, 14)]).toEqual([8, 9, -1, -2, 290, 291]);
+  });
+
+  it('replaces the points of a seq range and answers their old indices', () => {
+    const timeline = new TimelineIndex();
+    for (const seq of [5, 10, 15, 20]) timeline.push(seq, seq * 10, 1, T0 + seq);
+    const [start, end] = timeline.splice(10, 15, [11, 12, 13].map((seq) => ({ seq, step: seq * 10, epoch: 1, time: T0 + seq })));
+    expect([start, end]).toEqual([1, 3]);
+    expect([...timeline.seq.values.subarray(0, timeline.length)]).toEqual([5, 11, 12, 13, 20]);
+    expect(timeline.step.at(4)).toBe(200);
+  });
+});
+
+describe('bucketRows', () => {
+  it('draws a bucket as its extremes and its last value, and one point as itself', () => {
+    const rows = bucketRows(bucket(100, [3, 9, 1, 4]), 1000);
+    expect(rows.map((r) => [r.seq, r.value])).toEqual([
+      [100, 1],
+      [100, 9],
+      [103, 4],
+    ]);
+    expect(rows.every((r) => r.step === 1000 && r.time === T0 + 100)).toBe(true);
+    expect(bucketRows(bucket(7, [2.5]), 70).map((r) => [r.seq, r.value])).toEqual([[7, 2.5]]);
+  });
+
+  it('keeps a NaN as a break and an infinite last value as it is', () => {
+    const rows = bucketRows(bucket(10, [1, NaN, 2, Infinity]), 0);
+    expect(rows.map((r) => r.value)).toEqual([1, 2, NaN, Infinity]);
+    expect(bucketRows(bucket(1, [NaN]), 0).map((r) => r.value)).toEqual([NaN]);
+  });
+});
+
+describe('JobSeries from overviews', () => {
+  /** A metric's 4 buckets of 10 points (seqs 1..40, steps 10 apart); the loss spikes to 50 at seq 23. */
+  const buckets = (name: string) =>
+    [0, 1, 2, 3].map((b) =>
+      bucket(
+        1 + 10 * b,
+        Array.from({ length: 10 }, (_, i) => (name === 'accuracy' ? (b * 10 + i) / 40 : b * 10 + i === 22 ? 50 : 1 / (1 + b * 10 + i))),
+      ),
+    );
+
+  function overviewSeries(): JobSeries {
+    const series = new JobSeries();
+    series.addOverview(new Map(['loss', 'accuracy'].map((name) => [name, buckets(name)])), 45);
+    return series;
+  }
+
+  it('a metric at a time, as the overviews come, holds what all at once does', () => {
+    const once = overviewSeries();
+    const apart = new JobSeries();
+    for (const name of ['accuracy', 'loss']) {
+      const ys = once.series.get(name)!;
+      apart.addOverview(new Map([[name, buckets(name)]]), 45);
+      expect([...apart.series.get(name)!.ys.subarray(0, ys.length)]).toEqual([...ys.ys.subarray(0, ys.length)]);
+    }
+    const seqs = (s: JobSeries) => [...s.timeline.seq.values.subarray(0, s.timeline.length)];
+    expect(seqs(apart)).toEqual(seqs(once));
+    expect([apart.pointCount, apart.lastSeq, apart.latestEpoch]).toEqual([once.pointCount, once.lastSeq, once.latestEpoch]);
+  });
+
+  it('holds each metric as its buckets, with the job count and where it ends', () => {
+    const series = overviewSeries();
+    expect(series.coarse).toBe(true);
+    expect(series.lastSeq).toBe(45);
+    expect(series.pointCount).toBe(40);
+    expect(series.usesStep).toBe(true);
+    expect(series.names().sort()).toEqual(['accuracy', 'loss']);
+    const loss = series.series.get('loss')!;
+    expect(Math.max(...loss.ys.subarray(0, loss.length))).toBe(50); // the spike is drawn
+    expect(series.timeline.length).toBeGreaterThan(0);
+    // A live point after the overview is added; one at or before its last seq is not.
+    expect(series.add({ seq: 45, epoch: 1, step: 999, metrics: { loss: 1 } })).toBe(false);
+    expect(series.add({ seq: 46, epoch: 1, step: 460, metrics: { loss: 0.01 } })).toBe(true);
+    expect(loss.latest).toBe(0.01);
+  });
+
+  it('a zoomed range read finer replaces that range only, and what was drawn from it is drawn again', () => {
+    const series = overviewSeries();
+    const loss = series.series.get('loss')!;
+    const before = chartData([{ label: 'loss', series: loss }], null, 100);
+    const revision = loss.revision;
+    const [from, to] = series.seqRangeOf('step', 150, 300, 0)!;
+    // Steps 150 to 300 hold buckets 21..30 (drawn at step 210); one held point more on each side.
+    expect([from, to]).toEqual([20, 31]);
+    // Every point of seqs 20..31 (one bucket each), as the API answers a narrow range.
+    const finer = (start: number, end: number, value: (seq: number) => number) =>
+      Array.from({ length: end - start + 1 }, (_, i) => bucket(start + i, [value(start + i)]));
+    series.refine(
+      from,
+      to,
+      new Map([
+        ['loss', finer(from, to, (seq) => (seq === 23 ? 50 : 1 / seq))],
+        ['accuracy', finer(from, to, (seq) => seq / 40)],
+      ]),
+    );
+    expect(loss.revision).toBe(revision + 1);
+    const seqs = [...loss.points.seq.values.subarray(0, loss.length)];
+    expect(seqs.filter((s) => s >= from && s <= to)).toEqual(Array.from({ length: to - from + 1 }, (_, i) => from + i));
+    expect(seqs.some((s) => s < from) && seqs.some((s) => s > to)).toBe(true); // outside, the buckets stay
+    expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
+    const x = [...loss.xs('step').subarray(0, loss.length)];
+    expect([...x].sort((a, b) => a - b)).toEqual(x);
+    expect(loss.ys[seqs.indexOf(23)]).toBe(50);
+    expect(chartData([{ label: 'loss', series: loss }], null, 100)[0].length).not.toBe(before[0].length);
+  });
+});
