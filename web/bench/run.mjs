@@ -152,6 +152,7 @@ async function measure(jobId, rows) {
 
     // Each chart control, on every chart at once: the longest frame while it redraws.
     const controls = [
+      ['no action (what the measure itself shows)', () => page.mouse.move(5, 5)],
       ['x axis: wall time', () => page.selectOption('[data-testid=x-axis]', 'wall')],
       ['x axis: time since start', () => page.selectOption('[data-testid=x-axis]', 'relative')],
       ['x axis: epoch', () => page.selectOption('[data-testid=x-axis]', 'epoch')],

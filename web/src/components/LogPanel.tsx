@@ -60,19 +60,22 @@ export const LogPanel = memo(function LogPanel({
   const [search, setSearch] = useState('');
   const [follow, setFollow] = useState(true);
   const box = useRef<HTMLDivElement>(null);
-  const entries = focus ? focus.entries : live;
+  const focusBox = useRef<HTMLDivElement>(null);
 
-  const matching = filterLogs(entries, minLevel, search);
   // The live log shows its newest lines; a moment or range its first (the lines after them are named below).
-  const shown = matching.length <= SHOWN ? matching : focus ? matching.slice(0, SHOWN) : matching.slice(-SHOWN);
+  const liveMatching = filterLogs(live, minLevel, search);
+  const liveShown = liveMatching.length <= SHOWN ? liveMatching : liveMatching.slice(-SHOWN);
+  const focusMatching = focus ? filterLogs(focus.entries, minLevel, search) : [];
+  const focusShown = focusMatching.slice(0, SHOWN);
+  const [entries, matching] = focus ? [focus.entries, focusMatching] : [live, liveMatching];
 
   useLayoutEffect(() => {
     if (!focus && follow && box.current) box.current.scrollTop = box.current.scrollHeight;
-  }, [focus, follow, version, minLevel, search, entries.length]);
+  }, [focus, follow, version, minLevel, search, live.length]);
 
   // A moment or range was picked: its first highlighted line (else the line at its seq) comes into view.
   useLayoutEffect(() => {
-    const el = box.current;
+    const el = focusBox.current;
     if (!focus || !el) return;
     const first = focus.entries.find(focus.scrollTo);
     const target = el.querySelector<HTMLElement>('[data-highlighted]') ?? (first ? el.querySelector<HTMLElement>(`[data-seq="${first.seq}"]`) : null);
@@ -118,31 +121,41 @@ export const LogPanel = memo(function LogPanel({
           </button>
         </div>
       )}
+      {/* The live lines stay in the page, hidden, while a moment's or range's are shown: going back to them
+          redraws nothing. */}
       <div
         className="log-lines"
         ref={box}
         onScroll={onScroll}
-        data-testid="log-lines"
+        hidden={!!focus}
+        data-testid={focus ? undefined : 'log-lines'}
         data-count={live.length}
-        data-focused={focus ? 'true' : undefined}
-        data-shown={shown.length}
+        data-shown={liveShown.length}
       >
-        {onLoadOlder && !focus && (
+        {onLoadOlder && (
           <button className="link-button load-older" onClick={onLoadOlder}>
             load older lines
           </button>
         )}
-        {!focus && matching.length > shown.length && <div className="muted">… {matching.length - shown.length} earlier matching lines not shown</div>}
-        {shown.map((entry) => (
-          <LogLine key={entry.seq} entry={entry} highlighted={focus?.highlighted(entry) ?? false} />
+        {liveMatching.length > liveShown.length && <div className="muted">… {liveMatching.length - liveShown.length} earlier matching lines not shown</div>}
+        {liveShown.map((entry) => (
+          <LogLine key={entry.seq} entry={entry} highlighted={false} />
         ))}
-        {focus && matching.length > shown.length && (
-          <div className="muted" data-testid="log-focus-more">
-            … {matching.length - shown.length} later matching lines not shown: drag a narrower range
-          </div>
-        )}
-        {entries.length === 0 && <div className="muted">{focus ? 'No log lines there.' : 'No log lines yet.'}</div>}
+        {live.length === 0 && <div className="muted">No log lines yet.</div>}
       </div>
+      {focus && (
+        <div className="log-lines" ref={focusBox} data-testid="log-lines" data-count={live.length} data-focused="true" data-shown={focusShown.length}>
+          {focusShown.map((entry) => (
+            <LogLine key={entry.seq} entry={entry} highlighted={focus.highlighted(entry)} />
+          ))}
+          {focusMatching.length > focusShown.length && (
+            <div className="muted" data-testid="log-focus-more">
+              … {focusMatching.length - focusShown.length} later matching lines not shown: drag a narrower range
+            </div>
+          )}
+          {focus.entries.length === 0 && <div className="muted">No log lines there.</div>}
+        </div>
+      )}
     </section>
   );
 });
