@@ -8,7 +8,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cmd_bench() {
   local name="${1:-}"; shift || true
   [ -f "$ROOT/bench/$name.py" ] || [ -f "$ROOT/bench/$name.mjs" ] ||
-    die "usage: ./trainwatch bench coldstart|ingest|stalled|fanout [options] (bench/README.md)"
+    die "usage: ./trainwatch bench coldstart|ingest|stalled|fanout|overview [options] (bench/README.md)"
   ensure_services
   build_if_needed
   create_db trainwatch_bench
