@@ -40,7 +40,7 @@ run_system_tests() {
       (cd "$ROOT/web" && npm run --silent build:package >/dev/null) &&
         (cd "$ROOT/examples/react-app" && npm ci --no-audit --no-fund --silent &&
           npm install --no-save --no-audit --no-fund --silent "$ROOT/web/package/trainwatch-react-0.1.0.tgz" &&
-          npm run --silent build >/dev/null &&
+          NEXT_TELEMETRY_DISABLED=1 npm run --silent build >/dev/null &&
           API_URL="http://localhost:$FUNCTIONS_PORT" WS_URL="ws://localhost:$RELAY_PORT" EXAMPLE_PORT="$EXAMPLE_APP_PORT" \
             timeout 300 npm test) || status=1
     fi

@@ -1,5 +1,5 @@
-// The example app's test: it is built against the installed @trainwatch/react, served on its own origin, and opened
-// in headless Chromium against a running Trainwatch (API_URL, WS_URL; TRAINWATCH_API_TOKEN for the API). The
+// The example app's test: the Next.js app is built against the installed @trainwatch/react, served on its own
+// origin, and opened in headless Chromium against a running Trainwatch (API_URL, WS_URL; TRAINWATCH_API_TOKEN for the API). The
 // guide's <TrainingMonitorPanel jobId={N} /> must show the job's stored points, then new ones live, and its
 // timeline must work inside the app without touching the app's address.
 //
@@ -22,16 +22,16 @@ const api = (path, body) => request(path, body ? { method: 'POST', body: JSON.st
 const points = (from, to) => Array.from({ length: to - from }, (_, i) => ({ epoch: 1, step: from + i, metrics: { loss: 1 / (1 + from + i) } }));
 const lossPoints = (page) => page.$eval('[data-testid=metric-chart][data-metric=loss]', (c) => Number(c.dataset.pointCount)).catch(() => 0);
 
-/** Serves the built app with `vite preview` (its /settings.json from the environment); resolves once it answers. */
+/** Serves the built app with `next start` (where Trainwatch is from the environment); resolves once it answers. */
 async function serve() {
-  const server = spawn('npx', ['--no-install', 'vite', 'preview', '--port', String(PORT), '--strictPort'], {
+  const server = spawn('npx', ['--no-install', 'next', 'start', '--port', String(PORT)], {
     cwd: HERE,
-    env: { ...process.env, TRAINWATCH_API_URL: API_URL, TRAINWATCH_WS_URL: WS_URL, TRAINWATCH_TOKEN: TOKEN },
+    env: { ...process.env, TRAINWATCH_API_URL: API_URL, TRAINWATCH_WS_URL: WS_URL, TRAINWATCH_TOKEN: TOKEN, NEXT_TELEMETRY_DISABLED: '1' },
     stdio: 'ignore',
     detached: true,
   });
-  for (let i = 0; i < 100; i++) {
-    if (await fetch(`${APP}/settings.json`).then((r) => r.ok, () => false)) return server;
+  for (let i = 0; i < 150; i++) {
+    if (await fetch(`${APP}/`).then((r) => r.ok, () => false)) return server;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new Error(`the app did not answer on ${APP}`);
