@@ -53,6 +53,8 @@ describe('bucketRows', () => {
     ]);
     expect(rows.every((r) => r.step === 1000 && r.time === T0 + 100)).toBe(true);
     expect(bucketRows(bucket(7, [2.5]), 70).map((r) => [r.seq, r.value])).toEqual([[7, 2.5]]);
+    // The last value at the next bucket's x: its own step is unknown, and x must not go back.
+    expect(bucketRows(bucket(100, [3, 9, 1, 4]), 1000, 1250).map((r) => r.step)).toEqual([1000, 1000, 1250]);
   });
 
   it('keeps a NaN as a break and an infinite last value as it is', () => {
@@ -63,14 +65,18 @@ describe('bucketRows', () => {
 });
 
 describe('JobSeries from overviews', () => {
-  /** A metric's 4 buckets of 10 points (seqs 1..40, steps 10 apart); the loss spikes to 50 at seq 23. */
+  /** A metric's 4 buckets of 10 points (seqs 1..40, steps 10 apart); the loss spikes to 50 at seq 23, 40 at 35. */
   const buckets = (name: string) =>
     [0, 1, 2, 3].map((b) =>
       bucket(
         1 + 10 * b,
-        Array.from({ length: 10 }, (_, i) => (name === 'accuracy' ? (b * 10 + i) / 40 : b * 10 + i === 22 ? 50 : 1 / (1 + b * 10 + i))),
+        Array.from({ length: 10 }, (_, i) => (name === 'accuracy' ? (b * 10 + i) / 40 : lossAt(1 + b * 10 + i))),
       ),
     );
+
+  function lossAt(seq: number): number {
+    return seq === 23 ? 50 : seq === 35 ? 40 : 1 / seq;
+  }
 
   function overviewSeries(): JobSeries {
     const series = new JobSeries();
@@ -107,33 +113,33 @@ describe('JobSeries from overviews', () => {
     expect(loss.latest).toBe(0.01);
   });
 
-  it('a zoomed range read finer replaces that range only, and what was drawn from it is drawn again', () => {
+  it('a zoomed range read finer replaces that range only, whole buckets of it, and is drawn again', () => {
     const series = overviewSeries();
     const loss = series.series.get('loss')!;
     const before = chartData([{ label: 'loss', series: loss }], null, 100);
     const revision = loss.revision;
-    const [from, to] = series.seqRangeOf('step', 150, 300, 0)!;
-    // Steps 150 to 300 hold buckets 21..30 (drawn at step 210); one held point more on each side.
-    expect([from, to]).toEqual([20, 31]);
-    // Every point of seqs 20..31 (one bucket each), as the API answers a narrow range.
-    const finer = (start: number, end: number, value: (seq: number) => number) =>
-      Array.from({ length: end - start + 1 }, (_, i) => bucket(start + i, [value(start + i)]));
+    // Steps 150 to 300 cut the bucket of seqs 11..20 (steps 110 to 200; its last value drawn at 210, where the
+    // next begins) and hold that of 21..30: both are read again whole, and the bucket after them is left as it is.
+    const ranges = series.zoomRanges('step', 150, 300, 0);
+    expect(ranges.get('loss')).toEqual([11, 30]);
+    // Every point of the range (one bucket each), as the API answers a narrow one.
+    const every = (from: number, to: number, value: (seq: number) => number) => Array.from({ length: to - from + 1 }, (_, i) => bucket(from + i, [value(from + i)]));
     series.refine(
-      from,
-      to,
       new Map([
-        ['loss', finer(from, to, (seq) => (seq === 23 ? 50 : 1 / seq))],
-        ['accuracy', finer(from, to, (seq) => seq / 40)],
+        ['loss', { from: 11, to: 30, buckets: every(11, 30, lossAt) }],
+        ['accuracy', { from: 11, to: 30, buckets: every(11, 30, (seq) => (seq - 1) / 40) }],
       ]),
     );
     expect(loss.revision).toBe(revision + 1);
     const seqs = [...loss.points.seq.values.subarray(0, loss.length)];
-    expect(seqs.filter((s) => s >= from && s <= to)).toEqual(Array.from({ length: to - from + 1 }, (_, i) => from + i));
-    expect(seqs.some((s) => s < from) && seqs.some((s) => s > to)).toBe(true); // outside, the buckets stay
-    expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
+    expect(seqs.filter((s) => s >= 11 && s <= 30)).toEqual(Array.from({ length: 20 }, (_, i) => 11 + i));
+    expect(seqs.filter((s) => s < 11 || s > 30)).toEqual([1, 1, 10, 31, 31, 40]); // outside, the buckets stay
     const x = [...loss.xs('step').subarray(0, loss.length)];
     expect([...x].sort((a, b) => a - b)).toEqual(x);
-    expect(loss.ys[seqs.indexOf(23)]).toBe(50);
+    const ys = [...loss.ys.subarray(0, loss.length)];
+    expect(ys[seqs.indexOf(23)]).toBe(50);
+    expect(Math.max(...ys.slice(seqs.indexOf(31)))).toBe(40); // the bucket after the range keeps its spike
+    expect([...series.timeline.seq.values.subarray(0, series.timeline.length)].filter((s) => s >= 11 && s <= 30)).toHaveLength(20);
     expect(chartData([{ label: 'loss', series: loss }], null, 100)[0].length).not.toBe(before[0].length);
   });
 });

@@ -144,7 +144,7 @@ export function JobTimeline({
    */
   linkable?: boolean;
   /** Reads a zoomed range's metrics again finer (useFollowedJob's `refine`), when they are held as overviews. */
-  refine?: (fromSeq: number, toSeq: number) => void;
+  refine?: (ranges: Map<string, [number, number]>) => void;
 }) {
   const jobId = job.job_id;
   const [saved, setSaved] = useState(loadView);
@@ -200,10 +200,7 @@ export function JobTimeline({
         setFocus(null);
         return;
       }
-      if (series.coarse) {
-        const seqs = series.seqRangeOf(axis, next[0], next[1], view.origin);
-        if (seqs) refine?.(...seqs);
-      }
+      if (series.coarse) refine?.(series.zoomRanges(axis, next[0], next[1], view.origin));
       // The lines written within the range's times, however late they reached the API.
       const { from, to } = series.timeline.timesOf(axis, next[0], next[1], view.origin);
       if (!(from <= to)) {

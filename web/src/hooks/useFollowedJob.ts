@@ -11,7 +11,7 @@ import { isFinalStatus, laterStatus } from '../lib/protocol';
 import { JobSeries, pointFromEvent } from '../lib/series';
 import { activeAlerts, MarkerList, markerOf, type Marker } from '../lib/timeline';
 import { announceAlert, announceJobEnd } from '../lib/toasts';
-import type { AlertEvent, ConnectionState, JobDeletedEvent, JobStatus, OverviewBucket, PodEventEvent, StatusChangeEvent } from '../lib/types';
+import type { AlertEvent, ConnectionState, JobDeletedEvent, JobStatus, PodEventEvent, StatusChangeEvent } from '../lib/types';
 import { useFrameTick } from './useStore';
 import type { UseTrainingJobResult } from './useTrainingJob';
 import { useTrainingMonitor } from './useTrainingMonitor';
@@ -31,12 +31,6 @@ export const WHOLE_HISTORY_SEQS = 20_000;
 const OVERVIEW_BUCKETS = 1000;
 /** Buckets of a zoomed range read again: every point of a range of up to this many. */
 const ZOOM_BUCKETS = 2000;
-
-/** Each metric's overview of the points with since < seq < before (name → buckets). */
-async function overviews(jobId: number, names: string[], buckets: number, since: number, before: number): Promise<Map<string, OverviewBucket[]>> {
-  const read = await Promise.all(names.map((name) => fetchOverview(jobId, name, { buckets, since, before })));
-  return new Map(names.map((name, i) => [name, read[i]]));
-}
 
 /** The job's stored markers: its status changes, alerts, pod events and newest WARNING+ lines. */
 async function loadMarkers(jobId: number, markers: MarkerList): Promise<void> {
@@ -96,8 +90,8 @@ export interface FollowedJob {
   loadOlder?: () => void;
   /** The alerts firing now (the markers of the events that fired them). */
   firing: Marker[];
-  /** Reads the metrics of fromSeq..toSeq again at a finer grain, when they are held as overviews (a zoom). */
-  refine: (fromSeq: number, toSeq: number) => void;
+  /** Reads each metric's range of seqs (name → [from, to]) again finer, when they are held as overviews (a zoom). */
+  refine: (ranges: Map<string, [number, number]>) => void;
   /** The live feed's socket: `live` while events flow. */
   connectionState: ConnectionState;
 }
@@ -203,13 +197,14 @@ export function useFollowedJob(
   // Only the newest zoom's answer is drawn: an older one that comes later would replace finer points.
   const refining = useRef(0);
   const refine = useCallback(
-    (fromSeq: number, toSeq: number) => {
-      if (!series.coarse) return;
+    (ranges: Map<string, [number, number]>) => {
+      if (!series.coarse || ranges.size === 0) return;
       const ticket = ++refining.current;
-      overviews(jobId, series.names(), ZOOM_BUCKETS, fromSeq - 1, toSeq + 1).then(
-        (finer) => {
+      const wanted = [...ranges];
+      Promise.all(wanted.map(([name, [from, to]]) => fetchOverview(jobId, name, { buckets: ZOOM_BUCKETS, since: from - 1, before: to + 1 }))).then(
+        (read) => {
           if (ticket !== refining.current) return;
-          series.refine(fromSeq, toSeq, finer);
+          series.refine(new Map(wanted.map(([name, [from, to]], i) => [name, { from, to, buckets: read[i] }])));
           bump();
         },
         () => {}, // the overview drawn stays; the next zoom asks again

@@ -72,6 +72,24 @@ export class MetricSeries {
     }
   }
 
+  /**
+   * The seqs to read again for a zoom into [x1, x2] on `axis` (`origin`: the start, for `relative`): from the held
+   * point before the range to the one after it, and on to just before the next held seq, so that the range ends
+   * where a bucket does (a bucket is held as its extremes at its first seq and its last value at its last: a range
+   * ending at its first seq would drop its extremes and read one point of it). Null when nothing is held.
+   */
+  seqRangeOf(axis: XAxis, x1: number, x2: number, origin: number): [number, number] | null {
+    const n = this.length;
+    if (n === 0) return null;
+    const shift = axis === 'relative' ? origin : 0;
+    const xs = this.points.column(axis).values;
+    const seqs = this.points.seq;
+    const first = Math.max(0, lowerBound(xs, x1 + shift, 0, n) - 1);
+    let last = Math.min(n - 1, upperBound(xs, x2 + shift, 0, n));
+    while (last + 1 < n && seqs.at(last + 1) === seqs.at(last)) last++;
+    return [seqs.at(first), last + 1 < n ? seqs.at(last + 1) - 1 : seqs.at(last)];
+  }
+
   get latest(): number | undefined {
     return this.length > 0 ? this.ys[this.length - 1] : undefined;
   }
@@ -101,17 +119,25 @@ export interface ValueRow extends TimelineRow {
 /**
  * The points a bucket of an overview is drawn with, in seq order within the bucket: its lowest and highest finite
  * values, a NaN when it holds a value that is not finite (a break in the line, as such a point makes), and its
- * last value; all at x (its first step) and its epoch and earliest time. A pixel column of these shows what the
- * bucket's points would: the spike keeps its height. A bucket of one point is that point.
+ * last value; all at its epoch and earliest time, and at x (its first step) but the last value at `lastX` (the
+ * next bucket's x: its own step is not known, and it is no later than that), so x never goes back. A pixel column
+ * of these shows what the bucket's points would: the spike keeps its height. A bucket of one point is that point.
  */
-export function bucketRows(bucket: OverviewBucket, x: number): ValueRow[] {
-  const at = (seq: number, value: number): ValueRow => ({ seq, step: x, epoch: bucket.epoch, time: secondsOf(bucket.timestamp), value });
+export function bucketRows(bucket: OverviewBucket, x: number, lastX = x): ValueRow[] {
+  const at = (seq: number, value: number, where = x): ValueRow => ({ seq, step: where, epoch: bucket.epoch, time: secondsOf(bucket.timestamp), value });
   const rows: ValueRow[] = [];
   if (bucket.min !== null) rows.push(at(bucket.first_seq, bucket.min));
   if (bucket.max !== null && bucket.max !== bucket.min) rows.push(at(bucket.first_seq, bucket.max));
   if (bucket.non_finite > 0) rows.push(at(bucket.first_seq, NaN));
-  if (bucket.count > 1) rows.push(at(bucket.last_seq, Number(bucket.last)));
+  if (bucket.count > 1) rows.push(at(bucket.last_seq, Number(bucket.last), lastX));
   return rows;
+}
+
+/** A metric's range of seqs, from..to, read again as `buckets` (`JobSeries.refine`). */
+export interface Refinement {
+  from: number;
+  to: number;
+  buckets: OverviewBucket[];
 }
 
 export interface PointLike {
@@ -188,7 +214,7 @@ export class JobSeries {
   addOverview(overviews: Map<string, OverviewBucket[]>, lastSeq: number): void {
     const buckets = [...overviews.values()].flat();
     this.usesStep ||= buckets.some((b) => b.step !== null);
-    this.refine(0, lastSeq, overviews);
+    this.refine(new Map([...overviews].map(([name, held]) => [name, { from: 0, to: lastSeq, buckets: held }])));
     this.coarse = true;
     this.lastSeq = Math.max(this.lastSeq, lastSeq);
     for (const held of overviews.values()) this.pointCount = Math.max(this.pointCount, held.reduce((sum, b) => sum + b.count, 0));
@@ -202,21 +228,24 @@ export class JobSeries {
   }
 
   /**
-   * Replaces what is held of the metrics of `overviews` in fromSeq..toSeq with buckets of that range (name →
-   * buckets, as `addOverview`): a zoomed range read again finer, every point where a bucket holds one.
+   * Replaces what is held of each metric of `finer` in its range from..to with buckets of that range (as
+   * `addOverview`): a zoomed range read again finer, every point where a bucket holds one.
    */
-  refine(fromSeq: number, toSeq: number, overviews: Map<string, OverviewBucket[]>): void {
-    for (const [name, buckets] of overviews) {
+  refine(finer: Map<string, Refinement>): void {
+    let fromSeq = Infinity;
+    let toSeq = -Infinity;
+    for (const [name, { from, to, buckets }] of finer) {
       let lastStep = 0;
-      const rows = buckets.flatMap((bucket) => {
-        // A bucket with no step (an epoch's point) in a job of steps sits at the step before it, as `add` does.
-        const x = bucket.step !== null ? (lastStep = bucket.step) : this.usesStep ? lastStep : bucket.epoch;
-        return bucketRows(bucket, x);
-      });
+      // A bucket with no step (an epoch's point) in a job of steps sits at the step before it, as `add` does.
+      const xs = buckets.map((bucket) => (bucket.step !== null ? (lastStep = bucket.step) : this.usesStep ? lastStep : bucket.epoch));
+      const rows = buckets.flatMap((bucket, k) => bucketRows(bucket, xs[k], xs[k + 1] ?? xs[k]));
       let series = this.series.get(name);
       if (!series) this.series.set(name, (series = new MetricSeries(name)));
-      series.replace(fromSeq, toSeq, rows);
+      series.replace(from, to, rows);
+      fromSeq = Math.min(fromSeq, from);
+      toSeq = Math.max(toSeq, to);
     }
+    if (fromSeq > toSeq) return;
     // The timeline of that range: every held point of every metric in it, once per seq.
     const places = new Map<number, TimelineRow>();
     for (const series of this.series.values()) {
@@ -231,18 +260,14 @@ export class JobSeries {
     this.version++;
   }
 
-  /**
-   * The seqs of the held points around [x1, x2] on `axis` (`origin`: the start, for `relative`), one more on each
-   * side: the range `refine` reads again for a zoom. Null when nothing is held.
-   */
-  seqRangeOf(axis: XAxis, x1: number, x2: number, origin: number): [number, number] | null {
-    const n = this.timeline.length;
-    if (n === 0) return null;
-    const shift = axis === 'relative' ? origin : 0;
-    const values = this.timeline.column(axis).values;
-    const first = Math.max(0, lowerBound(values, x1 + shift, 0, n) - 1);
-    const last = Math.min(n - 1, upperBound(values, x2 + shift, 0, n));
-    return [this.timeline.seq.at(first), this.timeline.seq.at(last)];
+  /** Each metric's seqs to read again for a zoom into [x1, x2] (`MetricSeries.seqRangeOf`), by name. */
+  zoomRanges(axis: XAxis, x1: number, x2: number, origin: number): Map<string, [number, number]> {
+    const ranges = new Map<string, [number, number]>();
+    for (const [name, series] of this.series) {
+      const range = series.seqRangeOf(axis, x1, x2, origin);
+      if (range) ranges.set(name, range);
+    }
+    return ranges;
   }
 
   names(): string[] {
