@@ -21,6 +21,9 @@ function bucket(first: number, values: number[], step: number | null = first * 1
     epoch: 1,
     step,
     timestamp: iso(first),
+    last_epoch: 1,
+    last_step: step === null ? null : (first + values.length - 1) * 10,
+    last_timestamp: iso(first + values.length - 1),
   };
 }
 
@@ -45,22 +48,19 @@ describe('Column and TimelineIndex splice', () => {
 
 describe('bucketRows', () => {
   it('draws a bucket as its extremes and its last value, and one point as itself', () => {
-    const rows = bucketRows(bucket(100, [3, 9, 1, 4]), 1000);
-    expect(rows.map((r) => [r.seq, r.value])).toEqual([
-      [100, 1],
-      [100, 9],
-      [103, 4],
+    const rows = bucketRows(bucket(100, [3, 9, 1, 4]), 1000, 1030);
+    expect(rows.map((r) => [r.seq, r.value, r.step, r.time])).toEqual([
+      [100, 1, 1000, T0 + 100],
+      [100, 9, 1000, T0 + 100],
+      [103, 4, 1030, T0 + 103], // the last value where the last point was
     ]);
-    expect(rows.every((r) => r.step === 1000 && r.time === T0 + 100)).toBe(true);
-    expect(bucketRows(bucket(7, [2.5]), 70).map((r) => [r.seq, r.value])).toEqual([[7, 2.5]]);
-    // The last value at the next bucket's x: its own step is unknown, and x must not go back.
-    expect(bucketRows(bucket(100, [3, 9, 1, 4]), 1000, 1250).map((r) => r.step)).toEqual([1000, 1000, 1250]);
+    expect(bucketRows(bucket(7, [2.5]), 70, 70).map((r) => [r.seq, r.value])).toEqual([[7, 2.5]]);
   });
 
   it('keeps a NaN as a break and an infinite last value as it is', () => {
-    const rows = bucketRows(bucket(10, [1, NaN, 2, Infinity]), 0);
+    const rows = bucketRows(bucket(10, [1, NaN, 2, Infinity]), 0, 3);
     expect(rows.map((r) => r.value)).toEqual([1, 2, NaN, Infinity]);
-    expect(bucketRows(bucket(1, [NaN]), 0).map((r) => r.value)).toEqual([NaN]);
+    expect(bucketRows(bucket(1, [NaN]), 0, 0).map((r) => r.value)).toEqual([NaN]);
   });
 });
 
@@ -103,7 +103,7 @@ describe('JobSeries from overviews', () => {
     expect(series.lastSeq).toBe(45);
     expect(series.pointCount).toBe(40);
     expect(series.usesStep).toBe(true);
-    expect(series.names().sort()).toEqual(['accuracy', 'loss']);
+    expect([...series.series.keys()].sort()).toEqual(['accuracy', 'loss']);
     const loss = series.series.get('loss')!;
     expect(Math.max(...loss.ys.subarray(0, loss.length))).toBe(50); // the spike is drawn
     expect(series.timeline.length).toBeGreaterThan(0);
@@ -118,28 +118,48 @@ describe('JobSeries from overviews', () => {
     const loss = series.series.get('loss')!;
     const before = chartData([{ label: 'loss', series: loss }], null, 100);
     const revision = loss.revision;
-    // Steps 150 to 300 cut the bucket of seqs 11..20 (steps 110 to 200; its last value drawn at 210, where the
-    // next begins) and hold that of 21..30: both are read again whole, and the bucket after them is left as it is.
+    // Steps 150 to 300 cut the bucket of seqs 11..20 (steps 110 to 200), hold that of 21..30 and touch that of
+    // 31..40 (its first point, step 310, is the point after the range): all three are read again, the last short
+    // of its last value, which stays as it is.
     const ranges = series.zoomRanges('step', 150, 300, 0);
-    expect(ranges.get('loss')).toEqual([11, 30]);
+    expect(ranges.get('loss')).toEqual([11, 39]);
     // Every point of the range (one bucket each), as the API answers a narrow one.
     const every = (from: number, to: number, value: (seq: number) => number) => Array.from({ length: to - from + 1 }, (_, i) => bucket(from + i, [value(from + i)]));
     series.refine(
       new Map([
-        ['loss', { from: 11, to: 30, buckets: every(11, 30, lossAt) }],
-        ['accuracy', { from: 11, to: 30, buckets: every(11, 30, (seq) => (seq - 1) / 40) }],
+        ['loss', { from: 11, to: 39, buckets: every(11, 39, lossAt) }],
+        ['accuracy', { from: 11, to: 39, buckets: every(11, 39, (seq) => (seq - 1) / 40) }],
       ]),
     );
     expect(loss.revision).toBe(revision + 1);
     const seqs = [...loss.points.seq.values.subarray(0, loss.length)];
-    expect(seqs.filter((s) => s >= 11 && s <= 30)).toEqual(Array.from({ length: 20 }, (_, i) => 11 + i));
-    expect(seqs.filter((s) => s < 11 || s > 30)).toEqual([1, 1, 10, 31, 31, 40]); // outside, the buckets stay
+    expect(seqs.filter((s) => s >= 11 && s <= 39)).toEqual(Array.from({ length: 29 }, (_, i) => 11 + i));
+    expect(seqs.filter((s) => s < 11 || s > 39)).toEqual([1, 1, 10, 40]); // outside, the buckets stay
     const x = [...loss.xs('step').subarray(0, loss.length)];
     expect([...x].sort((a, b) => a - b)).toEqual(x);
     const ys = [...loss.ys.subarray(0, loss.length)];
     expect(ys[seqs.indexOf(23)]).toBe(50);
-    expect(Math.max(...ys.slice(seqs.indexOf(31)))).toBe(40); // the bucket after the range keeps its spike
-    expect([...series.timeline.seq.values.subarray(0, series.timeline.length)].filter((s) => s >= 11 && s <= 30)).toHaveLength(20);
+    expect(ys[seqs.indexOf(35)]).toBe(40); // the bucket the range's end touches keeps its spike
+    expect([...series.timeline.seq.values.subarray(0, series.timeline.length)].filter((s) => s >= 11 && s <= 39)).toHaveLength(29);
     expect(chartData([{ label: 'loss', series: loss }], null, 100)[0].length).not.toBe(before[0].length);
+  });
+
+  it('a zoom on the wall clock, or into the last bucket, reads the buckets it shows', () => {
+    const series = overviewSeries();
+    // Seconds 24.5 to 26.5 of the job: within the bucket of seqs 21..30 (its points a second apart).
+    expect(series.zoomRanges('wall', T0 + 24.5, T0 + 26.5, T0).get('loss')).toEqual([21, 30]);
+    expect(series.zoomRanges('relative', 24.5, 26.5, T0).get('loss')).toEqual([21, 30]);
+    // Steps 320 to 380: within the last bucket (seqs 31..40, steps 310 to 400).
+    expect(series.zoomRanges('step', 320, 380, 0).get('loss')).toEqual([31, 40]);
+  });
+
+  it('a metric reported per epoch only sits at the step of the job\'s point before it, and live per-epoch points are not read again', () => {
+    const series = overviewSeries();
+    series.addOverview(new Map([['val_loss', [bucket(10, [0.5], null), bucket(30, [0.4], null)]]]), 45);
+    const val = series.series.get('val_loss')!;
+    expect([...val.xs('step').subarray(0, val.length)]).toEqual([100, 300]);
+    series.add({ seq: 46, epoch: 2, step: null, metrics: { loss: 0.2 } });
+    expect(series.series.has('loss (per epoch)')).toBe(true);
+    expect([...series.zoomRanges('step', 0, 500, 0).keys()].sort()).toEqual(['accuracy', 'loss', 'val_loss']);
   });
 });

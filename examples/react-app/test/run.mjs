@@ -24,7 +24,8 @@ const lossPoints = (page) => page.$eval('[data-testid=metric-chart][data-metric=
 
 /** Serves the built app with `next start` (where Trainwatch is from the environment); resolves once it answers. */
 async function serve() {
-  const server = spawn('npx', ['--no-install', 'next', 'start', '--port', String(PORT)], {
+  // On loopback only: the page carries the token (see README).
+  const server = spawn('npx', ['--no-install', 'next', 'start', '--hostname', '127.0.0.1', '--port', String(PORT)], {
     cwd: HERE,
     env: { ...process.env, TRAINWATCH_API_URL: API_URL, TRAINWATCH_WS_URL: WS_URL, TRAINWATCH_TOKEN: TOKEN, NEXT_TELEMETRY_DISABLED: '1' },
     stdio: 'ignore',

@@ -144,7 +144,7 @@ export const LogPanel = memo(function LogPanel({
         {live.length === 0 && <div className="muted">No log lines yet.</div>}
       </div>
       {focus && (
-        <div className="log-lines" ref={focusBox} data-testid="log-lines" data-count={live.length} data-focused="true" data-shown={focusShown.length}>
+        <div className="log-lines" ref={focusBox} data-testid="log-lines" data-count={focus.entries.length} data-focused="true" data-shown={focusShown.length}>
           {focusShown.map((entry) => (
             <LogLine key={entry.seq} entry={entry} highlighted={focus.highlighted(entry)} />
           ))}

@@ -11,7 +11,7 @@ import { isFinalStatus, laterStatus } from '../lib/protocol';
 import { JobSeries, pointFromEvent } from '../lib/series';
 import { activeAlerts, MarkerList, markerOf, type Marker } from '../lib/timeline';
 import { announceAlert, announceJobEnd } from '../lib/toasts';
-import type { AlertEvent, ConnectionState, JobDeletedEvent, JobStatus, PodEventEvent, StatusChangeEvent } from '../lib/types';
+import type { AlertEvent, ConnectionState, JobDeletedEvent, JobStatus, OverviewBucket, PodEventEvent, StatusChangeEvent } from '../lib/types';
 import { useFrameTick } from './useStore';
 import type { UseTrainingJobResult } from './useTrainingJob';
 import { useTrainingMonitor } from './useTrainingMonitor';
@@ -26,7 +26,7 @@ const MARKED_LINES = 5000;
  * A job of more events than this is loaded as its metrics' overviews rather than point by point: at 50,000 points
  * a page, every point of a shorter one is one or two requests, and an overview is drawn as fast at any length.
  */
-export const WHOLE_HISTORY_SEQS = 20_000;
+const WHOLE_HISTORY_SEQS = 20_000;
 /** Buckets of a metric's overview: a few per pixel column of a wide chart. */
 const OVERVIEW_BUCKETS = 1000;
 /** Buckets of a zoomed range read again: every point of a range of up to this many. */
@@ -57,15 +57,23 @@ async function loadHistory(jobId: number, series: JobSeries, logs: LogBuffer, on
   const { last_seq: lastSeq = 0 } = await getJob(jobId);
   let metricsUpTo: number;
   if (lastSeq > WHOLE_HISTORY_SEQS) {
-    // Each metric drawn as its overview comes.
+    // Each metric drawn as its overview comes; those reported per epoch only after the others, as they are placed
+    // at the step of the job's points before them.
     const names = await fetchMetricNames(jobId);
+    const perEpoch = new Map<string, OverviewBucket[]>();
     await Promise.all(
       names.map(async (name) => {
         const buckets = await fetchOverview(jobId, name, { buckets: OVERVIEW_BUCKETS, before: lastSeq + 1 });
+        if (buckets.length > 0 && buckets.every((b) => b.step === null)) {
+          perEpoch.set(name, buckets);
+          return;
+        }
         series.addOverview(new Map([[name, buckets]]), lastSeq);
         onProgress();
       }),
     );
+    series.addOverview(perEpoch, lastSeq);
+    onProgress();
     metricsUpTo = lastSeq;
   } else {
     metricsUpTo = await fetchAllMetrics(jobId, { onPage: addPoints });

@@ -118,18 +118,20 @@ export interface ValueRow extends TimelineRow {
 
 /**
  * The points a bucket of an overview is drawn with, in seq order within the bucket: its lowest and highest finite
- * values, a NaN when it holds a value that is not finite (a break in the line, as such a point makes), and its
- * last value; all at its epoch and earliest time, and at x (its first step) but the last value at `lastX` (the
- * next bucket's x: its own step is not known, and it is no later than that), so x never goes back. A pixel column
- * of these shows what the bucket's points would: the spike keeps its height. A bucket of one point is that point.
+ * values, a NaN when it holds a value that is not finite (a break in the line, as such a point makes), all at its
+ * first point's place (`x` on the step axis, its epoch, its earliest time), and its last value at its last point's
+ * place (`lastX`). A pixel column of these shows what the bucket's points would: the spike keeps its height. A
+ * bucket of one point is that point.
  */
-export function bucketRows(bucket: OverviewBucket, x: number, lastX = x): ValueRow[] {
-  const at = (seq: number, value: number, where = x): ValueRow => ({ seq, step: where, epoch: bucket.epoch, time: secondsOf(bucket.timestamp), value });
+export function bucketRows(bucket: OverviewBucket, x: number, lastX: number): ValueRow[] {
+  const first = (value: number): ValueRow => ({ seq: bucket.first_seq, step: x, epoch: bucket.epoch, time: secondsOf(bucket.timestamp), value });
   const rows: ValueRow[] = [];
-  if (bucket.min !== null) rows.push(at(bucket.first_seq, bucket.min));
-  if (bucket.max !== null && bucket.max !== bucket.min) rows.push(at(bucket.first_seq, bucket.max));
-  if (bucket.non_finite > 0) rows.push(at(bucket.first_seq, NaN));
-  if (bucket.count > 1) rows.push(at(bucket.last_seq, Number(bucket.last), lastX));
+  if (bucket.min !== null) rows.push(first(bucket.min));
+  if (bucket.max !== null && bucket.max !== bucket.min) rows.push(first(bucket.max));
+  if (bucket.non_finite > 0) rows.push(first(NaN));
+  if (bucket.count > 1) {
+    rows.push({ seq: bucket.last_seq, step: lastX, epoch: bucket.last_epoch, time: secondsOf(bucket.last_timestamp), value: Number(bucket.last) });
+  }
   return rows;
 }
 
@@ -221,9 +223,9 @@ export class JobSeries {
     for (const bucket of buckets) {
       if (bucket.last_seq <= this.overviewEnd) continue;
       this.overviewEnd = bucket.last_seq;
-      this.latestEpoch = bucket.epoch;
-      this.latestTimestamp = bucket.timestamp;
-      if (bucket.step !== null) this.lastStep = bucket.step;
+      this.latestEpoch = bucket.last_epoch;
+      this.latestTimestamp = bucket.last_timestamp;
+      if (bucket.last_step !== null) this.lastStep = bucket.last_step;
     }
   }
 
@@ -235,10 +237,9 @@ export class JobSeries {
     let fromSeq = Infinity;
     let toSeq = -Infinity;
     for (const [name, { from, to, buckets }] of finer) {
-      let lastStep = 0;
-      // A bucket with no step (an epoch's point) in a job of steps sits at the step before it, as `add` does.
-      const xs = buckets.map((bucket) => (bucket.step !== null ? (lastStep = bucket.step) : this.usesStep ? lastStep : bucket.epoch));
-      const rows = buckets.flatMap((bucket, k) => bucketRows(bucket, xs[k], xs[k + 1] ?? xs[k]));
+      const rows = buckets.flatMap((bucket) =>
+        bucketRows(bucket, this.xOf(bucket.first_seq, bucket.step, bucket.epoch), this.xOf(bucket.last_seq, bucket.last_step, bucket.last_epoch)),
+      );
       let series = this.series.get(name);
       if (!series) this.series.set(name, (series = new MetricSeries(name)));
       series.replace(from, to, rows);
@@ -260,10 +261,23 @@ export class JobSeries {
     this.version++;
   }
 
-  /** Each metric's seqs to read again for a zoom into [x1, x2] (`MetricSeries.seqRangeOf`), by name. */
+  /**
+   * Where a point of an overview sits on the step axis: its step; in a job of steps, a point with none (an epoch's)
+   * at the step of the job's point at or before it, as `add` places it; in a job of no steps, its epoch.
+   */
+  private xOf(seq: number, step: number | null, epoch: number): number {
+    if (step !== null) return step;
+    return this.usesStep ? (this.timeline.xOf('step', seq, NaN, 0) ?? 0) : epoch;
+  }
+
+  /**
+   * Each metric's seqs to read again for a zoom into [x1, x2] (`MetricSeries.seqRangeOf`), by name; not a line
+   * the API does not know (the per-epoch line of live points).
+   */
   zoomRanges(axis: XAxis, x1: number, x2: number, origin: number): Map<string, [number, number]> {
     const ranges = new Map<string, [number, number]>();
     for (const [name, series] of this.series) {
+      if (name !== series.metric) continue;
       const range = series.seqRangeOf(axis, x1, x2, origin);
       if (range) ranges.set(name, range);
     }

@@ -72,7 +72,8 @@ export interface LogEntry {
 /**
  * One bucket of a metric's overview (GET /metrics/overview): its points' count and seq range, their finite
  * extremes (null when none is finite), how many are NaN or infinite, the last value (a number, or "NaN",
- * "Infinity" or "-Infinity"), and the first point's epoch and step with the earliest time.
+ * "Infinity" or "-Infinity"), the first point's epoch and step with the earliest time, and the last point's epoch,
+ * step and time.
  */
 export interface OverviewBucket {
   count: number;
@@ -85,6 +86,9 @@ export interface OverviewBucket {
   epoch: number;
   step: number | null;
   timestamp: string;
+  last_epoch: number;
+  last_step: number | null;
+  last_timestamp: string;
 }
 
 /** One stored metric point, as GET /metrics answers it. */

@@ -17,6 +17,13 @@ import java.util.Locale;
  * not flap. A NaN episode ends after {@value #CALM_POINTS} finite values in a row, so a metric that
  * is NaN every other point is one episode, not one per point.
  *
+ * <p>A metric whose smoothed value itself oscillates (a cyclic schedule, a loss near 0 swinging
+ * around it) would still open a divergence episode every cycle. So a new episode waits a backoff
+ * after the last one ended, doubled at each end from {@value #CALM_POINTS} points up to {@value
+ * #MAX_BACKOFF} (as Kubernetes backs off a crash-looping container), and forgotten once the metric
+ * has stayed clear for four backoffs: the first divergence of a run, or one long after the last,
+ * fires at once; one that keeps coming back fires ever less often.
+ *
  * @param seen finite values seen
  * @param best the lowest smoothed value so far, or null
  * @param smoothed the smoothed value, or null before the first finite one
@@ -25,6 +32,9 @@ import java.util.Locale;
  * @param nanCalm finite values in a row while a NaN episode is open
  * @param divergenceFiring whether a divergence episode is open
  * @param divergenceCalm calm values in a row while a divergence episode is open
+ * @param divergenceQuiet finite values since the last divergence episode ended (at most {@value
+ *     #MAX_QUIET})
+ * @param divergenceBackoff finite values a new divergence episode waits after the last one ended
  */
 public record MetricWatch(
     int seen,
@@ -34,16 +44,24 @@ public record MetricWatch(
     boolean nanFiring,
     int nanCalm,
     boolean divergenceFiring,
-    int divergenceCalm) {
+    int divergenceCalm,
+    int divergenceQuiet,
+    int divergenceBackoff) {
 
   /** A metric not seen before. */
-  public static final MetricWatch NEW = new MetricWatch(0, null, null, 0, false, 0, false, 0);
+  public static final MetricWatch NEW = new MetricWatch(0, null, null, 0, false, 0, false, 0, 0, 0);
 
   /** The weight of each new value in the smoothed one. */
   public static final double SMOOTHING = 0.1;
 
   /** Points in a row an episode's condition must stay clear before it resolves. */
   public static final int CALM_POINTS = 10;
+
+  /** The longest a new divergence episode waits after the last one ended, in finite values. */
+  public static final int MAX_BACKOFF = 10_000;
+
+  /** How far {@code divergenceQuiet} counts: enough to forget the longest backoff. */
+  static final int MAX_QUIET = 4 * MAX_BACKOFF;
 
   /**
    * The watch after a value, and what it fired or resolved.
@@ -69,7 +87,17 @@ public record MetricWatch(
         alerts.add(new Alert(AlertRule.NAN, true, metric, value, metric + " is " + value, at));
       }
       return new Step(
-          new MetricWatch(seen, best, smoothed, rising, nan, 0, divergenceFiring, divergenceCalm),
+          new MetricWatch(
+              seen,
+              best,
+              smoothed,
+              rising,
+              nan,
+              0,
+              divergenceFiring,
+              divergenceCalm,
+              divergenceQuiet,
+              divergenceBackoff),
           alerts);
     }
     if (nanFiring) {
@@ -91,12 +119,15 @@ public record MetricWatch(
     int risingNow = smoothed != null && smoothedNow > smoothed ? rising + 1 : 0;
     boolean diverging = divergenceFiring;
     int calmNow = 0;
+    // Between episodes: how long since the last, and whether its backoff is over or forgotten.
+    int quietNow = divergenceFiring ? divergenceQuiet : Math.min(divergenceQuiet + 1, MAX_QUIET);
+    int backoffNow = quietNow >= 4 * divergenceBackoff ? 0 : divergenceBackoff;
     AlertSettings.Divergence rule = settings.divergence();
     if (rule != null) {
       boolean judged = best != null && best > 0 && seen >= rule.warmup();
       boolean overFactor = judged && smoothedNow > rule.factor() * best;
       boolean tooLongRising = rule.rising() > 0 && risingNow >= rule.rising();
-      if (!divergenceFiring && (overFactor || tooLongRising)) {
+      if (!divergenceFiring && quietNow >= backoffNow && (overFactor || tooLongRising)) {
         diverging = true;
         alerts.add(
             new Alert(
@@ -120,6 +151,8 @@ public record MetricWatch(
         if (calmNow >= CALM_POINTS) {
           diverging = false;
           calmNow = 0;
+          quietNow = 0;
+          backoffNow = Math.min(Math.max(2 * divergenceBackoff, CALM_POINTS), MAX_BACKOFF);
           alerts.add(
               new Alert(
                   AlertRule.DIVERGENCE,
@@ -139,7 +172,16 @@ public record MetricWatch(
     double bestNow = best == null ? smoothedNow : Math.min(best, smoothedNow);
     return new Step(
         new MetricWatch(
-            seen + 1, bestNow, smoothedNow, risingNow, nan, nanCalmNow, diverging, calmNow),
+            seen + 1,
+            bestNow,
+            smoothedNow,
+            risingNow,
+            nan,
+            nanCalmNow,
+            diverging,
+            calmNow,
+            quietNow,
+            backoffNow),
         alerts);
   }
 

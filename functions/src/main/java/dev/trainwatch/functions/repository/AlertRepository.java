@@ -50,7 +50,7 @@ public class AlertRepository {
   private static final String WATCHES =
       """
       SELECT metric, seen, best, smoothed, rising, nan_firing, nan_calm, divergence_firing,
-             divergence_calm
+             divergence_calm, divergence_quiet, divergence_backoff
       FROM metric_watches
       WHERE job_id = $1 AND metric = ANY($2)
       """;
@@ -58,14 +58,18 @@ public class AlertRepository {
   private static final String SAVE_WATCHES =
       """
       INSERT INTO metric_watches (job_id, metric, seen, best, smoothed, rising, nan_firing,
-                                  nan_calm, divergence_firing, divergence_calm)
+                                  nan_calm, divergence_firing, divergence_calm, divergence_quiet,
+                                  divergence_backoff)
       SELECT $1, * FROM unnest($2::text[], $3::int[], $4::float8[], $5::float8[], $6::int[],
-                               $7::bool[], $8::int[], $9::bool[], $10::int[])
+                               $7::bool[], $8::int[], $9::bool[], $10::int[], $11::int[],
+                               $12::int[])
       ON CONFLICT (job_id, metric) DO UPDATE SET
         seen = EXCLUDED.seen, best = EXCLUDED.best, smoothed = EXCLUDED.smoothed,
         rising = EXCLUDED.rising, nan_firing = EXCLUDED.nan_firing,
         nan_calm = EXCLUDED.nan_calm, divergence_firing = EXCLUDED.divergence_firing,
-        divergence_calm = EXCLUDED.divergence_calm
+        divergence_calm = EXCLUDED.divergence_calm,
+        divergence_quiet = EXCLUDED.divergence_quiet,
+        divergence_backoff = EXCLUDED.divergence_backoff
       """;
 
   /** The alerts $2.., numbered from the job's next seq. */
@@ -340,7 +344,9 @@ public class AlertRepository {
               r.getBoolean("nan_firing"),
               r.getInteger("nan_calm"),
               r.getBoolean("divergence_firing"),
-              r.getInteger("divergence_calm")));
+              r.getInteger("divergence_calm"),
+              r.getInteger("divergence_quiet"),
+              r.getInteger("divergence_backoff")));
     }
     return watches;
   }
@@ -384,6 +390,14 @@ public class AlertRepository {
                         .addArrayOfInteger(
                             watches.stream()
                                 .map(w -> w.getValue().divergenceCalm())
+                                .toArray(Integer[]::new))
+                        .addArrayOfInteger(
+                            watches.stream()
+                                .map(w -> w.getValue().divergenceQuiet())
+                                .toArray(Integer[]::new))
+                        .addArrayOfInteger(
+                            watches.stream()
+                                .map(w -> w.getValue().divergenceBackoff())
                                 .toArray(Integer[]::new)));
     return saved.flatMap(
         done ->

@@ -42,13 +42,13 @@ final class BatchSql {
             last_report_at = CASE WHEN %s THEN now() ELSE last_report_at END
           WHERE id = $1 AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM claim))
           RETURNING last_seq - $2 AS base_seq, session_id, project),
-        ins AS (%s)%s
+        ins AS (%s)
         SELECT (SELECT base_seq + 1 FROM job) AS first_seq,
                (SELECT session_id FROM job) AS session_id,
                (SELECT project FROM job) AS project,
                EXISTS (SELECT 1 FROM training_jobs WHERE id = $1) AS job_exists
         """
-        .formatted(training, insert, then);
+        .formatted(training, insert);
   }
 
   /** What the statement answered. */

@@ -28,8 +28,11 @@ import java.util.stream.StreamSupport;
 public class MetricRepository {
 
   /**
-   * The seqs one row of {@code metric_blocks} summarizes (V11__metric_blocks.sql, which backfilled
-   * with the same width): about 1/16 of a metric's values are read for a long overview.
+   * The seqs one row of {@code metric_blocks} summarizes (V11__metric_blocks.sql, whose trigger
+   * keeps them): about 1/16 of a metric's values are read for a long overview. That trigger and
+   * {@link #SUMMARY_OF_VALUE} with {@link #MERGED} compute the same summary, one for stored blocks
+   * and one for the values a bucket's edge cuts; MetricOverviewIntegrationTest holds them to every
+   * value.
    */
   static final int BLOCK_SEQS = 16;
 
@@ -46,7 +49,7 @@ public class MetricRepository {
       CASE WHEN value NOT IN %1$s THEN value END AS min,
       CASE WHEN value NOT IN %1$s THEN value END AS max,
       CASE WHEN value IN %1$s THEN 1 ELSE 0 END AS non_finite,
-      value AS last, epoch, step, ts
+      value AS last, epoch, step, ts, epoch AS last_epoch, step AS last_step, ts AS last_ts
       """
           .formatted(NON_FINITE);
 
@@ -58,12 +61,15 @@ public class MetricRepository {
       (array_agg(last ORDER BY last_seq DESC))[1] AS last,
       (array_agg(epoch ORDER BY first_seq))[1] AS epoch,
       (array_agg(step ORDER BY first_seq))[1] AS step,
-      min(ts) AS ts
+      min(ts) AS ts,
+      (array_agg(last_epoch ORDER BY last_seq DESC))[1] AS last_epoch,
+      (array_agg(last_step ORDER BY last_seq DESC))[1] AS last_step,
+      (array_agg(last_ts ORDER BY last_seq DESC))[1] AS last_ts
       """;
 
   /**
-   * Every value of the batch, numbered from the job's next seq (see {@link BatchSql}), and its
-   * blocks' summaries brought up to date in the same statement.
+   * Every value of the batch, numbered from the job's next seq (see {@link BatchSql}); the
+   * database's trigger brings their blocks' summaries up to date (V11__metric_blocks.sql).
    */
   private static final String INSERT =
       BatchSql.around(
@@ -72,33 +78,12 @@ public class MetricRepository {
           SELECT $1, job.base_seq + v.point_no, v.epoch, v.step, v.ts, v.name, v.value
           FROM job, unnest($4::int[], $5::int[], $6::bigint[], $7::timestamptz[], $8::text[], $9::float8[])
             AS v(point_no, epoch, step, ts, name, value)
-          RETURNING seq, epoch, step, ts, name, value
           """,
           // The SDK's machine samples alone are not the trainer's work (a hung trainer still has
           // them).
           "EXISTS (SELECT 1 FROM unnest($8::text[]) AS n(name) WHERE n.name NOT LIKE '"
               + MetricPoint.SYSTEM_PREFIX
-              + "%')",
-          // A batch's seqs all follow those already stored, so its summary of a block comes after
-          // the block's: the merge keeps the first point's epoch and step and takes the last value.
-          """
-          ,
-          blocks AS (
-            INSERT INTO metric_blocks AS b
-              (job_id, name, block, count, first_seq, last_seq, min, max, non_finite, last, epoch, step, ts)
-            SELECT $1, name, block, %2$s
-            FROM (SELECT name, seq / %1$d AS block, %3$s FROM ins) v
-            GROUP BY name, block
-            ON CONFLICT (job_id, name, block) DO UPDATE SET
-              count = b.count + excluded.count,
-              last_seq = excluded.last_seq,
-              min = least(b.min, excluded.min),
-              max = greatest(b.max, excluded.max),
-              non_finite = b.non_finite + excluded.non_finite,
-              last = excluded.last,
-              ts = least(b.ts, excluded.ts))
-          """
-              .formatted(BLOCK_SEQS, MERGED, SUMMARY_OF_VALUE));
+              + "%')");
 
   /**
    * The points after a sequence number, whole, at most $4 of them, optionally only some metrics
@@ -145,11 +130,13 @@ public class MetricRepository {
                  AND (b.first_seq - r.lo) * $3 / (r.hi + 1 - r.lo)
                    = (b.last_seq - r.lo) * $3 / (r.hi + 1 - r.lo) AS whole
         FROM r CROSS JOIN LATERAL (
-          SELECT block, count, first_seq, last_seq, min, max, non_finite, last, epoch, step, ts
+          SELECT block, count, first_seq, last_seq, min, max, non_finite, last, epoch, step, ts,
+                 last_epoch, last_step, last_ts
           FROM metric_blocks
           WHERE job_id = $1 AND name = $2 AND block >= r.lo / %1$d AND block <= r.hi / %1$d) b),
       summaries AS (
-        SELECT count, first_seq, last_seq, min, max, non_finite, last, epoch, step, ts
+        SELECT count, first_seq, last_seq, min, max, non_finite, last, epoch, step, ts,
+               last_epoch, last_step, last_ts
         FROM blocks WHERE whole
         UNION ALL
         SELECT %2$s
@@ -258,6 +245,9 @@ public class MetricRepository {
    * @param epoch its first point's epoch
    * @param step its first point's step, or null
    * @param timestamp its earliest time
+   * @param lastEpoch its last point's epoch
+   * @param lastStep its last point's step, or null
+   * @param lastTimestamp its last point's time
    */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   @RegisterForReflection
@@ -271,7 +261,10 @@ public class MetricRepository {
       double last,
       int epoch,
       Long step,
-      Instant timestamp) {}
+      Instant timestamp,
+      int lastEpoch,
+      Long lastStep,
+      Instant lastTimestamp) {}
 
   /**
    * Metric {@code name} of {@code jobId}, its points with afterSeq &lt; seq &lt; beforeSeq, in at
@@ -296,7 +289,10 @@ public class MetricRepository {
                                 r.getDouble("last"),
                                 r.getInteger("epoch"),
                                 r.getLong("step"),
-                                r.getOffsetDateTime("ts").toInstant()))
+                                r.getOffsetDateTime("ts").toInstant(),
+                                r.getInteger("last_epoch"),
+                                r.getLong("last_step"),
+                                r.getOffsetDateTime("last_ts").toInstant()))
                     .toList());
   }
 

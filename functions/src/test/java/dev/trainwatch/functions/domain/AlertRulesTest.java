@@ -74,6 +74,32 @@ class AlertRulesTest {
   }
 
   @Test
+  void aLossThatKeepsOscillatingFiresEverLessOftenAndADivergenceLongAfterFiresAtOnce() {
+    // A loss near 0 whose smoothed value swings every 44 points: the rising rule's condition holds
+    // in every cycle. 100,000 points of it, as a long run's tail.
+    double[] swinging = new double[100_000];
+    for (int i = 0; i < swinging.length; i++) {
+      swinging[i] = 0.001 + 0.05 * Math.sin(i / 7.0);
+    }
+    List<String> alerts = run(DEFAULTS, swinging);
+    long firings = alerts.stream().filter(a -> a.startsWith("divergence firing")).count();
+    // Without the backoff: one episode a cycle, about 2,270.
+    assertThat(firings).isBetween(5L, 25L);
+
+    // Then 40,000 calm points (four of the longest backoff) and a real divergence: it fires at
+    // once.
+    double[] after = new double[swinging.length + 40_000 + 30];
+    System.arraycopy(swinging, 0, after, 0, swinging.length);
+    for (int i = swinging.length; i < after.length; i++) {
+      after[i] = i < swinging.length + 40_000 ? 0.001 : 0.001 + (i - swinging.length - 40_000);
+    }
+    List<String> all = run(DEFAULTS, after);
+    assertThat(all.get(all.size() - 1)).startsWith("divergence firing");
+    assertThat(all.stream().filter(a -> a.startsWith("divergence firing")).count())
+        .isEqualTo(firings + 1);
+  }
+
+  @Test
   void aJumpDuringTheWarmUpIsNotDivergence() {
     assertThat(run(DEFAULTS, 0.1, 5.0, 0.2)).isEmpty();
   }
