@@ -160,6 +160,7 @@ async function measure(jobId, rows, store) {
 
     // The timeline: a click on the loss chart until the lines of that moment are shown, highlighted.
     const clicks = [];
+    await page.$eval('[data-testid=metric-chart]', (chart) => chart.scrollIntoView({ block: 'center' }));
     for (const fraction of [0.1, 0.3, 0.5, 0.7, 0.9]) {
       const spot = await pointOf(page, NAMES[0], Math.round(POINTS * fraction));
       const clicked = performance.now();
