@@ -6,7 +6,7 @@
 //   npm run bench            POINTS=100000 METRICS=4 RATE=100 SECONDS=10 to change the load (a log line a point)
 //   JOB=N npm run bench      measure job N, a job an earlier run stored (its POINTS and METRICS), storing nothing
 import { execFileSync } from 'node:child_process';
-import { launchChromium, pointOf } from '../e2e/harness.mjs';
+import { dragRange, launchChromium, pointOf } from '../e2e/harness.mjs';
 
 const BASE_URL = (process.env.BASE_URL ?? 'http://localhost:8080').replace(/\/$/, '');
 const API_URL = (process.env.API_URL ?? 'http://localhost:8081').replace(/\/$/, '');
@@ -183,14 +183,7 @@ async function measure(jobId, rows, store) {
       ['log scale off', () => page.uncheck('[data-testid=log-y]')],
       ['smoothing 0.9', () => page.fill('[data-testid=smoothing]', '0.9')],
       ['smoothing 0', () => page.fill('[data-testid=smoothing]', '0')],
-      ['zoom to a tenth (drag)', async () => {
-        const from = await pointOf(page, NAMES[0], POINTS * 0.4);
-        const to = await pointOf(page, NAMES[0], POINTS * 0.5);
-        await page.mouse.move(from.x, from.y);
-        await page.mouse.down();
-        await page.mouse.move(to.x, to.y, { steps: 5 });
-        await page.mouse.up();
-      }],
+      ['zoom to a tenth (drag)', () => dragRange(page, NAMES[0], POINTS * 0.4, POINTS * 0.5)],
       ['zoom out (double-click)', () => page.dblclick('[data-testid=metric-chart] .u-over')],
     ];
     const controlFrames = [];
@@ -202,13 +195,8 @@ async function measure(jobId, rows, store) {
     if (history === 'overview') {
       const before = await counts();
       await page.$eval('[data-testid=metric-chart]', (chart) => chart.scrollIntoView({ block: 'center' }));
-      const from = await pointOf(page, NAMES[0], POINTS * 0.6);
-      const to = await pointOf(page, NAMES[0], POINTS * 0.61);
       const zoomed = performance.now();
-      await page.mouse.move(from.x, from.y);
-      await page.mouse.down();
-      await page.mouse.move(to.x, to.y, { steps: 5 });
-      await page.mouse.up();
+      await dragRange(page, NAMES[0], POINTS * 0.6, POINTS * 0.61);
       await page.waitForFunction(
         (before) => [...document.querySelectorAll('[data-testid=metric-chart]')].every((c, i) => Number(c.dataset.pointCount) !== before[i]),
         before,

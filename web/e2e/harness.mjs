@@ -85,6 +85,16 @@ export async function pointOf(page, metric, x) {
   return { x: box.x + ((x - xMin) / (xMax - xMin)) * box.width, y: box.y + box.height / 2 };
 }
 
+/** Drags across `metric`'s chart from x `from` to x `to` (on its axis), as a person selecting a range does. */
+export async function dragRange(page, metric, from, to) {
+  const start = await pointOf(page, metric, from);
+  const end = await pointOf(page, metric, to);
+  await page.mouse.move(start.x, start.y);
+  await page.mouse.down();
+  await page.mouse.move(end.x, end.y, { steps: 8 });
+  await page.mouse.up();
+}
+
 /** Runs `main`, counts a crash as a failed check, prints the totals and exits (non-zero when a check failed). */
 export function run(main) {
   main()

@@ -4,7 +4,7 @@
 //
 //   BASE_URL=http://localhost:8080 API_URL=http://localhost:8081 node e2e/timeline.mjs
 import { mkdirSync } from 'node:fs';
-import { BASE_URL, OUT, api, assert, check, launchChromium, pointOf, run, waitFor } from './harness.mjs';
+import { BASE_URL, OUT, api, assert, check, dragRange, launchChromium, pointOf, run, waitFor } from './harness.mjs';
 
 const STEPS = 2000;
 const SPIKE = 1200;
@@ -110,12 +110,7 @@ async function main() {
     });
 
     await check('dragging a range zooms every chart and shows only the log lines of that range', async () => {
-      const from = await pointOf(page, 'loss', 500);
-      const to = await pointOf(page, 'loss', 700);
-      await page.mouse.move(from.x, from.y);
-      await page.mouse.down();
-      await page.mouse.move(to.x, to.y, { steps: 8 });
-      await page.mouse.up();
+      await dragRange(page, 'loss', 500, 700);
       await waitFor('every chart zoomed', () => page.$$eval('[data-testid=metric-chart] .chart', (cs) => cs.every((c) => c.dataset.zoomed === 'true')), 5_000);
       const steps = await waitFor('the range lines', async () => {
         const lines = await focusLines(page);
@@ -205,12 +200,7 @@ async function main() {
         assert(held > 0 && held < LONG / 4, `${held} points held of ${LONG}`);
         const top = await waitFor('the spike drawn', () => page.$eval(`${chart} .chart`, (c) => Number(c.dataset.yMax) >= 5000 && Number(c.dataset.yMax)), 5_000);
         // Steps 12,000 to 12,400 or so: some 400 points, fewer than the buckets a zoom asks for: every one is read.
-        const from = await pointOf(page, 'loss', 12_000);
-        const to = await pointOf(page, 'loss', 12_400);
-        await page.mouse.move(from.x, from.y);
-        await page.mouse.down();
-        await page.mouse.move(to.x, to.y, { steps: 8 });
-        await page.mouse.up();
+        await dragRange(page, 'loss', 12_000, 12_400);
         await waitFor('the range read again', async () => (await page.$eval(chart, (c) => Number(c.dataset.pointCount))) > held + 300, 10_000);
         const read = async (step) => {
           const spot = await pointOf(page, 'loss', step);

@@ -162,4 +162,22 @@ describe('JobSeries from overviews', () => {
     expect(series.series.has('loss (per epoch)')).toBe(true);
     expect([...series.zoomRanges('step', 0, 500, 0).keys()].sort()).toEqual(['accuracy', 'loss', 'val_loss']);
   });
+
+  it('a zoom places a per-epoch metric at the step of the job\'s point before it as read again, and every x column stays sorted', () => {
+    const series = overviewSeries();
+    series.addOverview(new Map([['val_loss', [bucket(15, [0.5], null)]]]), 45);
+    const val = series.series.get('val_loss')!;
+    expect(val.xs('step')[0]).toBe(110); // the coarse bucket of seqs 11..20 starts at step 110
+    const every = (from: number, to: number, value: (seq: number) => number) => Array.from({ length: to - from + 1 }, (_, i) => bucket(from + i, [value(from + i)]));
+    series.refine(
+      new Map([
+        ['val_loss', { from: 11, to: 39, buckets: [bucket(15, [0.5], null)] }],
+        ['loss', { from: 11, to: 39, buckets: every(11, 39, lossAt) }],
+      ]),
+    );
+    expect(val.xs('step')[0]).toBe(150); // loss's point at seq 15 is at step 150
+    const sorted = (xs: Float64Array, n: number) => [...xs.subarray(0, n)].every((x, i, all) => i === 0 || all[i - 1] <= x);
+    expect(sorted(series.timeline.step.values, series.timeline.length)).toBe(true);
+    for (const s of series.series.values()) expect(sorted(s.xs('step'), s.length)).toBe(true);
+  });
 });

@@ -234,20 +234,38 @@ export class JobSeries {
    * `addOverview`): a zoomed range read again finer, every point where a bucket holds one.
    */
   refine(finer: Map<string, Refinement>): void {
-    let fromSeq = Infinity;
-    let toSeq = -Infinity;
-    for (const [name, { from, to, buckets }] of finer) {
-      const rows = buckets.flatMap((bucket) =>
-        bucketRows(bucket, this.xOf(bucket.first_seq, bucket.step, bucket.epoch), this.xOf(bucket.last_seq, bucket.last_step, bucket.last_epoch)),
-      );
-      let series = this.series.get(name);
-      if (!series) this.series.set(name, (series = new MetricSeries(name)));
-      series.replace(from, to, rows);
-      fromSeq = Math.min(fromSeq, from);
-      toSeq = Math.max(toSeq, to);
+    const all = [...finer];
+    if (all.length === 0) return;
+    const fromSeq = Math.min(...all.map(([, r]) => r.from));
+    const toSeq = Math.max(...all.map(([, r]) => r.to));
+    // Metrics with steps first, and the timeline of the range rebuilt from them: a metric reported per epoch only
+    // is then placed at the step of the job's point before it, as it is now.
+    const stepped = (r: Refinement) => r.buckets.some((b) => b.step !== null);
+    const perEpoch = all.filter(([, r]) => !stepped(r));
+    // Their old points leave the range first, so that they do not place the new ones.
+    for (const [name, { from, to }] of perEpoch) this.series.get(name)?.replace(from, to, []);
+    for (const pass of [all.filter(([, r]) => stepped(r)), perEpoch]) {
+      for (const [name, { from, to, buckets }] of pass) {
+        let series = this.series.get(name);
+        if (!series) this.series.set(name, (series = new MetricSeries(name)));
+        // x never goes back within a metric: a point with no step is placed no earlier than the one before it.
+        const before = series.points.indexOfSeq(from) - 1;
+        let previous = before >= 0 ? series.points.step.at(before) : -Infinity;
+        const rows = buckets.flatMap((bucket) => {
+          const x = Math.max(previous, this.xOf(bucket.first_seq, bucket.step, bucket.epoch, previous));
+          previous = Math.max(x, this.xOf(bucket.last_seq, bucket.last_step, bucket.last_epoch, x));
+          return bucketRows(bucket, x, previous);
+        });
+        series.replace(from, to, rows);
+      }
+      this.rebuildTimeline(fromSeq, toSeq);
     }
-    if (fromSeq > toSeq) return;
-    // The timeline of that range: every held point of every metric in it, once per seq.
+    this.revision++;
+    this.version++;
+  }
+
+  /** The timeline of fromSeq..toSeq: every held point of every metric in it, once per seq. */
+  private rebuildTimeline(fromSeq: number, toSeq: number): void {
     const places = new Map<number, TimelineRow>();
     for (const series of this.series.values()) {
       const index = series.points;
@@ -257,17 +275,18 @@ export class JobSeries {
       }
     }
     this.timeline.splice(fromSeq, toSeq, [...places.values()].sort((a, b) => a.seq - b.seq));
-    this.revision++;
-    this.version++;
   }
 
   /**
    * Where a point of an overview sits on the step axis: its step; in a job of steps, a point with none (an epoch's)
-   * at the step of the job's point at or before it, as `add` places it; in a job of no steps, its epoch.
+   * at the step of the job's point at or before it, as `add` places it (`fallback` before any); in a job of no
+   * steps, its epoch.
    */
-  private xOf(seq: number, step: number | null, epoch: number): number {
+  private xOf(seq: number, step: number | null, epoch: number, fallback: number): number {
     if (step !== null) return step;
-    return this.usesStep ? (this.timeline.xOf('step', seq, NaN, 0) ?? 0) : epoch;
+    if (!this.usesStep) return epoch;
+    const placed = this.timeline.xOf('step', seq, NaN, 0);
+    return placed ?? (Number.isFinite(fallback) ? fallback : 0);
   }
 
   /**
@@ -282,10 +301,6 @@ export class JobSeries {
       if (range) ranges.set(name, range);
     }
     return ranges;
-  }
-
-  names(): string[] {
-    return [...this.series.keys()];
   }
 }
 

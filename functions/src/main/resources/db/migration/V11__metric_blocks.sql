@@ -62,10 +62,20 @@ $$;
 -- No writer adds a value from here to the end of this migration, so none is summarized twice or missed.
 LOCK TABLE metric_values IN SHARE ROW EXCLUSIVE MODE;
 
+-- The values stored before, in one read (the same summary the trigger makes of a statement's values).
+INSERT INTO metric_blocks
+  (job_id, name, block, count, first_seq, last_seq, min, max, non_finite, last, epoch, step, ts,
+   last_epoch, last_step, last_ts)
+SELECT job_id, name, seq / 16, count(*), min(seq), max(seq),
+       min(value) FILTER (WHERE value NOT IN ('NaN', 'Infinity', '-Infinity')),
+       max(value) FILTER (WHERE value NOT IN ('NaN', 'Infinity', '-Infinity')),
+       count(*) FILTER (WHERE value IN ('NaN', 'Infinity', '-Infinity')),
+       (array_agg(value ORDER BY seq DESC))[1],
+       (array_agg(epoch ORDER BY seq))[1], (array_agg(step ORDER BY seq))[1], min(ts),
+       (array_agg(epoch ORDER BY seq DESC))[1], (array_agg(step ORDER BY seq DESC))[1],
+       (array_agg(ts ORDER BY seq DESC))[1]
+FROM metric_values
+GROUP BY job_id, name, seq / 16;
+
 CREATE TRIGGER metric_blocks_absorb AFTER INSERT ON metric_values
     REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION metric_blocks_absorb();
-
--- The values stored before are summarized by the trigger itself, written again in one statement: a one-off
--- rewrite of the table, so that one piece of SQL makes every block.
-WITH kept AS (DELETE FROM metric_values RETURNING *)
-INSERT INTO metric_values SELECT * FROM kept;

@@ -18,11 +18,12 @@ import java.util.Locale;
  * is NaN every other point is one episode, not one per point.
  *
  * <p>A metric whose smoothed value itself oscillates (a cyclic schedule, a loss near 0 swinging
- * around it) would still open a divergence episode every cycle. So a new episode waits a backoff
- * after the last one ended, doubled at each end from {@value #CALM_POINTS} points up to {@value
- * #MAX_BACKOFF} (as Kubernetes backs off a crash-looping container), and forgotten once the metric
- * has stayed clear for four backoffs: the first divergence of a run, or one long after the last,
- * fires at once; one that keeps coming back fires ever less often.
+ * around it) would still open an episode of rising values every cycle. So an episode of rising
+ * values waits a backoff after the last episode ended, doubled at each end from {@value
+ * #CALM_POINTS} values up to {@value #MAX_BACKOFF} (as Kubernetes backs off a crash-looping
+ * container), and forgotten once four backoffs of values have passed since that end: the first
+ * divergence of a run, or one long after the last, fires at once; one that keeps coming back fires
+ * ever less often. A value over the factor is never held back.
  *
  * @param seen finite values seen
  * @param best the lowest smoothed value so far, or null
@@ -127,7 +128,9 @@ public record MetricWatch(
       boolean judged = best != null && best > 0 && seen >= rule.warmup();
       boolean overFactor = judged && smoothedNow > rule.factor() * best;
       boolean tooLongRising = rule.rising() > 0 && risingNow >= rule.rising();
-      if (!divergenceFiring && quietNow >= backoffNow && (overFactor || tooLongRising)) {
+      // The backoff holds back the rising rule only: a value over the factor always fires.
+      boolean risingHeld = quietNow < backoffNow;
+      if (!divergenceFiring && (overFactor || (tooLongRising && !risingHeld))) {
         diverging = true;
         alerts.add(
             new Alert(

@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.IntFunction;
 
 /**
  * What the rules remember and what they fired, in PostgreSQL. Every change locks the job's row
@@ -353,6 +355,7 @@ public class AlertRepository {
 
   private static Uni<StoredAlerts> save(SqlConnection connection, long jobId, Decision decision) {
     List<Map.Entry<String, MetricWatch>> watches = List.copyOf(decision.watches().entrySet());
+    List<MetricWatch> states = watches.stream().map(Map.Entry::getValue).toList();
     Uni<?> saved =
         watches.isEmpty()
             ? Uni.createFrom().voidItem()
@@ -363,47 +366,31 @@ public class AlertRepository {
                         .addLong(jobId)
                         .addArrayOfString(
                             watches.stream().map(Map.Entry::getKey).toArray(String[]::new))
-                        .addArrayOfInteger(
-                            watches.stream().map(w -> w.getValue().seen()).toArray(Integer[]::new))
-                        .addArrayOfDouble(
-                            watches.stream().map(w -> w.getValue().best()).toArray(Double[]::new))
-                        .addArrayOfDouble(
-                            watches.stream()
-                                .map(w -> w.getValue().smoothed())
-                                .toArray(Double[]::new))
-                        .addArrayOfInteger(
-                            watches.stream()
-                                .map(w -> w.getValue().rising())
-                                .toArray(Integer[]::new))
+                        .addArrayOfInteger(column(states, MetricWatch::seen, Integer[]::new))
+                        .addArrayOfDouble(column(states, MetricWatch::best, Double[]::new))
+                        .addArrayOfDouble(column(states, MetricWatch::smoothed, Double[]::new))
+                        .addArrayOfInteger(column(states, MetricWatch::rising, Integer[]::new))
+                        .addArrayOfBoolean(column(states, MetricWatch::nanFiring, Boolean[]::new))
+                        .addArrayOfInteger(column(states, MetricWatch::nanCalm, Integer[]::new))
                         .addArrayOfBoolean(
-                            watches.stream()
-                                .map(w -> w.getValue().nanFiring())
-                                .toArray(Boolean[]::new))
+                            column(states, MetricWatch::divergenceFiring, Boolean[]::new))
                         .addArrayOfInteger(
-                            watches.stream()
-                                .map(w -> w.getValue().nanCalm())
-                                .toArray(Integer[]::new))
-                        .addArrayOfBoolean(
-                            watches.stream()
-                                .map(w -> w.getValue().divergenceFiring())
-                                .toArray(Boolean[]::new))
+                            column(states, MetricWatch::divergenceCalm, Integer[]::new))
                         .addArrayOfInteger(
-                            watches.stream()
-                                .map(w -> w.getValue().divergenceCalm())
-                                .toArray(Integer[]::new))
+                            column(states, MetricWatch::divergenceQuiet, Integer[]::new))
                         .addArrayOfInteger(
-                            watches.stream()
-                                .map(w -> w.getValue().divergenceQuiet())
-                                .toArray(Integer[]::new))
-                        .addArrayOfInteger(
-                            watches.stream()
-                                .map(w -> w.getValue().divergenceBackoff())
-                                .toArray(Integer[]::new)));
+                            column(states, MetricWatch::divergenceBackoff, Integer[]::new)));
     return saved.flatMap(
         done ->
             decision.alerts().isEmpty()
                 ? Uni.createFrom().item(StoredAlerts.NONE)
                 : insert(connection, jobId, decision.alerts()));
+  }
+
+  /** One field of every watch, as an array parameter of {@link #SAVE_WATCHES}. */
+  private static <T> T[] column(
+      List<MetricWatch> watches, Function<MetricWatch, T> field, IntFunction<T[]> array) {
+    return watches.stream().map(field).toArray(array);
   }
 
   private static Uni<StoredAlerts> insert(

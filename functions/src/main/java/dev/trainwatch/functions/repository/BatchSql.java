@@ -23,14 +23,6 @@ final class BatchSql {
    *     the SDK's machine samples alone do not
    */
   static String around(String insert, String training) {
-    return around(insert, training, "");
-  }
-
-  /**
-   * The whole statement around {@code insert}, with {@code then}: more common table expressions (",
-   * name AS (…)"), which may read what {@code insert} returns as {@code ins}.
-   */
-  static String around(String insert, String training, String then) {
     return """
         WITH claim AS (
           INSERT INTO ingest_keys (job_id, key)

@@ -31,8 +31,8 @@ public class MetricRepository {
    * The seqs one row of {@code metric_blocks} summarizes (V11__metric_blocks.sql, whose trigger
    * keeps them): about 1/16 of a metric's values are read for a long overview. That trigger and
    * {@link #SUMMARY_OF_VALUE} with {@link #MERGED} compute the same summary, one for stored blocks
-   * and one for the values a bucket's edge cuts; MetricOverviewIntegrationTest holds them to every
-   * value.
+   * and one for the values a bucket's edge cuts; MetricOverviewExactnessIntegrationTest holds them
+   * to every value.
    */
   static final int BLOCK_SEQS = 16;
 
@@ -103,10 +103,11 @@ public class MetricRepository {
 
   /**
    * One metric of a job in $3 buckets of equal seq width: per bucket its count, seq range, finite
-   * extremes, non-finite count, last value, and its first point's epoch and step with the earliest
-   * time. A block wholly inside one bucket is read as its summary; only the values of the blocks a
-   * bucket's edge (or the range's) cuts through are read one by one: at most 16 × ($3 + 2) values
-   * for a history of any length, plus one summary per 16 seqs.
+   * extremes, non-finite count, last value, its first point's epoch and step with the earliest
+   * time, and its last point's epoch, step and time. A block wholly inside one bucket is read as
+   * its summary; only the values of the blocks a bucket's edge (or the range's) cuts through are
+   * read one by one: at most 16 × ($3 + 2) values for a history of any length, plus one summary per
+   * 16 seqs.
    */
   // The bounds come first, each an end of the (job, name, seq) index (ORDER BY … LIMIT 1: min()
   // and max() were planned as a pass over the whole range when the statistics of a job still being
