@@ -112,8 +112,7 @@ public class MetricRepository {
   // The bounds come first, each an end of the (job, name, seq) index (ORDER BY … LIMIT 1: min()
   // and max() were planned as a pass over the whole range when the statistics of a job still being
   // written said it was one row). A plan that joins the points to their own bounds could rescan
-  // them once per point when the
-  // statistics of a job still being written are stale. Likewise each cut block's values are one
+  // them once per point when those statistics are stale. Likewise each cut block's values are one
   // index range scan (the LIMIT, which a block's seqs never exceed, keeps the planner from
   // turning them into one pass over the metric's values filtered by every block). Buckets are by
   // integer arithmetic, so a block and its values fall in the same bucket.
