@@ -10,7 +10,14 @@ Each batch size runs twice, side by side: with the jobs' alert rules off ("alert
 nothing is evaluated on the ingest path) and on (the defaults: every point's `loss` goes through the nan and
 divergence rules, one more transaction per batch), which is what the rules cost on the ingest path.
 
-Usage: ./trainwatch bench ingest [--clients 4] [--seconds 15] [--batches 1,100,1000]
+With --baseline DIR (another checkout, built: DIR/functions/target/quarkus-app), each batch size runs on that
+build too, in the same run, against its own database (trainwatch_bench_baseline, which its own start-up or
+migration step keeps), so the two are measured side by side on the same machine state. Besides points/s and
+latency, each row gives the functions' CPU per request and PostgreSQL's CPU per 1,000 points stored (CPU
+seconds of each process over the run, divided by requests or points).
+
+Usage: ./trainwatch bench ingest [--clients 4] [--seconds 15] [--batches 1,100,1000] [--rules off,on]
+                                 [--baseline DIR] [--profile FILE.jfr]
        (writes bench/results/ingest.json)
 """
 
@@ -77,7 +84,7 @@ def run_size(size, args, jobs, api):
             latencies[index].append((time.perf_counter() - began) * 1000)
         connection.close()
 
-    processes = {"functions": [FUNCTIONS.pid], "postgresql": pids_of("postgres"),
+    processes = {"functions": [args.functions.pid], "postgresql": pids_of("postgres"),
                  "redis": pids_of("redis-server"), "load generator": [os.getpid()]}
     cpu_before = {name: cpu_seconds(pids) for name, pids in processes.items()}
     began = time.monotonic()
@@ -89,57 +96,82 @@ def run_size(size, args, jobs, api):
     elapsed = time.monotonic() - began
     cpu = {name: round((cpu_seconds(pids) - cpu_before[name]) / elapsed, 2) for name, pids in processes.items()}
     every = [ms for per_client in latencies for ms in per_client]
+    per_second = len(every) / elapsed
     return {"batch_points": size, "clients": len(jobs), "seconds": round(elapsed, 1), "requests": len(every),
-            "refused": failures[0], "points_per_second": round(len(every) * size / elapsed),
+            "refused": failures[0], "points_per_second": round(per_second * size),
             "latency_ms": {"p50": round(statistics.median(every), 2), "p99": round(percentile(every, 0.99), 2),
                            "max": round(max(every), 2)},
-            "cpu_cores": cpu}
+            "cpu_cores": cpu,
+            "functions_cpu_ms_per_request": round(cpu["functions"] * 1000 / per_second, 3),
+            "postgresql_cpu_ms_per_1000_points": round(cpu["postgresql"] * 1000 / (per_second * size / 1000), 2)}
 
 
-FUNCTIONS = None
-
-
-def main():
-    global FUNCTIONS
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--clients", type=int, default=4)
-    parser.add_argument("--seconds", type=int, default=15)
-    parser.add_argument("--batches", default="1,100,1000")
-    args = parser.parse_args()
-    api = {"Authorization": "Bearer " + token()}
-    work = ROOT / ".run" / "bench" / "ingest"
-    work.mkdir(parents=True, exist_ok=True)
-    with open(work / "functions.log", "w") as log:
-        FUNCTIONS = spawn("java", APPS["functions"], [], ENV, log)
+def bench_build(label, app_dir, database, args, api, log_dir):
+    """Starts one build's functions, runs every batch size with and without rules, stops it; the rows."""
+    env = {**ENV, "POSTGRES_DB": database}
+    flags = [f"-XX:StartFlightRecording=filename={args.profile},settings=profile"] if args.profile and label == "this build" else []
+    with open(log_dir / f"functions-{database}.log", "w") as log:
+        functions = spawn("java", app_dir, flags, env, log)
         try:
             wait_ready(PORT)
             submission = {"model_name": "ingest-bench", "framework": "bench", "dataset_path": "none",
                           "num_epochs": 1, "batch_size": 1, "executor_type": "local", "command": ["sleep", "3600"]}
             rules = {"off": {"alerts": {"nan": False, "divergence": False}}, "on": {}}
             jobs_of = {name: [http_json("POST", f"http://localhost:{PORT}/api/v1/training/jobs",
-                                        {**submission, **extra}, api)[1]["job_id"] for _ in range(args.clients)]
-                       for name, extra in rules.items()}
+                                        {**submission, **rules[name]}, api)[1]["job_id"] for _ in range(args.clients)]
+                       for name in args.rules.split(",")}
             rows = []
             for size in [int(s) for s in args.batches.split(",")]:
                 for name, jobs in jobs_of.items():
-                    run_size(size, argparse.Namespace(seconds=3), jobs, api)  # warm-up, not reported
-                    rows.append({"alert_rules": name, **run_size(size, args, jobs, api)})
+                    run = argparse.Namespace(seconds=3, functions=functions)
+                    run_size(size, run, jobs, api)  # warm-up, not reported
+                    run.seconds = args.seconds
+                    rows.append({"build": label, "alert_rules": name, **run_size(size, run, jobs, api)})
                     row = rows[-1]
-                    print(f"batch {size:5d}, rules {name:3s}: {row['points_per_second']:8d} points/s, "
+                    print(f"{label}: batch {size:5d}, rules {name:3s}: {row['points_per_second']:8d} points/s, "
                           f"p50 {row['latency_ms']['p50']} ms, p99 {row['latency_ms']['p99']} ms, "
-                          f"max {row['latency_ms']['max']} ms, cpu {row['cpu_cores']}", flush=True)
+                          f"functions {row['functions_cpu_ms_per_request']} ms CPU/request, "
+                          f"PostgreSQL {row['postgresql_cpu_ms_per_1000_points']} ms CPU/1,000 points, "
+                          f"cpu {row['cpu_cores']}", flush=True)
             for job in [job for jobs in jobs_of.values() for job in jobs]:
                 http_json("POST", f"http://localhost:{PORT}/api/v1/training/jobs/{job}/cancel", None, api)
+            return rows
         finally:
-            stop(FUNCTIONS)
+            stop(functions)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--batches", default="1,100,1000")
+    parser.add_argument("--rules", default="off,on", help="alert rules off, on, or both (off,on)")
+    parser.add_argument("--baseline", help="another checkout, built, measured in the same run")
+    parser.add_argument("--profile", help="a JFR recording of this build's functions over the run")
+    args = parser.parse_args()
+    api = {"Authorization": "Bearer " + token()}
+    work = ROOT / ".run" / "bench" / "ingest"
+    work.mkdir(parents=True, exist_ok=True)
+    builds = [("this build", APPS["functions"], "trainwatch_bench")]
+    if args.baseline:
+        base = Path(args.baseline).resolve()
+        subprocess.run(["psql", "-h", ENV.get("POSTGRES_HOST", "localhost"), "-U", "postgres", "-qc",
+                        "CREATE DATABASE trainwatch_bench_baseline"], capture_output=True)
+        builds.append((f"baseline {base.name}", base / "functions" / "target" / "quarkus-app",
+                       "trainwatch_bench_baseline"))
+    rows = []
+    for label, app_dir, database in builds:
+        rows += bench_build(label, app_dir, database, args, api, work)
     print()
-    print("| batch (points) | alert rules | points stored/s | p50 | p99 | max "
+    print("| build | batch (points) | alert rules | points stored/s | p50 | p99 | max "
+          "| functions CPU per request | PostgreSQL CPU per 1,000 points "
           "| CPU: functions / PostgreSQL / Redis / generator (cores) |")
-    print("| --- | --- | --- | --- | --- | --- | --- |")
-    for row in rows:
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for row in sorted(rows, key=lambda r: (r["batch_points"], r["alert_rules"], r["build"] != "this build")):
         c = row["cpu_cores"]
-        print(f"| {row['batch_points']} | {row['alert_rules']} | {row['points_per_second']:,} | {row['latency_ms']['p50']} ms "
-              f"| {row['latency_ms']['p99']} ms | {row['latency_ms']['max']} ms "
+        print(f"| {row['build']} | {row['batch_points']} | {row['alert_rules']} | {row['points_per_second']:,} "
+              f"| {row['latency_ms']['p50']} ms | {row['latency_ms']['p99']} ms | {row['latency_ms']['max']} ms "
+              f"| {row['functions_cpu_ms_per_request']} ms | {row['postgresql_cpu_ms_per_1000_points']} ms "
               f"| {c['functions']} / {c['postgresql']} / {c['redis']} / {c['load generator']} |")
     print(f"\nwritten to {write_results('ingest', {'machine': machine(), 'rows': rows}).relative_to(ROOT)}")
 

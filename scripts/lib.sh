@@ -10,6 +10,7 @@ export FUNCTIONS_PORT="${FUNCTIONS_PORT:-8081}" RELAY_PORT="${RELAY_PORT:-8080}"
 TEST_DB="${POSTGRES_TEST_DB:-trainwatch_test}"
 FUNCTIONS_JAR="$ROOT/functions/target/quarkus-app/quarkus-run.jar"
 RELAY_JAR="$ROOT/ws-relay/target/quarkus-app/quarkus-run.jar"
+MIGRATIONS_JAR="$ROOT/migrations/target/trainwatch-migrations.jar"  # the schema's migration step
 KEYS="${TRAINWATCH_KEYS:-$ROOT/.run/keys}"  # the development key pair that signs and verifies tokens
 export TRAINWATCH_JWT_PUBLIC_KEY="${TRAINWATCH_JWT_PUBLIC_KEY:-$KEYS/public.pem}"
 export TRAINWATCH_JWT_PRIVATE_KEY="${TRAINWATCH_JWT_PRIVATE_KEY:-$KEYS/private.pem}"

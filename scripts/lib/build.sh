@@ -4,13 +4,14 @@
 # Rebuilds when a jar is missing or any source or build file is newer than it.
 build_if_needed() {
   local stale=
-  for module in functions ws-relay; do
+  for module in functions ws-relay migrations; do
     local jar="$ROOT/$module/target/quarkus-app/quarkus-run.jar"
+    [ "$module" = migrations ] && jar="$MIGRATIONS_JAR"
     if [ ! -f "$jar" ] || [ -n "$(find "$ROOT/$module/src" "$ROOT/$module/pom.xml" "$ROOT/http-guard/src" "$ROOT/pom.xml" -newer "$jar" -print -quit)" ]; then stale=1; fi
   done
   [ -z "$stale" ] && return 0
   say "building (./mvnw package)"
-  (cd "$ROOT" && ./mvnw -B -q package -DskipTests -pl functions,ws-relay -am)
+  (cd "$ROOT" && ./mvnw -B -q package -DskipTests -pl functions,ws-relay,migrations -am)
 }
 
 # Installs the UI's packages from its lock file and builds web/dist when either is missing or stale.

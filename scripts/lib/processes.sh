@@ -7,9 +7,16 @@ jar_of() { case "$1" in functions) echo "$FUNCTIONS_JAR";; relay) echo "$RELAY_J
 
 port_of() { case "$1" in functions) echo "$FUNCTIONS_PORT";; relay) echo "$RELAY_PORT";; esac; }
 
+# The schema's migration step, on $POSTGRES_DB: the functions refuse an older schema (migrations/README.md).
+migrate() {
+  say "migrating the schema of database $POSTGRES_DB"
+  java -jar "$MIGRATIONS_JAR" || die "the migration step failed on database $POSTGRES_DB"
+}
+
 start() { # name
   local name=$1 port; port=$(port_of "$1")
   if pid_of "$name" >/dev/null; then say "$name already running (pid $(pid_of "$name"))"; return 0; fi
+  [ "$name" = functions ] && migrate
   if curl -fs "http://localhost:$port/q/health/live" >/dev/null 2>&1; then die "port $port is taken by another process; set ${name^^}_PORT"; fi
   say "starting $name on port $port (log: $RUN/$name.log)"
   # The logs are the developer's: local jobs run as other users and do not read them.

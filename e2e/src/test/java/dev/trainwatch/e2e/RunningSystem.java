@@ -1,5 +1,6 @@
 package dev.trainwatch.e2e;
 
+import dev.trainwatch.migrations.Migrate;
 import dev.trainwatch.testing.MockCluster;
 import dev.trainwatch.testing.TestSocket;
 import dev.trainwatch.testing.TestTokens;
@@ -16,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -65,6 +67,11 @@ final class RunningSystem {
     int functionsPort = freePort();
     int relayPort = freePort();
     KubernetesMockServer cluster = MockCluster.start();
+    // The migration step, as before every start or rollout of the functions (they refuse an older
+    // schema).
+    Map<String, String> database = new HashMap<>(System.getenv());
+    database.put("POSTGRES_DB", testDatabase());
+    Migrate.migrate(database);
     Process functions =
         launch(
             root,
@@ -105,9 +112,7 @@ final class RunningSystem {
         new ProcessBuilder(
             ProcessHandle.current().info().command().orElse("java"), "-jar", jar.toString());
     builder.environment().putAll(env);
-    builder
-        .environment()
-        .put("POSTGRES_DB", System.getenv().getOrDefault("POSTGRES_TEST_DB", "trainwatch_test"));
+    builder.environment().put("POSTGRES_DB", testDatabase());
     builder.environment().put("TRAINWATCH_KEY_PREFIX", KEY_PREFIX);
     builder.environment().put("TRAINWATCH_JWT_PUBLIC_KEY", TestTokens.publicKeyFile().toString());
     builder.environment().put("TRAINWATCH_JWT_PRIVATE_KEY", TestTokens.privateKeyFile().toString());
@@ -119,6 +124,10 @@ final class RunningSystem {
     } catch (IOException e) {
       throw new IllegalStateException("cannot start " + jar, e);
     }
+  }
+
+  private static String testDatabase() {
+    return System.getenv().getOrDefault("POSTGRES_TEST_DB", "trainwatch_test");
   }
 
   private static void awaitReady(URI health, Process process, Path log) {

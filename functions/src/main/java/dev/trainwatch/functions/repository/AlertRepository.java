@@ -39,9 +39,12 @@ public class AlertRepository {
    */
   private static final String UNEVALUATED =
       """
-      SELECT seq, ts, name, value FROM metric_values
-      WHERE job_id = $1 AND seq > $2 AND seq <= $2 + $4 AND name = ANY($3)
-      ORDER BY seq, name
+      SELECT p.seq, p.ts, j.metric_names[v.id] AS name, v.value
+      FROM training_jobs j
+        JOIN metric_points p ON p.job_id = j.id
+        CROSS JOIN LATERAL unnest(p.name_ids, p.vals) AS v(id, value)
+      WHERE j.id = $1 AND p.seq > $2 AND p.seq <= $2 + $4 AND j.metric_names[v.id] = ANY($3)
+      ORDER BY p.seq, name
       """;
 
   private static final String MARK = "UPDATE training_jobs SET alerts_seq = $2 WHERE id = $1";

@@ -15,9 +15,12 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.StreamSupport;
 
 /**
@@ -68,37 +71,61 @@ public class MetricRepository {
       """;
 
   /**
-   * Every value of the batch, numbered from the job's next seq (see {@link BatchSql}); the
-   * database's trigger brings their blocks' summaries up to date (V11__metric_blocks.sql).
+   * Every point of the batch as one row, numbered from the job's next seq (see {@link BatchSql}):
+   * point i's name ids and values are the slices [$7[i], $8[i]] of $9 and $10. The database's
+   * trigger brings their blocks' summaries up to date (V13__metric_points.sql). $11: whether the
+   * batch is the trainer's own work (a metric outside {@link MetricPoint#SYSTEM_PREFIX}).
    */
   private static final String INSERT =
       BatchSql.around(
           """
-          INSERT INTO metric_values (job_id, seq, epoch, step, ts, name, value)
-          SELECT $1, job.base_seq + v.point_no, v.epoch, v.step, v.ts, v.name, v.value
-          FROM job, unnest($4::int[], $5::int[], $6::bigint[], $7::timestamptz[], $8::text[], $9::float8[])
-            AS v(point_no, epoch, step, ts, name, value)
+          INSERT INTO metric_points (job_id, seq, epoch, step, ts, name_ids, vals)
+          SELECT $1, job.base_seq + p.point_no, p.epoch, p.step, p.ts,
+                 ($9::int[])[p.first:p.last], ($10::float8[])[p.first:p.last]
+          FROM job, unnest($4::int[], $5::bigint[], $6::timestamptz[], $7::int[], $8::int[])
+            WITH ORDINALITY AS p(epoch, step, ts, first, last, point_no)
           """,
-          // The SDK's machine samples alone are not the trainer's work (a hung trainer still has
-          // them).
-          "EXISTS (SELECT 1 FROM unnest($8::text[]) AS n(name) WHERE n.name NOT LIKE '"
-              + MetricPoint.SYSTEM_PREFIX
-              + "%')");
+          "$11::boolean");
 
   /**
-   * The points after a sequence number, whole, at most $4 of them, optionally only some metrics
-   * ($3).
+   * The points after a sequence number, whole, at most $4 of them. The job's name dictionary
+   * resolves their ids ({@link MetricNameDictionary}).
    */
   private static final String READ =
       """
-      WITH wanted AS (
-        SELECT DISTINCT seq FROM metric_values
-        WHERE job_id = $1 AND seq > $2 AND ($3::text[] IS NULL OR name = ANY($3))
-        ORDER BY seq LIMIT $4)
-      SELECT m.seq, m.epoch, m.step, m.ts, m.name, m.value
-      FROM metric_values m JOIN wanted w ON m.seq = w.seq
-      WHERE m.job_id = $1 AND ($3::text[] IS NULL OR m.name = ANY($3))
-      ORDER BY m.seq
+      SELECT seq, epoch, step, ts, name_ids, vals FROM metric_points
+      WHERE job_id = $1 AND seq > $2 ORDER BY seq LIMIT $3
+      """;
+
+  /**
+   * The points after a sequence number that hold one of the metrics $3 (their ids $5), at most $4.
+   * The (job, name, block) index of {@code metric_blocks} says which blocks of 16 seqs hold one: $4
+   * such blocks hold $4 such points at least, and only their points are read.
+   */
+  private static final String READ_NAMED =
+      """
+      WITH b AS (
+        SELECT DISTINCT block FROM metric_blocks
+        WHERE job_id = $1 AND name = ANY($3::text[]) AND block >= ($2 + 1) / %1$d AND last_seq > $2
+        ORDER BY block LIMIT $4)
+      SELECT p.seq, p.epoch, p.step, p.ts, p.name_ids, p.vals
+      FROM b CROSS JOIN LATERAL (
+        SELECT seq, epoch, step, ts, name_ids, vals FROM metric_points
+        WHERE job_id = $1 AND seq > $2 AND seq >= b.block * %1$d AND seq < b.block * %1$d + %1$d
+          AND name_ids && $5::int[]) p
+      ORDER BY p.seq LIMIT $4
+      """
+          .formatted(BLOCK_SEQS);
+
+  /**
+   * The values of metric id {@code d.id} at seqs from %1$s to %2$s, as rows (seq, value, epoch,
+   * step, ts): one index range scan of the points.
+   */
+  private static final String VALUES_OF_NAME =
+      """
+      SELECT p.seq, v.value, p.epoch, p.step, p.ts
+      FROM metric_points p CROSS JOIN LATERAL unnest(p.name_ids, p.vals) AS v(id, value)
+      WHERE p.job_id = $1 AND p.seq >= %1$s AND p.seq <= %2$s AND v.id = d.id
       """;
 
   /**
@@ -118,12 +145,21 @@ public class MetricRepository {
   // integer arithmetic, so a block and its values fall in the same bucket.
   private static final String OVERVIEW =
       """
-      WITH r AS (
+      WITH d AS (SELECT array_position(metric_names, $2::text) AS id FROM training_jobs WHERE id = $1),
+      r AS (
         SELECT
-          (SELECT seq FROM metric_values
-           WHERE job_id = $1 AND name = $2 AND seq > $4 AND seq < $5 ORDER BY seq LIMIT 1) AS lo,
-          (SELECT seq FROM metric_values
-           WHERE job_id = $1 AND name = $2 AND seq > $4 AND seq < $5 ORDER BY seq DESC LIMIT 1) AS hi),
+          (SELECT v.seq FROM d, (
+             SELECT block FROM metric_blocks
+             WHERE job_id = $1 AND name = $2 AND block >= $4 / %1$d AND last_seq > $4 AND first_seq < $5
+             ORDER BY block LIMIT 1) b
+           CROSS JOIN LATERAL (%4$s) v
+           WHERE v.seq > $4 AND v.seq < $5 ORDER BY v.seq LIMIT 1) AS lo,
+          (SELECT v.seq FROM d, (
+             SELECT block FROM metric_blocks
+             WHERE job_id = $1 AND name = $2 AND block <= $5 / %1$d AND first_seq < $5 AND last_seq > $4
+             ORDER BY block DESC LIMIT 1) b
+           CROSS JOIN LATERAL (%4$s) v
+           WHERE v.seq > $4 AND v.seq < $5 ORDER BY v.seq DESC LIMIT 1) AS hi),
       blocks AS (
         SELECT b.*,
                b.first_seq >= r.lo AND b.last_seq <= r.hi
@@ -141,77 +177,103 @@ public class MetricRepository {
         UNION ALL
         SELECT %2$s
         FROM (
-          SELECT v.* FROM r, blocks CROSS JOIN LATERAL (
-            SELECT seq, value, epoch, step, ts FROM metric_values
-            WHERE job_id = $1 AND name = $2
-              AND seq >= greatest(blocks.block * %1$d, r.lo)
-              AND seq <= least(blocks.block * %1$d + %1$d - 1, r.hi)
-            ORDER BY seq LIMIT %1$d) v
+          SELECT v.* FROM d, r, blocks CROSS JOIN LATERAL (%5$s) v
           WHERE NOT blocks.whole) v)
       SELECT %3$s
       FROM summaries, r
       GROUP BY (first_seq - r.lo) * $3 / (r.hi + 1 - r.lo)
       ORDER BY min(first_seq)
       """
-          .formatted(BLOCK_SEQS, SUMMARY_OF_VALUE, MERGED);
+          .formatted(
+              BLOCK_SEQS,
+              SUMMARY_OF_VALUE,
+              MERGED,
+              VALUES_OF_NAME.formatted(
+                  "b.block * " + BLOCK_SEQS, "b.block * " + BLOCK_SEQS + " + " + (BLOCK_SEQS - 1)),
+              VALUES_OF_NAME.formatted(
+                  "greatest(blocks.block * " + BLOCK_SEQS + ", r.lo)",
+                  "least(blocks.block * " + BLOCK_SEQS + " + " + (BLOCK_SEQS - 1) + ", r.hi)"));
 
   /**
-   * The names of a job's metrics, in order: one index probe per name (a loose index scan on (job,
-   * name, seq)), not a pass over every value. ORDER BY … LIMIT 1 rather than min(), which stale
-   * statistics can plan as a pass.
+   * The names of a job's metrics that hold a value, sorted: its dictionary, each name checked
+   * against the blocks' index (a name whose batch failed after it was added holds none).
    */
   private static final String NAMES =
       """
-      WITH RECURSIVE n AS (
-        (SELECT name FROM metric_values WHERE job_id = $1 ORDER BY name LIMIT 1)
-        UNION ALL
-        SELECT (SELECT m.name FROM metric_values m
-                WHERE m.job_id = $1 AND m.name > n.name ORDER BY m.name LIMIT 1)
-        FROM n WHERE n.name IS NOT NULL)
-      SELECT name FROM n WHERE name IS NOT NULL
+      SELECT n FROM training_jobs j CROSS JOIN LATERAL unnest(j.metric_names) AS n
+      WHERE j.id = $1 AND EXISTS (SELECT 1 FROM metric_blocks b WHERE b.job_id = $1 AND b.name = n)
+      ORDER BY n
       """;
 
   private final Pool pool;
+  private final MetricNameDictionary dictionary;
 
-  public MetricRepository(Pool pool) {
+  public MetricRepository(Pool pool, MetricNameDictionary dictionary) {
     this.pool = pool;
+    this.dictionary = dictionary;
   }
 
   /** Stores the points of {@code jobId}, once per idempotency key (null for none). */
   public Uni<BatchResult> insert(long jobId, List<MetricPoint> points, String idempotencyKey) {
+    Set<String> batchNames = new LinkedHashSet<>();
+    for (MetricPoint point : points) {
+      batchNames.addAll(point.metrics().keySet());
+    }
+    return dictionary
+        .covering(jobId, batchNames)
+        .flatMap(
+            names ->
+                names == null
+                    ? Uni.createFrom().item(new BatchResult(null, false))
+                    : pool.preparedQuery(INSERT)
+                        .execute(rows(jobId, points, idempotencyKey, names, batchNames))
+                        .map(BatchSql::result));
+  }
+
+  private static Tuple rows(
+      long jobId,
+      List<MetricPoint> points,
+      String idempotencyKey,
+      MetricNameDictionary.Names names,
+      Set<String> batchNames) {
     int values = points.stream().mapToInt(p -> p.metrics().size()).sum();
-    Integer[] pointNo = new Integer[values];
-    Integer[] epoch = new Integer[values];
-    Long[] step = new Long[values];
-    OffsetDateTime[] ts = new OffsetDateTime[values];
-    String[] name = new String[values];
-    Double[] value = new Double[values];
-    int row = 0;
+    Integer[] epoch = new Integer[points.size()];
+    Long[] step = new Long[points.size()];
+    OffsetDateTime[] ts = new OffsetDateTime[points.size()];
+    Integer[] first = new Integer[points.size()];
+    Integer[] last = new Integer[points.size()];
+    Integer[] ids = new Integer[values];
+    Double[] vals = new Double[values];
+    int at = 0;
     for (int p = 0; p < points.size(); p++) {
       MetricPoint point = points.get(p);
-      OffsetDateTime at = point.timestamp().atOffset(ZoneOffset.UTC);
-      for (Map.Entry<String, Double> metric : point.metrics().entrySet()) {
-        pointNo[row] = p + 1;
-        epoch[row] = point.epoch();
-        step[row] = point.step();
-        ts[row] = at;
-        name[row] = metric.getKey();
-        value[row] = metric.getValue();
-        row++;
+      epoch[p] = point.epoch();
+      step[p] = point.step();
+      ts[p] = point.timestamp().atOffset(ZoneOffset.UTC);
+      first[p] = at + 1;
+      List<Map.Entry<String, Double>> metrics = new ArrayList<>(point.metrics().entrySet());
+      metrics.sort((x, y) -> MetricNameDictionary.compareCodePoints(x.getKey(), y.getKey()));
+      for (Map.Entry<String, Double> metric : metrics) {
+        ids[at] = names.id(metric.getKey());
+        vals[at] = metric.getValue();
+        at++;
       }
+      last[p] = at;
     }
-    Tuple args =
-        Tuple.tuple()
-            .addLong(jobId)
-            .addInteger(points.size())
-            .addString(idempotencyKey)
-            .addArrayOfInteger(pointNo)
-            .addArrayOfInteger(epoch)
-            .addArrayOfLong(step)
-            .addArrayOfOffsetDateTime(ts)
-            .addArrayOfString(name)
-            .addArrayOfDouble(value);
-    return pool.preparedQuery(INSERT).execute(args).map(BatchSql::result);
+    boolean training =
+        batchNames.stream().anyMatch(name -> !name.startsWith(MetricPoint.SYSTEM_PREFIX));
+    return Tuple.tuple()
+        .addLong(jobId)
+        .addInteger(points.size())
+        .addString(idempotencyKey)
+        .addArrayOfInteger(epoch)
+        .addArrayOfLong(step)
+        .addArrayOfOffsetDateTime(ts)
+        .addArrayOfInteger(first)
+        .addArrayOfInteger(last)
+        .addArrayOfInteger(ids)
+        .addArrayOfDouble(vals)
+        .addBoolean(training);
   }
 
   /**
@@ -220,15 +282,34 @@ public class MetricRepository {
    * them.
    */
   public Uni<List<SequencedPoint>> read(long jobId, long afterSeq, List<String> names, int limit) {
-    String[] filter = names == null || names.isEmpty() ? null : names.toArray(String[]::new);
-    return pool.preparedQuery(READ)
-        .execute(
-            Tuple.tuple()
-                .addLong(jobId)
-                .addLong(afterSeq)
-                .addArrayOfString(filter)
-                .addInteger(limit))
-        .map(MetricRepository::toPoints);
+    if (names == null || names.isEmpty()) {
+      return pool.preparedQuery(READ)
+          .execute(Tuple.of(jobId, afterSeq, limit))
+          .flatMap(rows -> toPoints(jobId, rows, null));
+    }
+    Set<String> wanted = new HashSet<>(names);
+    return dictionary
+        .knowing(jobId, wanted)
+        .flatMap(
+            known -> {
+              Integer[] ids =
+                  wanted.stream()
+                      .map(name -> known == null ? 0 : known.id(name))
+                      .filter(id -> id > 0)
+                      .toArray(Integer[]::new);
+              if (ids.length == 0) {
+                return Uni.createFrom().item(List.<SequencedPoint>of());
+              }
+              return pool.preparedQuery(READ_NAMED)
+                  .execute(
+                      Tuple.tuple()
+                          .addLong(jobId)
+                          .addLong(afterSeq)
+                          .addArrayOfString(wanted.toArray(String[]::new))
+                          .addInteger(limit)
+                          .addArrayOfInteger(ids))
+                  .flatMap(rows -> toPoints(jobId, rows, wanted));
+            });
   }
 
   /**
@@ -277,23 +358,26 @@ public class MetricRepository {
         .map(
             rows ->
                 StreamSupport.stream(rows.spliterator(), false)
-                    .map(
-                        r ->
-                            new OverviewBucket(
-                                r.getLong("count"),
-                                r.getLong("first_seq"),
-                                r.getLong("last_seq"),
-                                r.getDouble("min"),
-                                r.getDouble("max"),
-                                r.getLong("non_finite"),
-                                r.getDouble("last"),
-                                r.getInteger("epoch"),
-                                r.getLong("step"),
-                                r.getOffsetDateTime("ts").toInstant(),
-                                r.getInteger("last_epoch"),
-                                r.getLong("last_step"),
-                                r.getOffsetDateTime("last_ts").toInstant()))
+                    .map(MetricRepository::bucket)
                     .toList());
+  }
+
+  /** An overview's row (the columns of {@link #MERGED}) as its bucket. */
+  static OverviewBucket bucket(Row r) {
+    return new OverviewBucket(
+        r.getLong("count"),
+        r.getLong("first_seq"),
+        r.getLong("last_seq"),
+        r.getDouble("min"),
+        r.getDouble("max"),
+        r.getLong("non_finite"),
+        r.getDouble("last"),
+        r.getInteger("epoch"),
+        r.getLong("step"),
+        r.getOffsetDateTime("ts").toInstant(),
+        r.getInteger("last_epoch"),
+        r.getLong("last_step"),
+        r.getOffsetDateTime("last_ts").toInstant());
   }
 
   /** The names of every metric {@code jobId} reported, sorted. */
@@ -305,25 +389,38 @@ public class MetricRepository {
                 StreamSupport.stream(rows.spliterator(), false).map(r -> r.getString(0)).toList());
   }
 
-  private static List<SequencedPoint> toPoints(RowSet<Row> rows) {
-    List<SequencedPoint> points = new ArrayList<>();
-    long currentSeq = -1;
-    Map<String, Double> metrics = null;
+  /** The rows as points, their ids named by the job's dictionary; only {@code wanted}'s names. */
+  private Uni<List<SequencedPoint>> toPoints(long jobId, RowSet<Row> rows, Set<String> wanted) {
+    int highest = 0;
     for (Row row : rows) {
-      long seq = row.getLong("seq");
-      if (seq != currentSeq) {
-        currentSeq = seq;
-        metrics = new LinkedHashMap<>();
-        MetricPoint point =
-            new MetricPoint(
-                row.getInteger("epoch"),
-                row.getLong("step"),
-                row.getOffsetDateTime("ts").toInstant(),
-                metrics);
-        points.add(new SequencedPoint(seq, point));
+      for (Integer id : row.getArrayOfIntegers("name_ids")) {
+        highest = Math.max(highest, id);
       }
-      metrics.put(row.getString("name"), row.getDouble("value"));
     }
-    return points;
+    return dictionary
+        .upTo(jobId, highest)
+        .map(
+            names -> {
+              List<SequencedPoint> points = new ArrayList<>(rows.size());
+              for (Row row : rows) {
+                Integer[] ids = row.getArrayOfIntegers("name_ids");
+                Double[] vals = row.getArrayOfDoubles("vals");
+                Map<String, Double> metrics = new LinkedHashMap<>();
+                for (int i = 0; i < ids.length; i++) {
+                  String name = names.name(ids[i]);
+                  if (wanted == null || wanted.contains(name)) {
+                    metrics.put(name, vals[i]);
+                  }
+                }
+                MetricPoint point =
+                    new MetricPoint(
+                        row.getInteger("epoch"),
+                        row.getLong("step"),
+                        row.getOffsetDateTime("ts").toInstant(),
+                        metrics);
+                points.add(new SequencedPoint(row.getLong("seq"), point));
+              }
+              return points;
+            });
   }
 }

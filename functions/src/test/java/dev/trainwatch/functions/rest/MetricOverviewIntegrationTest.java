@@ -26,17 +26,20 @@ class MetricOverviewIntegrationTest {
   @Inject Pool pool;
 
   /**
-   * Values another writer stores (a functions revision still rolling out, a script) are summarized
-   * all the same: the blocks are the database's to keep.
+   * Points another writer stores (a script, a restore) are summarized all the same: the blocks are
+   * the database's to keep.
    */
   @Test
   void valuesStoredWithoutTheFunctionsAreInTheOverview() {
     long job = TestJobs.submit(null);
     pool.preparedQuery(
             """
-            INSERT INTO metric_values (job_id, seq, epoch, step, ts, name, value)
-            SELECT $1, 1000 + i, 1, i, now(), 'direct', CASE WHEN i = 17 THEN 99 ELSE i END
-            FROM generate_series(0, 39) i
+            WITH j AS (
+              UPDATE training_jobs SET metric_names = metric_names || '{direct}' WHERE id = $1
+              RETURNING cardinality(metric_names) AS id)
+            INSERT INTO metric_points (job_id, seq, epoch, step, ts, name_ids, vals)
+            SELECT $1, 1000 + i, 1, i, now(), ARRAY[j.id], ARRAY[CASE WHEN i = 17 THEN 99 ELSE i END]
+            FROM j, generate_series(0, 39) i
             """)
         .execute(Tuple.of(job))
         .await()
