@@ -10,6 +10,8 @@ import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.pubsub.PubSubCommands;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
@@ -27,6 +29,30 @@ import org.junit.jupiter.api.Test;
 class JobDeletionIntegrationTest {
 
   @Inject RedisDataSource redis;
+  @Inject Pool pool;
+
+  /** Points have no foreign key to their job (V13): a trigger on the job's deletion takes them. */
+  @Test
+  void aDeletedJobLeavesNoStoredRows() {
+    long job = TestJobs.submit(null);
+    TestJobs.postMetrics(
+            job,
+            "{\"points\":[{\"epoch\":1,\"metrics\":{\"loss\":0.5}},"
+                + "{\"epoch\":1,\"metrics\":{\"loss\":0.4,\"acc\":0.9}}]}")
+        .statusCode(200);
+    String rows =
+        "SELECT (SELECT count(*) FROM metric_points WHERE job_id = $1)"
+            + " + (SELECT count(*) FROM metric_blocks WHERE job_id = $1)";
+    assertThat(pool.preparedQuery(rows).execute(Tuple.of(job)).await().indefinitely())
+        .first()
+        .satisfies(row -> assertThat(row.getLong(0)).isEqualTo(4));
+
+    given().delete(TestJobs.JOBS + "/" + job).then().statusCode(204);
+
+    assertThat(pool.preparedQuery(rows).execute(Tuple.of(job)).await().indefinitely())
+        .first()
+        .satisfies(row -> assertThat(row.getLong(0)).isZero());
+  }
 
   @Test
   void aDeletedJobIsGoneEverywhereAndItsFollowersAreTold() {
