@@ -8,12 +8,16 @@ import io.vertx.mutiny.redis.client.RedisAPI;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The revoked token ids (jti), held in Redis until the token would have expired anyway: key {@code
  * <prefix>:revoked:<jti>} with the token's exp (epoch seconds) as value, and a message {@code
  * {"jti":..,"exp":..}} on {@code <prefix>:revocations} so the relay closes sockets at once. Both
- * apps refuse a revoked token on its next use; nothing else is kept.
+ * apps refuse a revoked token within a second: an answer "not revoked" is kept here for {@value
+ * #RECHECK_MILLIS} ms per token (a token in use is then asked about once a second, not once per
+ * request), and a revocation made through this process drops what it kept of that token at once.
  */
 @ApplicationScoped
 public class RevokedTokens {
@@ -21,8 +25,17 @@ public class RevokedTokens {
   /** Seconds a revocation outlives its token: the clock skew the verifiers allow (60 s). */
   private static final long SKEW_SECONDS = 60;
 
+  /** How long a token found not revoked is not asked about again. */
+  static final long RECHECK_MILLIS = 1_000;
+
+  /** Tokens kept as not revoked, at most; past it they are all asked about again. */
+  private static final int REMEMBERED = 10_000;
+
   private final RedisAPI redis;
   private final RedisNames names;
+
+  /** "jti parent" of tokens found not revoked, with when that was read (System.nanoTime). */
+  private final Map<String, Long> notRevoked = new ConcurrentHashMap<>();
 
   public RevokedTokens(RedisAPI redis, TrainwatchConfig config) {
     this.redis = redis;
@@ -31,12 +44,31 @@ public class RevokedTokens {
 
   /** Whether the token with id {@code jti}, or its parent (null for none), was revoked. */
   public Uni<Boolean> isRevoked(String jti, String parent) {
+    String token = jti + " " + parent;
+    long now = System.nanoTime();
+    Long readAt = notRevoked.get(token);
+    if (readAt != null && now - readAt < RECHECK_MILLIS * 1_000_000) {
+      return Uni.createFrom().item(false);
+    }
     List<String> keys = parent == null ? List.of(key(jti)) : List.of(key(jti), key(parent));
-    return redis.exists(keys).map(reply -> reply.toInteger() > 0);
+    return redis
+        .exists(keys)
+        .map(reply -> reply.toInteger() > 0)
+        .invoke(
+            gone -> {
+              if (!gone) {
+                if (notRevoked.size() >= REMEMBERED) {
+                  notRevoked.clear();
+                }
+                notRevoked.put(token, now);
+              }
+            });
   }
 
   /** Revokes the token {@code jti} that expires at {@code expiresAt}. */
   public Uni<Void> revoke(String jti, Instant expiresAt) {
+    // The token, and every token it minted (its parent), is asked about again from now on.
+    notRevoked.keySet().removeIf(token -> token.startsWith(jti + " ") || token.endsWith(" " + jti));
     long until = expiresAt.getEpochSecond() + SKEW_SECONDS;
     return redis
         .set(

@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 
 import dev.trainwatch.functions.TestJobs;
+import dev.trainwatch.functions.auth.CachingJwtParser;
 import dev.trainwatch.functions.executor.KubernetesMockResource;
 import dev.trainwatch.testing.TestTokens;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -15,6 +16,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import io.smallrye.jwt.auth.principal.JWTParser;
+import jakarta.inject.Inject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,6 +36,14 @@ import org.junit.jupiter.api.Test;
 class AuthIntegrationTest {
 
   private static final String POINT = "{\"epoch\":1,\"metrics\":{\"loss\":0.5}}";
+
+  @Inject JWTParser parser;
+
+  /** smallrye-jwt's authentication verifies through the cache of verified tokens. */
+  @Test
+  void tokensAreVerifiedThroughTheCache() {
+    assertThat(parser).isInstanceOf(CachingJwtParser.class);
+  }
 
   @Test
   void everyApiPathRefusesARequestWithoutATokenWith401() throws Exception {
