@@ -17,7 +17,7 @@ latency, each row gives the functions' CPU per request and PostgreSQL's CPU per 
 seconds of each process over the run, divided by requests or points).
 
 Usage: ./trainwatch bench ingest [--clients 4] [--seconds 15] [--batches 1,100,1000] [--rules off,on]
-                                 [--baseline DIR] [--profile FILE.jfr]
+                                 [--baseline DIR] [--profile FILE.jfr [--profile-delay S]]
        (writes bench/results/ingest.json)
 """
 
@@ -109,7 +109,7 @@ def run_size(size, args, jobs, api):
 def bench_build(label, app_dir, database, args, api, log_dir):
     """Starts one build's functions, runs every batch size with and without rules, stops it; the rows."""
     env = {**ENV, "POSTGRES_DB": database}
-    flags = [f"-XX:StartFlightRecording=filename={args.profile},settings=profile"] if args.profile and label == "this build" else []
+    flags = [f"-XX:StartFlightRecording=filename={args.profile},settings=profile,delay={args.profile_delay}s"] if args.profile and label == "this build" else []
     with open(log_dir / f"functions-{database}.log", "w") as log:
         functions = spawn("java", app_dir, flags, env, log)
         try:
@@ -147,7 +147,8 @@ def main():
     parser.add_argument("--batches", default="1,100,1000")
     parser.add_argument("--rules", default="off,on", help="alert rules off, on, or both (off,on)")
     parser.add_argument("--baseline", help="another checkout, built, measured in the same run")
-    parser.add_argument("--profile", help="a JFR recording of this build's functions over the run")
+    parser.add_argument("--profile", help="a JFR recording of this build's functions (jfr view hot-methods FILE)")
+    parser.add_argument("--profile-delay", type=int, default=0, help="seconds after start before recording")
     args = parser.parse_args()
     api = {"Authorization": "Bearer " + token()}
     work = ROOT / ".run" / "bench" / "ingest"
