@@ -13,7 +13,11 @@ Modes:
 A "C1" mode adds -XX:TieredStopAtLevel=1 -XX:+UseSerialGC, the usual flags for short-lived JVMs such as Lambda's.
 The training run serves the same kind of requests as production: submissions, ingest batches, reads, sockets.
 
-Usage: ./trainwatch bench coldstart [--runs N]   (writes bench/results/coldstart.json)
+With --baseline DIR (another checkout, built), the functions of that build are timed too, in the same run, on
+their own database (trainwatch_bench_baseline), e.g. a build that still migrated its schema at start.
+
+Usage: ./trainwatch bench coldstart [--runs N] [--apps functions,relay] [--baseline DIR]
+       (writes bench/results/coldstart.json)
 """
 
 import argparse
@@ -112,15 +116,16 @@ def modes(java17):
     return found
 
 
-def prepare(app, mode, jdk, java, training_flags):
+def prepare(build, app, mode, jdk, java, training_flags):
     """A copy of the app for this mode (cp -a keeps timestamps); trained once when the mode has a cache."""
-    target = WORK / app / f"{mode.replace(' ', '-')}-{jdk}"
+    label, app_dir, env = build
+    target = WORK / label.replace(" ", "-") / f"{mode.replace(' ', '-')}-{jdk}"
     shutil.rmtree(target, ignore_errors=True)
     target.parent.mkdir(parents=True, exist_ok=True)
-    subprocess.run(["cp", "-a", str(APPS[app]), str(target)], check=True)
+    subprocess.run(["cp", "-a", str(app_dir), str(target)], check=True)
     if training_flags:
         with open(target / "training.log", "w") as log:
-            process = spawn(java, target, training_flags, ENV, log)
+            process = spawn(java, target, training_flags, env, log)
             try:
                 until_answered(app, process)
                 train(app)
@@ -132,26 +137,35 @@ def prepare(app, mode, jdk, java, training_flags):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--apps", default="functions,relay")
+    parser.add_argument("--baseline", help="another checkout, built, whose functions are timed in the same run")
     args = parser.parse_args()
     java17 = shutil.which("java")
+    builds = [(app, app, APPS[app], ENV) for app in args.apps.split(",")]
+    if args.baseline:
+        base = Path(args.baseline).resolve()
+        subprocess.run(["psql", "-h", ENV.get("POSTGRES_HOST", "localhost"), "-U", "postgres", "-qc",
+                        "CREATE DATABASE trainwatch_bench_baseline"], capture_output=True)
+        builds.insert(1, (f"functions ({base.name})", "functions", base / "functions" / "target" / "quarkus-app",
+                          {**ENV, "POSTGRES_DB": "trainwatch_bench_baseline"}))
     rows = []
-    for app in ("functions", "relay"):
+    for label, app, app_dir, env in builds:
         for mode, jdk, java, flags, training in modes(java17):
-            target = prepare(app, mode, jdk, java, training)
+            target = prepare((label, app_dir, env), app, mode, jdk, java, training)
             times, rss = [], []
             for run in range(args.runs):
                 with open(target / f"run-{run}.log", "w") as log:
-                    process = spawn(java, target, flags, ENV, log)
+                    process = spawn(java, target, flags, env, log)
                     try:
                         ms, kib = until_answered(app, process)
                     finally:
                         stop(process)
                 times.append(ms)
                 rss.append(kib)
-            rows.append({"app": app, "mode": mode, "jdk": jdk, "flags": flags, "runs": args.runs,
+            rows.append({"app": label, "mode": mode, "jdk": jdk, "flags": flags, "runs": args.runs,
                          "first_answer_ms_median": round(median(times)), "first_answer_ms": [round(t) for t in times],
                          "rss_mib_median": round(median(rss) / 1024), "rss_mib": [round(r / 1024) for r in rss]})
-            print(f"{app:9} {mode:12} JDK {jdk}: {rows[-1]['first_answer_ms_median']:5d} ms, "
+            print(f"{label:9} {mode:12} JDK {jdk}: {rows[-1]['first_answer_ms_median']:5d} ms, "
                   f"{rows[-1]['rss_mib_median']:4d} MiB (runs: {rows[-1]['first_answer_ms']})", flush=True)
     print()
     print("| app | mode | JDK | process start to first answer (median) | RSS then (median) |")

@@ -42,30 +42,11 @@ GROUP BY v.job_id, v.seq;
 
 DROP TABLE metric_values;
 
--- The blocks are kept by the database whoever inserts points (a script, a restore), as V11's were: one
--- statement's points are unnested, summarized per name and block, and merged into what is there (the merge is
--- V11's, which does not depend on order). A block's first and last points come from one ordered aggregate of
--- samples: five ordered aggregates, one per column, took two thirds of the time of storing a batch.
-CREATE TYPE metric_sample AS (seq BIGINT, value DOUBLE PRECISION, epoch INTEGER, step BIGINT, ts TIMESTAMPTZ);
-
-CREATE OR REPLACE FUNCTION metric_blocks_absorb() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  INSERT INTO metric_blocks AS b
-    (job_id, name, block, count, first_seq, last_seq, min, max, non_finite, last, epoch, step, ts,
-     last_epoch, last_step, last_ts)
-  SELECT g.job_id, j.metric_names[g.id], g.block, g.count, (g.s[1]).seq, (g.s[g.count]).seq, g.min, g.max,
-         g.non_finite, (g.s[g.count]).value, (g.s[1]).epoch, (g.s[1]).step, g.ts,
-         (g.s[g.count]).epoch, (g.s[g.count]).step, (g.s[g.count]).ts
-  FROM (
-    SELECT p.job_id, v.id, p.seq / 16 AS block, count(*)::integer AS count,
-           min(v.value) FILTER (WHERE v.value NOT IN ('NaN', 'Infinity', '-Infinity')) AS min,
-           max(v.value) FILTER (WHERE v.value NOT IN ('NaN', 'Infinity', '-Infinity')) AS max,
-           count(*) FILTER (WHERE v.value IN ('NaN', 'Infinity', '-Infinity')) AS non_finite,
-           min(p.ts) AS ts,
-           array_agg((p.seq, v.value, p.epoch, p.step, p.ts)::metric_sample ORDER BY p.seq) AS s
-    FROM inserted p CROSS JOIN LATERAL unnest(p.name_ids, p.vals) AS v(id, value)
-    GROUP BY p.job_id, v.id, p.seq / 16) g
-  JOIN training_jobs j ON j.id = g.job_id
+-- Summaries merged into the blocks: V11's merge, which keeps whichever side holds the earlier first point and the
+-- later last point, so it does not depend on order. Both writers of blocks below call it.
+-- Answers how many summaries it was given.
+CREATE FUNCTION metric_blocks_add(summaries metric_blocks[]) RETURNS integer LANGUAGE sql AS $$
+  INSERT INTO metric_blocks AS b SELECT * FROM unnest(summaries)
   ON CONFLICT (job_id, name, block) DO UPDATE SET
     count = b.count + excluded.count,
     min = least(b.min, excluded.min),
@@ -80,6 +61,35 @@ BEGIN
     last_epoch = CASE WHEN excluded.last_seq > b.last_seq THEN excluded.last_epoch ELSE b.last_epoch END,
     last_step = CASE WHEN excluded.last_seq > b.last_seq THEN excluded.last_step ELSE b.last_step END,
     last_ts = CASE WHEN excluded.last_seq > b.last_seq THEN excluded.last_ts ELSE b.last_ts END;
+  SELECT cardinality(summaries)
+$$;
+
+-- The blocks of points any other writer inserts (a script, a restore) are kept by the database, as V11's were:
+-- one statement's points are unnested and summarized per name and block, a block's first and last points from
+-- one ordered aggregate of samples. The functions summarize their own batches as they store them, from the
+-- batch's arrays and with no sort (MetricRepository), which costs a fraction of this; their statement says so
+-- with the transaction's setting trainwatch.blocks_kept, and this trigger then leaves its points alone.
+CREATE TYPE metric_sample AS (seq BIGINT, value DOUBLE PRECISION, epoch INTEGER, step BIGINT, ts TIMESTAMPTZ);
+
+CREATE OR REPLACE FUNCTION metric_blocks_absorb() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF current_setting('trainwatch.blocks_kept', true) = 'on' THEN
+    RETURN NULL;
+  END IF;
+  PERFORM metric_blocks_add(ARRAY(
+    SELECT ROW(g.job_id, j.metric_names[g.id], g.block, g.count, (g.s[1]).seq, (g.s[g.count]).seq, g.min, g.max,
+               g.non_finite, (g.s[g.count]).value, (g.s[1]).epoch, (g.s[1]).step, g.ts,
+               (g.s[g.count]).epoch, (g.s[g.count]).step, (g.s[g.count]).ts)::metric_blocks
+    FROM (
+      SELECT p.job_id, v.id, p.seq / 16 AS block, count(*)::integer AS count,
+             min(v.value) FILTER (WHERE v.value NOT IN ('NaN', 'Infinity', '-Infinity')) AS min,
+             max(v.value) FILTER (WHERE v.value NOT IN ('NaN', 'Infinity', '-Infinity')) AS max,
+             (count(*) FILTER (WHERE v.value IN ('NaN', 'Infinity', '-Infinity')))::integer AS non_finite,
+             min(p.ts) AS ts,
+             array_agg((p.seq, v.value, p.epoch, p.step, p.ts)::metric_sample ORDER BY p.seq) AS s
+      FROM inserted p CROSS JOIN LATERAL unnest(p.name_ids, p.vals) AS v(id, value)
+      GROUP BY p.job_id, v.id, p.seq / 16) g
+    JOIN training_jobs j ON j.id = g.job_id));
   RETURN NULL;
 END
 $$;

@@ -23,6 +23,14 @@ final class BatchSql {
    *     the SDK's machine samples alone do not
    */
   static String around(String insert, String training) {
+    return around(insert, training, "NULL");
+  }
+
+  /**
+   * The same, with {@code alongside} (an SQL expression, e.g. a scalar subquery over {@code job})
+   * evaluated once after the insert, as column {@code alongside}: more that the batch writes.
+   */
+  static String around(String insert, String training, String alongside) {
     return """
         WITH claim AS (
           INSERT INTO ingest_keys (job_id, key)
@@ -38,9 +46,10 @@ final class BatchSql {
         SELECT (SELECT base_seq + 1 FROM job) AS first_seq,
                (SELECT session_id FROM job) AS session_id,
                (SELECT project FROM job) AS project,
-               EXISTS (SELECT 1 FROM training_jobs WHERE id = $1) AS job_exists
+               EXISTS (SELECT 1 FROM training_jobs WHERE id = $1) AS job_exists,
+               %s AS alongside
         """
-        .formatted(training, insert);
+        .formatted(training, insert, alongside);
   }
 
   /** What the statement answered. */

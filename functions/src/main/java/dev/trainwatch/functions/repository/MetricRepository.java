@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -24,18 +25,20 @@ import java.util.Set;
 import java.util.stream.StreamSupport;
 
 /**
- * Metric points in PostgreSQL. Written with the reactive client rather than Hibernate because a
- * batch of any size is one statement and one round trip: arrays in, UNNEST inside.
+ * Metric points in PostgreSQL ({@code metric_points}, one row per point; V13__metric_points.sql).
+ * Written with the reactive client rather than Hibernate because a batch of any size is one
+ * statement and one round trip: arrays in, UNNEST inside.
  */
 @ApplicationScoped
 public class MetricRepository {
 
   /**
-   * The seqs one row of {@code metric_blocks} summarizes (V11__metric_blocks.sql, whose trigger
-   * keeps them): about 1/16 of a metric's values are read for a long overview. That trigger and
-   * {@link #SUMMARY_OF_VALUE} with {@link #MERGED} compute the same summary, one for stored blocks
-   * and one for the values a bucket's edge cuts; MetricOverviewExactnessIntegrationTest holds them
-   * to every value.
+   * The seqs one row of {@code metric_blocks} summarizes (V11__metric_blocks.sql): about 1/16 of a
+   * metric's values are read for a long overview. {@link #INSERT} (for the functions' batches), the
+   * trigger of V13 (for any other writer's points) and {@link #SUMMARY_OF_VALUE} with {@link
+   * #MERGED} (for the values a bucket's edge cuts) compute the same summary;
+   * MetricOverviewExactnessIntegrationTest holds the first and last to every value, and
+   * MetricOverviewIntegrationTest the trigger to a raw insert.
    */
   static final int BLOCK_SEQS = 16;
 
@@ -72,9 +75,14 @@ public class MetricRepository {
 
   /**
    * Every point of the batch as one row, numbered from the job's next seq (see {@link BatchSql}):
-   * point i's name ids and values are the slices [$7[i], $8[i]] of $9 and $10. The database's
-   * trigger brings their blocks' summaries up to date (V13__metric_points.sql). $11: whether the
+   * point i's name ids and values are the slices [$7[i], $8[i]] of $9 and $10. $11: whether the
    * batch is the trainer's own work (a metric outside {@link MetricPoint#SYSTEM_PREFIX}).
+   *
+   * <p>The same statement summarizes the batch into its blocks ({@code metric_blocks_add},
+   * V13__metric_points.sql): value j (of $10) is of point $13[j] and of name $12[$14[j]], and the
+   * values of a point follow those of the point before, so a block's first and last values are the
+   * lowest and highest j of its group: plain aggregates, no sort. It sets trainwatch.blocks_kept
+   * for its transaction, so the trigger that summarizes other writers' points leaves these alone.
    */
   private static final String INSERT =
       BatchSql.around(
@@ -85,7 +93,29 @@ public class MetricRepository {
           FROM job, unnest($4::int[], $5::bigint[], $6::timestamptz[], $7::int[], $8::int[])
             WITH ORDINALITY AS p(epoch, step, ts, first, last, point_no)
           """,
-          "$11::boolean");
+          "$11::boolean",
+          """
+          (SELECT metric_blocks_add(ARRAY(
+             SELECT ROW($1, ($12::text[])[g.name_no], g.block, g.count,
+                        job.base_seq + g.first_point, job.base_seq + g.last_point,
+                        g.min, g.max, g.non_finite, ($10::float8[])[g.last_value],
+                        ($4::int[])[g.first_point], ($5::bigint[])[g.first_point], g.ts,
+                        ($4::int[])[g.last_point], ($5::bigint[])[g.last_point],
+                        ($6::timestamptz[])[g.last_point])::metric_blocks
+             FROM (
+               SELECT v.name_no, (job.base_seq + v.point_no) / %1$d AS block,
+                      count(*)::integer AS count, min(v.point_no) AS first_point,
+                      max(v.point_no) AS last_point, max(v.value_no) AS last_value,
+                      min(v.value) FILTER (WHERE v.value NOT IN %2$s) AS min,
+                      max(v.value) FILTER (WHERE v.value NOT IN %2$s) AS max,
+                      (count(*) FILTER (WHERE v.value IN %2$s))::integer AS non_finite,
+                      min(($6::timestamptz[])[v.point_no]) AS ts
+               FROM unnest($14::int[], $13::int[], $10::float8[])
+                 WITH ORDINALITY AS v(name_no, point_no, value, value_no)
+               GROUP BY v.name_no, (job.base_seq + v.point_no) / %1$d) g))
+           FROM job WHERE set_config('trainwatch.blocks_kept', 'on', true) = 'on')
+          """
+              .formatted(BLOCK_SEQS, NON_FINITE));
 
   /**
    * The points after a sequence number, whole, at most $4 of them. The job's name dictionary
@@ -244,6 +274,13 @@ public class MetricRepository {
     Integer[] last = new Integer[points.size()];
     Integer[] ids = new Integer[values];
     Double[] vals = new Double[values];
+    Integer[] pointOf = new Integer[values];
+    Integer[] nameOf = new Integer[values];
+    List<String> local = List.copyOf(batchNames);
+    Map<String, Integer> localNo = new HashMap<>();
+    for (int n = 0; n < local.size(); n++) {
+      localNo.put(local.get(n), n + 1);
+    }
     int at = 0;
     for (int p = 0; p < points.size(); p++) {
       MetricPoint point = points.get(p);
@@ -256,6 +293,8 @@ public class MetricRepository {
       for (Map.Entry<String, Double> metric : metrics) {
         ids[at] = names.id(metric.getKey());
         vals[at] = metric.getValue();
+        pointOf[at] = p + 1;
+        nameOf[at] = localNo.get(metric.getKey());
         at++;
       }
       last[p] = at;
@@ -273,7 +312,10 @@ public class MetricRepository {
         .addArrayOfInteger(last)
         .addArrayOfInteger(ids)
         .addArrayOfDouble(vals)
-        .addBoolean(training);
+        .addBoolean(training)
+        .addArrayOfString(local.toArray(String[]::new))
+        .addArrayOfInteger(pointOf)
+        .addArrayOfInteger(nameOf);
   }
 
   /**
