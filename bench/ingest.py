@@ -109,7 +109,10 @@ def run_size(size, args, jobs, api):
 def bench_build(label, app_dir, database, args, api, log_dir):
     """Starts one build's functions, runs every batch size with and without rules, stops it; the rows."""
     env = {**ENV, "POSTGRES_DB": database}
-    flags = [f"-XX:StartFlightRecording=filename={args.profile},settings=profile,delay={args.profile_delay}s"] if args.profile and label == "this build" else []
+    flags = []
+    if args.profile:  # one recording per build: FILE.jfr for this build, FILE-baseline.jfr for the other
+        recording = args.profile if label == "this build" else args.profile.replace(".jfr", "-baseline.jfr")
+        flags = [f"-XX:StartFlightRecording=filename={recording},settings=profile,delay={args.profile_delay}s"]
     with open(log_dir / f"functions-{database}.log", "w") as log:
         functions = spawn("java", app_dir, flags, env, log)
         try:
@@ -147,7 +150,8 @@ def main():
     parser.add_argument("--batches", default="1,100,1000")
     parser.add_argument("--rules", default="off,on", help="alert rules off, on, or both (off,on)")
     parser.add_argument("--baseline", help="another checkout, built, measured in the same run")
-    parser.add_argument("--profile", help="a JFR recording of this build's functions (jfr view hot-methods FILE)")
+    parser.add_argument("--profile", help="JFR recordings of the functions: FILE.jfr, and FILE-baseline.jfr with "
+                        "--baseline (bench/jfr_top.py FILE prints their top frames)")
     parser.add_argument("--profile-delay", type=int, default=0, help="seconds after start before recording")
     args = parser.parse_args()
     api = {"Authorization": "Bearer " + token()}
