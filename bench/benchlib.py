@@ -64,6 +64,20 @@ def stop(process, timeout=60):
             process.wait()
 
 
+def baseline(checkout):
+    """Another build of the functions to measure beside this one: (its quarkus-app, the environment to run it
+    with). It gets its own database, trainwatch_bench_baseline, migrated by its own migration step when it has
+    one (a build from before the step migrated at start)."""
+    base = Path(checkout).resolve()
+    env = {**ENV, "POSTGRES_DB": "trainwatch_bench_baseline"}
+    subprocess.run(["psql", "-h", os.environ.get("POSTGRES_HOST", "localhost"), "-U", "postgres", "-qc",
+                    "CREATE DATABASE trainwatch_bench_baseline"], capture_output=True)
+    step = base / "migrations" / "target" / "trainwatch-migrations.jar"
+    if step.exists():
+        subprocess.run(["java", "-jar", str(step)], env={**os.environ, **env}, check=True)
+    return base / "functions" / "target" / "quarkus-app", env
+
+
 def http_json(method, url, body=None, headers=None, timeout=5):
     data = None if body is None else json.dumps(body).encode()
     request = urllib.request.Request(url, data=data, method=method,

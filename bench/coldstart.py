@@ -28,8 +28,8 @@ import time
 import urllib.error
 from pathlib import Path
 
-from benchlib import (APPS, ENV, FUNCTIONS_PORT, RELAY_PORT, ROOT, WebSocket, http_json, machine, median,
-                      rss_kib, spawn, stop, token, write_results)
+from benchlib import (APPS, ENV, FUNCTIONS_PORT, RELAY_PORT, ROOT, WebSocket, baseline, http_json, machine,
+                      median, rss_kib, spawn, stop, token, write_results)
 
 WORK = ROOT / ".run" / "bench" / "coldstart"
 JDK25 = Path("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java")
@@ -142,12 +142,9 @@ def main():
     args = parser.parse_args()
     java17 = shutil.which("java")
     builds = [(app, app, APPS[app], ENV) for app in args.apps.split(",")]
-    if args.baseline:
-        base = Path(args.baseline).resolve()
-        subprocess.run(["psql", "-h", ENV.get("POSTGRES_HOST", "localhost"), "-U", "postgres", "-qc",
-                        "CREATE DATABASE trainwatch_bench_baseline"], capture_output=True)
-        builds.insert(1, (f"functions ({base.name})", "functions", base / "functions" / "target" / "quarkus-app",
-                          {**ENV, "POSTGRES_DB": "trainwatch_bench_baseline"}))
+    if args.baseline and "functions" in args.apps.split(","):
+        app_dir, env = baseline(args.baseline)
+        builds.insert(1, (f"functions ({Path(args.baseline).resolve().name})", "functions", app_dir, env))
     rows = []
     for label, app, app_dir, env in builds:
         for mode, jdk, java, flags, training in modes(java17):

@@ -31,7 +31,8 @@ import threading
 import time
 from pathlib import Path
 
-from benchlib import (APPS, ENV, ROOT, http_json, machine, spawn, stop, token, wait_ready, write_results)
+from benchlib import (APPS, ENV, ROOT, baseline, http_json, machine, spawn, stop, token, wait_ready,
+                      write_results)
 from benchlib import FUNCTIONS_PORT as PORT
 
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -106,14 +107,14 @@ def run_size(size, args, jobs, api):
             "postgresql_cpu_ms_per_1000_points": round(cpu["postgresql"] * 1000 / (per_second * size / 1000), 2)}
 
 
-def bench_build(label, app_dir, database, args, api, log_dir):
+def bench_build(label, app_dir, env, args, api, log_dir):
     """Starts one build's functions, runs every batch size with and without rules, stops it; the rows."""
-    env = {**ENV, "POSTGRES_DB": database}
     flags = []
     if args.profile:  # one recording per build: FILE.jfr for this build, FILE-baseline.jfr for the other
-        recording = args.profile if label == "this build" else args.profile.replace(".jfr", "-baseline.jfr")
+        path = Path(args.profile)
+        recording = path if label == "this build" else path.with_name(path.stem + "-baseline" + path.suffix)
         flags = [f"-XX:StartFlightRecording=filename={recording},settings=profile,delay={args.profile_delay}s"]
-    with open(log_dir / f"functions-{database}.log", "w") as log:
+    with open(log_dir / f"functions-{env['POSTGRES_DB']}.log", "w") as log:
         functions = spawn("java", app_dir, flags, env, log)
         try:
             wait_ready(PORT)
@@ -157,16 +158,13 @@ def main():
     api = {"Authorization": "Bearer " + token()}
     work = ROOT / ".run" / "bench" / "ingest"
     work.mkdir(parents=True, exist_ok=True)
-    builds = [("this build", APPS["functions"], "trainwatch_bench")]
+    builds = [("this build", APPS["functions"], ENV)]
     if args.baseline:
-        base = Path(args.baseline).resolve()
-        subprocess.run(["psql", "-h", ENV.get("POSTGRES_HOST", "localhost"), "-U", "postgres", "-qc",
-                        "CREATE DATABASE trainwatch_bench_baseline"], capture_output=True)
-        builds.append((f"baseline {base.name}", base / "functions" / "target" / "quarkus-app",
-                       "trainwatch_bench_baseline"))
+        app_dir, env = baseline(args.baseline)
+        builds.append((f"baseline {Path(args.baseline).resolve().name}", app_dir, env))
     rows = []
-    for label, app_dir, database in builds:
-        rows += bench_build(label, app_dir, database, args, api, work)
+    for label, app_dir, env in builds:
+        rows += bench_build(label, app_dir, env, args, api, work)
     print()
     print("| build | batch (points) | alert rules | points stored/s | p50 | p99 | max "
           "| functions CPU per request | PostgreSQL CPU per 1,000 points "

@@ -38,6 +38,8 @@ def main():
     for recording in args.recordings:
         inclusive, exclusive, total = collections.Counter(), collections.Counter(), 0
         for stack in samples(recording):
+            if not stack:
+                continue
             total += 1
             exclusive[stack[0]] += 1
             for frame in set(stack):

@@ -106,7 +106,7 @@ def main():
                 job = http_json("POST", f"http://localhost:{PORT}{JOBS}", submission, api)[1]["job_id"]
                 stored = store(connection, api, job, points)
                 subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", ENV["POSTGRES_DB"], "-qc",
-                                "ANALYZE metric_values; ANALYZE metric_blocks"], check=True)
+                                "ANALYZE metric_points; ANALYZE metric_blocks"], check=True)
                 last_seq = http_json("GET", f"http://localhost:{PORT}{JOBS}/{job}", None, api)[1]["last_seq"]
                 whole, answer = timed_get(connection, api,
                                           f"{JOBS}/{job}/metrics/overview?name=loss&buckets={args.buckets}")

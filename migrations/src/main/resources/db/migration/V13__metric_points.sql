@@ -2,8 +2,19 @@
 -- metric_values, each with its name as text in two indexes, and PostgreSQL stopped near 100,000 index entries a
 -- second. Now a point is one row of metric_points, keyed by (job_id, seq), its metrics two parallel arrays: name
 -- ids into the job's own dictionary (training_jobs.metric_names, 1-based, in the order names first arrived; a
--- name's id never changes) and values. A point's metrics are kept in the order of their names' code points.
--- Per-name reads go through metric_blocks, whose (job, name, block) index says which 16-seq blocks hold a name.
+-- name's id never changes) and values. A point's metrics are kept in the order of their names' code points (the
+-- "C" collation), the order the history answered them in on a database of that collation; on a database of
+-- another one, the history answered them in that collation's order, and now answers them in code-point order (a
+-- JSON object's members have no order). Per-name reads go through metric_blocks, whose (job, name, block) index
+-- says which 16-seq blocks hold a name.
+--
+-- It rewrites every stored value while holding the tables it changes, so nothing reads or writes them until it
+-- commits: run it in a quiet moment (infra/README.md, "Releasing"). The locks are taken first, all at once, and
+-- given up after 30 s if a reader holds one (a dashboard's query), so the step fails and is run again rather
+-- than deadlocking with that reader.
+SET LOCAL lock_timeout = '30s';
+LOCK TABLE training_jobs, metric_values, metric_blocks IN ACCESS EXCLUSIVE MODE;
+
 ALTER TABLE training_jobs ADD COLUMN metric_names TEXT[] NOT NULL DEFAULT '{}';
 
 -- job_id has no foreign key: its check, one lookup per inserted row, cost more than a fifth of storing a point.
@@ -21,8 +32,8 @@ CREATE TABLE metric_points (
     CHECK (cardinality(name_ids) = cardinality(vals) AND cardinality(vals) > 0)
 );
 
--- No writer adds a value from here to the end of this migration, so every stored value moves exactly once.
-LOCK TABLE metric_values IN SHARE ROW EXCLUSIVE MODE;
+-- No writer adds a value from here to the end of this migration (the locks above), so every stored value moves
+-- exactly once.
 DROP TRIGGER metric_blocks_absorb ON metric_values;
 
 -- Each job's dictionary: its names in the order of their first value.

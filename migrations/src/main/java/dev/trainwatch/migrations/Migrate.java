@@ -13,8 +13,8 @@ import org.flywaydb.core.api.output.MigrateResult;
  * database the functions use, then exits. It runs once per release before the functions start or
  * roll out ({@code ./trainwatch up} and the tests before starting them, a Kubernetes Job in {@code
  * infra/}, a one-off invoke on AWS Lambda); the functions only check the version it left ({@code
- * SchemaCheck}) and hold no Flyway, Agroal or JDBC code, which kept every cold start about 4,000
- * classes longer.
+ * SchemaCheck}) and hold no Flyway, Agroal or JDBC code: they load 1,327 fewer classes by their
+ * first answer (632 of them Flyway's, Agroal's and the JDBC driver's; README, "Cold start").
  *
  * <p>The database is named by the same variables the functions read: {@code POSTGRES_HOST}
  * (localhost), {@code POSTGRES_PORT} (5432), {@code POSTGRES_DB} (trainwatch), {@code

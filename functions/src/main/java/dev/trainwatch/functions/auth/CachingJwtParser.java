@@ -24,10 +24,16 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 @ApplicationScoped
 public class CachingJwtParser extends DefaultJWTParser {
 
+  /** Seconds a verified token is kept at most. */
+  static final long KEPT_SECONDS = 60;
+
   /** Tokens kept, at most; past it they are all verified again. */
   private static final int REMEMBERED = 10_000;
 
-  private final Map<String, JsonWebToken> verified = new ConcurrentHashMap<>();
+  /** A verified token and until when (epoch seconds, exclusive) it is served from here. */
+  private record Verified(JsonWebToken token, long until) {}
+
+  private final Map<String, Verified> verified = new ConcurrentHashMap<>();
 
   @Inject
   public CachingJwtParser(JWTAuthContextInfo context) {
@@ -36,10 +42,11 @@ public class CachingJwtParser extends DefaultJWTParser {
 
   @Override
   public JsonWebToken parse(String token) throws ParseException {
-    JsonWebToken known = verified.get(token);
+    long now = System.currentTimeMillis() / 1000;
+    Verified known = verified.get(token);
     if (known != null) {
-      if (System.currentTimeMillis() / 1000 < known.getExpirationTime()) {
-        return known;
+      if (now < known.until()) {
+        return known.token();
       }
       verified.remove(token);
     }
@@ -47,7 +54,8 @@ public class CachingJwtParser extends DefaultJWTParser {
     if (verified.size() >= REMEMBERED) {
       verified.clear();
     }
-    verified.put(token, parsed);
+    verified.put(
+        token, new Verified(parsed, Math.min(parsed.getExpirationTime(), now + KEPT_SECONDS)));
     return parsed;
   }
 }

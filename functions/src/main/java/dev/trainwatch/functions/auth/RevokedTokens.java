@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * {"jti":..,"exp":..}} on {@code <prefix>:revocations} so the relay closes sockets at once. Both
  * apps refuse a revoked token within a second: an answer "not revoked" is kept here for {@value
  * #RECHECK_MILLIS} ms per token (a token in use is then asked about once a second, not once per
- * request), and a revocation made through this process drops what it kept of that token at once.
+ * request); a token revoked through this process is refused by it at once.
  */
 @ApplicationScoped
 public class RevokedTokens {
@@ -37,6 +37,12 @@ public class RevokedTokens {
   /** "jti parent" of tokens found not revoked, with when that was read (System.nanoTime). */
   private final Map<String, Long> notRevoked = new ConcurrentHashMap<>();
 
+  /**
+   * Ids revoked through this process, with their exp (epoch seconds): refused here at once, also
+   * while an answer read before the revocation is still on its way.
+   */
+  private final Map<String, Long> revokedHere = new ConcurrentHashMap<>();
+
   public RevokedTokens(RedisAPI redis, TrainwatchConfig config) {
     this.redis = redis;
     this.names = RedisNames.of(config);
@@ -44,6 +50,9 @@ public class RevokedTokens {
 
   /** Whether the token with id {@code jti}, or its parent (null for none), was revoked. */
   public Uni<Boolean> isRevoked(String jti, String parent) {
+    if (revokedHere.containsKey(jti) || (parent != null && revokedHere.containsKey(parent))) {
+      return Uni.createFrom().item(true);
+    }
     String token = jti + " " + parent;
     long now = System.nanoTime();
     Long readAt = notRevoked.get(token);
@@ -67,7 +76,11 @@ public class RevokedTokens {
 
   /** Revokes the token {@code jti} that expires at {@code expiresAt}. */
   public Uni<Void> revoke(String jti, Instant expiresAt) {
-    // The token, and every token it minted (its parent), is asked about again from now on.
+    // Refused here from now on, the token and every token it minted (its parent); other processes
+    // ask Redis within a second.
+    long nowSeconds = Instant.now().getEpochSecond();
+    revokedHere.values().removeIf(exp -> exp + SKEW_SECONDS < nowSeconds);
+    revokedHere.put(jti, expiresAt.getEpochSecond());
     notRevoked.keySet().removeIf(token -> token.startsWith(jti + " ") || token.endsWith(" " + jti));
     long until = expiresAt.getEpochSecond() + SKEW_SECONDS;
     return redis

@@ -7,11 +7,15 @@ import io.vertx.sqlclient.Pool;
 import jakarta.inject.Singleton;
 
 /**
- * The PostgreSQL pool as Quarkus configures it, with each connection keeping its prepared
- * statements. Without this every request's statement was parsed and planned again, which cost
- * PostgreSQL more CPU than storing a single point. Quarkus's {@code cache-prepared-statements}
- * alone does not do it: the client skips statements over 2,048 characters, and the ingest statement
- * is longer. Nothing else of Quarkus's settings is changed.
+ * The PostgreSQL pool as Quarkus configures it, with room in each connection's cache of prepared
+ * statements for the functions' own. With {@code
+ * quarkus.datasource.reactive.cache-prepared-statements} on (application.properties turns it on), a
+ * connection parses and plans a statement once rather than at every request; but the client leaves
+ * out statements over 2,048 characters by default, and the ingest statement is longer, so the limit
+ * is raised here. With the setting off (a pooler in transaction mode that does not keep prepared
+ * statements) nothing is cached. It builds the pool from Quarkus's options as they are; a
+ * credentials provider, which this project does not use, would not be consulted again per
+ * connection.
  */
 @Singleton
 public class PostgresPoolCreator implements PgPoolCreator {
@@ -25,10 +29,11 @@ public class PostgresPoolCreator implements PgPoolCreator {
   @Override
   public Pool create(Input input) {
     for (PgConnectOptions options : input.pgConnectOptionsList()) {
-      options
-          .setCachePreparedStatements(true)
-          .setPreparedStatementCacheMaxSize(STATEMENTS_KEPT)
-          .setPreparedStatementCacheSqlLimit(LONGEST_STATEMENT);
+      if (options.getCachePreparedStatements()) {
+        options
+            .setPreparedStatementCacheMaxSize(STATEMENTS_KEPT)
+            .setPreparedStatementCacheSqlLimit(LONGEST_STATEMENT);
+      }
     }
     // PgBuilder takes one server; this takes the list Quarkus made (one per configured URL).
     return PgPool.pool(input.vertx(), input.pgConnectOptionsList(), input.poolOptions());

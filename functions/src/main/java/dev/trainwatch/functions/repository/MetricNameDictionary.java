@@ -29,15 +29,16 @@ public class MetricNameDictionary {
   private static final int REMEMBERED = 10_000;
 
   /**
-   * Adds the names of $2 the job lacks at its end, in their order. The job row's lock orders this
-   * against every other batch of the job, so two functions adding one name add it once.
+   * Adds the names of $2 the job lacks at its end, in their order; no row when it lacks none (or
+   * there is no such job), so a batch of known names does not write the job's row. The row's lock
+   * orders this against every other batch of the job, so two functions adding one name add it once.
    */
   private static final String EXTEND =
       """
       UPDATE training_jobs SET metric_names = metric_names || ARRAY(
         SELECT n FROM unnest($2::text[]) WITH ORDINALITY AS u(n, o)
         WHERE n <> ALL (metric_names) ORDER BY o)
-      WHERE id = $1
+      WHERE id = $1 AND NOT metric_names @> $2::text[]
       RETURNING metric_names
       """;
 
@@ -97,8 +98,19 @@ public class MetricNameDictionary {
    * job does not exist.
    */
   public Uni<Names> covering(long jobId, Collection<String> batch) {
-    return cached(
-        jobId, known -> known.covers(batch), EXTEND, Tuple.of(jobId, batch.toArray(String[]::new)));
+    Names known = byJob.get(jobId);
+    if (known != null && known.covers(batch)) {
+      return Uni.createFrom().item(known);
+    }
+    return pool.preparedQuery(EXTEND)
+        .execute(Tuple.of(jobId, batch.toArray(String[]::new)))
+        .flatMap(
+            rows ->
+                rows.size() > 0
+                    ? Uni.createFrom().item(remember(jobId, rows))
+                    : pool.preparedQuery(READ)
+                        .execute(Tuple.of(jobId))
+                        .map(read -> remember(jobId, read)));
   }
 
   /**
@@ -128,9 +140,7 @@ public class MetricNameDictionary {
       return null;
     }
     String[] list = row.next().getArrayOfStrings(0);
-    Names names = new Names(list);
-    byJob.merge(jobId, names, (old, now) -> now.size() >= old.size() ? now : old);
-    return byJob.get(jobId);
+    return byJob.merge(jobId, new Names(list), (old, now) -> now.size() >= old.size() ? now : old);
   }
 
   /**

@@ -129,15 +129,20 @@ public class MetricRepository {
 
   /**
    * The points after a sequence number that hold one of the metrics $3 (their ids $5), at most $4.
-   * The (job, name, block) index of {@code metric_blocks} says which blocks of 16 seqs hold one: $4
-   * such blocks hold $4 such points at least, and only their points are read.
+   * The (job, name, block) index of {@code metric_blocks} says which blocks of 16 seqs hold one:
+   * each name's first $4 blocks after $2 (an index range scan per name, which stops there), then
+   * the first $4 of those, hold $4 such points at least, and only their points are read.
    */
+  // $2 is cast where it first appears: PostgreSQL types a parameter by its first use, and ($2 + 1)
+  // / 16 alone would make it an integer, into which the client would fold a since past 2^31.
   private static final String READ_NAMED =
       """
       WITH b AS (
-        SELECT DISTINCT block FROM metric_blocks
-        WHERE job_id = $1 AND name = ANY($3::text[]) AND block >= ($2 + 1) / %1$d AND last_seq > $2
-        ORDER BY block LIMIT $4)
+        SELECT DISTINCT nb.block FROM unnest($3::text[]) AS n(name) CROSS JOIN LATERAL (
+          SELECT block FROM metric_blocks
+          WHERE job_id = $1 AND name = n.name AND block >= ($2::bigint / %1$d) AND last_seq > $2
+          ORDER BY block LIMIT $4) nb
+        ORDER BY nb.block LIMIT $4)
       SELECT p.seq, p.epoch, p.step, p.ts, p.name_ids, p.vals
       FROM b CROSS JOIN LATERAL (
         SELECT seq, epoch, step, ts, name_ids, vals FROM metric_points
@@ -148,14 +153,18 @@ public class MetricRepository {
           .formatted(BLOCK_SEQS);
 
   /**
-   * The values of metric id {@code d.id} at seqs from %1$s to %2$s, as rows (seq, value, epoch,
-   * step, ts): one index range scan of the points.
+   * The values of metric id {@code d.id} at seqs from %1$s to %2$s, a range within one block, as
+   * rows (seq, value, epoch, step, ts): one index range scan of at most 16 points (the LIMIT keeps
+   * the planner from merging it into a scan of the job's points filtered by the block).
    */
   private static final String VALUES_OF_NAME =
       """
       SELECT p.seq, v.value, p.epoch, p.step, p.ts
-      FROM metric_points p CROSS JOIN LATERAL unnest(p.name_ids, p.vals) AS v(id, value)
-      WHERE p.job_id = $1 AND p.seq >= %1$s AND p.seq <= %2$s AND v.id = d.id
+      FROM (
+        SELECT seq, epoch, step, ts, name_ids, vals FROM metric_points
+        WHERE job_id = $1 AND seq >= %1$s AND seq <= %2$s ORDER BY seq LIMIT %3$d) p
+        CROSS JOIN LATERAL unnest(p.name_ids, p.vals) AS v(id, value)
+      WHERE v.id = d.id
       """;
 
   /**
@@ -166,30 +175,33 @@ public class MetricRepository {
    * read one by one: at most 16 × ($3 + 2) values for a history of any length, plus one summary per
    * 16 seqs.
    */
-  // The bounds come first, each an end of the (job, name, seq) index (ORDER BY … LIMIT 1: min()
-  // and max() were planned as a pass over the whole range when the statistics of a job still being
-  // written said it was one row). A plan that joins the points to their own bounds could rescan
-  // them once per point when those statistics are stale. Likewise each cut block's values are one
-  // index range scan (the LIMIT, which a block's seqs never exceed, keeps the planner from
-  // turning them into one pass over the metric's values filtered by every block). Buckets are by
-  // integer arithmetic, so a block and its values fall in the same bucket.
+  // The bounds come first: lo is the first block of the name after $4 (its first_seq, or its first
+  // value after $4 when $4 cuts it) and hi the last before $5 likewise, an index probe each and at
+  // most one block's points read (ORDER BY … LIMIT 1: min() and max() were planned as a pass over
+  // the whole range when a job's statistics were stale). Each cut block's values are one index
+  // range scan of at most 16 points (VALUES_OF_NAME). $4 and $5 are cast where they first appear,
+  // so PostgreSQL types them bigint. Buckets are by integer arithmetic, so a block and its values
+  // fall in the same bucket.
   private static final String OVERVIEW =
       """
       WITH d AS (SELECT array_position(metric_names, $2::text) AS id FROM training_jobs WHERE id = $1),
-      r AS (
+      edges AS (
         SELECT
-          (SELECT v.seq FROM d, (
-             SELECT block FROM metric_blocks
-             WHERE job_id = $1 AND name = $2 AND block >= $4 / %1$d AND last_seq > $4 AND first_seq < $5
-             ORDER BY block LIMIT 1) b
-           CROSS JOIN LATERAL (%4$s) v
-           WHERE v.seq > $4 AND v.seq < $5 ORDER BY v.seq LIMIT 1) AS lo,
-          (SELECT v.seq FROM d, (
-             SELECT block FROM metric_blocks
-             WHERE job_id = $1 AND name = $2 AND block <= $5 / %1$d AND first_seq < $5 AND last_seq > $4
-             ORDER BY block DESC LIMIT 1) b
-           CROSS JOIN LATERAL (%4$s) v
-           WHERE v.seq > $4 AND v.seq < $5 ORDER BY v.seq DESC LIMIT 1) AS hi),
+          (SELECT CASE WHEN b.first_seq > $4 THEN b.first_seq ELSE (
+                    SELECT v.seq FROM d CROSS JOIN LATERAL (%4$s) v WHERE v.seq > $4
+                    ORDER BY v.seq LIMIT 1) END
+           FROM (
+             SELECT block, first_seq FROM metric_blocks
+             WHERE job_id = $1 AND name = $2 AND block >= ($4::bigint / %1$d) AND last_seq > $4
+             ORDER BY block LIMIT 1) b) AS lo,
+          (SELECT CASE WHEN b.last_seq < $5 THEN b.last_seq ELSE (
+                    SELECT v.seq FROM d CROSS JOIN LATERAL (%4$s) v WHERE v.seq < $5
+                    ORDER BY v.seq DESC LIMIT 1) END
+           FROM (
+             SELECT block, last_seq FROM metric_blocks
+             WHERE job_id = $1 AND name = $2 AND block <= ($5::bigint / %1$d) AND first_seq < $5
+             ORDER BY block DESC LIMIT 1) b) AS hi),
+      r AS (SELECT lo, hi FROM edges WHERE lo <= hi),
       blocks AS (
         SELECT b.*,
                b.first_seq >= r.lo AND b.last_seq <= r.hi
@@ -219,10 +231,13 @@ public class MetricRepository {
               SUMMARY_OF_VALUE,
               MERGED,
               VALUES_OF_NAME.formatted(
-                  "b.block * " + BLOCK_SEQS, "b.block * " + BLOCK_SEQS + " + " + (BLOCK_SEQS - 1)),
+                  "b.block * " + BLOCK_SEQS,
+                  "b.block * " + BLOCK_SEQS + " + " + (BLOCK_SEQS - 1),
+                  BLOCK_SEQS),
               VALUES_OF_NAME.formatted(
                   "greatest(blocks.block * " + BLOCK_SEQS + ", r.lo)",
-                  "least(blocks.block * " + BLOCK_SEQS + " + " + (BLOCK_SEQS - 1) + ", r.hi)"));
+                  "least(blocks.block * " + BLOCK_SEQS + " + " + (BLOCK_SEQS - 1) + ", r.hi)",
+                  BLOCK_SEQS));
 
   /**
    * The names of a job's metrics that hold a value, sorted: its dictionary, each name checked
@@ -443,6 +458,9 @@ public class MetricRepository {
         .upTo(jobId, highest)
         .map(
             names -> {
+              if (names == null) {
+                return List.<SequencedPoint>of(); // the job was deleted since its points were read
+              }
               List<SequencedPoint> points = new ArrayList<>(rows.size());
               for (Row row : rows) {
                 Integer[] ids = row.getArrayOfIntegers("name_ids");

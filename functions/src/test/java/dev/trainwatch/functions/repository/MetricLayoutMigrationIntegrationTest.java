@@ -4,16 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trainwatch.functions.domain.MetricPoint;
 import dev.trainwatch.functions.domain.SequencedPoint;
-import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.pgclient.PgBuilder;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
-import io.vertx.pgclient.PgConnectOptions;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -23,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Function;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,13 +29,6 @@ import org.junit.jupiter.api.Test;
  * and the overviews must be equal, metric order within a point included.
  */
 class MetricLayoutMigrationIntegrationTest {
-
-  private static final String DATABASE = "trainwatch_test_layout";
-  private static final String HOST = System.getenv().getOrDefault("POSTGRES_HOST", "localhost");
-  private static final int PORT =
-      Integer.parseInt(System.getenv().getOrDefault("POSTGRES_PORT", "5432"));
-  private static final String USER = System.getenv().getOrDefault("POSTGRES_USER", "postgres");
-  private static final String PASSWORD = System.getenv().getOrDefault("POSTGRES_PASSWORD", "");
 
   /** Names a trainer may send, in an order that is neither sorted nor the same for every point. */
   private static final List<String> NAMES =
@@ -131,36 +117,18 @@ class MetricLayoutMigrationIntegrationTest {
       ORDER BY min(first_seq)
       """;
 
-  private static Vertx vertx;
+  private static ScratchDatabase database;
   private static Pool pool;
 
   @BeforeAll
   static void database() throws SQLException {
-    try (Connection admin =
-            DriverManager.getConnection(
-                "jdbc:postgresql://" + HOST + ":" + PORT + "/postgres", USER, PASSWORD);
-        Statement sql = admin.createStatement()) {
-      sql.execute("DROP DATABASE IF EXISTS " + DATABASE + " WITH (FORCE)");
-      sql.execute("CREATE DATABASE " + DATABASE);
-    }
-    vertx = Vertx.vertx();
-    pool =
-        PgBuilder.pool()
-            .connectingTo(
-                new PgConnectOptions()
-                    .setHost(HOST)
-                    .setPort(PORT)
-                    .setDatabase(DATABASE)
-                    .setUser(USER)
-                    .setPassword(PASSWORD))
-            .using(vertx)
-            .build();
+    database = new ScratchDatabase("trainwatch_test_layout");
+    pool = database.pool();
   }
 
   @AfterAll
   static void close() {
-    pool.closeAndAwait();
-    vertx.closeAndAwait();
+    database.close();
   }
 
   /** What one job's history answers: every read the API makes of it, as text. */
@@ -168,7 +136,7 @@ class MetricLayoutMigrationIntegrationTest {
 
   @Test
   void aHistoryWrittenBeforeTheChangeReadsBackIdentically() {
-    flyway("12").migrate();
+    database.flyway("12").migrate();
     long first = writeOldJob(new Random(18), 300);
     long second = writeOldJob(new Random(19), 40);
     Map<Long, Answers> before = new LinkedHashMap<>();
@@ -176,7 +144,7 @@ class MetricLayoutMigrationIntegrationTest {
       before.put(job, answers(job, r -> oldRead(job, r), this::oldNames, o -> oldOverview(job, o)));
     }
 
-    flyway(null).migrate();
+    database.flyway(null).migrate();
     MetricRepository repository = new MetricRepository(pool, new MetricNameDictionary(pool));
     for (long job : List.of(first, second)) {
       Answers after =
@@ -344,13 +312,5 @@ class MetricLayoutMigrationIntegrationTest {
       buckets.add(MetricRepository.bucket(row));
     }
     return buckets;
-  }
-
-  private static Flyway flyway(String target) {
-    var configuration =
-        Flyway.configure()
-            .dataSource("jdbc:postgresql://" + HOST + ":" + PORT + "/" + DATABASE, USER, PASSWORD)
-            .locations("classpath:db/migration");
-    return (target == null ? configuration : configuration.target(target)).load();
   }
 }

@@ -61,6 +61,40 @@ class MetricOverviewIntegrationTest {
         .containsEntry("last_step", 39);
   }
 
+  /**
+   * A since or before past 2^31 reads as given: PostgreSQL types a parameter by its first use, and
+   * one typed integer would take 2^32 + 1 as 1 and answer the job's points from its start.
+   */
+  @Test
+  void sequenceNumbersPast32BitsAreNotFolded() {
+    long job = TestJobs.submit(null);
+    TestJobs.postMetrics(
+            job,
+            "{\"points\":[{\"epoch\":1,\"metrics\":{\"loss\":0.5}},"
+                + "{\"epoch\":1,\"metrics\":{\"loss\":0.4}},{\"epoch\":1,\"metrics\":{\"loss\":0.3}}]}")
+        .statusCode(200);
+    String path = TestJobs.JOBS + "/" + job + "/metrics";
+    for (String since : List.of("4294967297", "4294967296", "9223372036854775807")) {
+      assertThat(given().get(path + "?name=loss&since=" + since).jsonPath().getList("points"))
+          .as("points of loss after %s", since)
+          .isEmpty();
+      assertThat(
+              given()
+                  .get(path + "/overview?name=loss&since=" + since)
+                  .jsonPath()
+                  .getList("buckets"))
+          .as("buckets of loss after %s", since)
+          .isEmpty();
+    }
+    assertThat(
+            given()
+                .get(path + "/overview?name=loss&buckets=1&since=0&before=4294967297")
+                .jsonPath()
+                .getList("buckets"))
+        .as("every point is before 2^32 + 1")
+        .hasSize(1);
+  }
+
   @Test
   void eachBucketKeepsItsExtremesAndCountsItsNonFiniteValues() {
     long job = TestJobs.submitBody(TestJobs.body("alerts", Map.of("nan", false)));
