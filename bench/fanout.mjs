@@ -1,7 +1,7 @@
 // Fan-out: C sockets spread over J jobs while points are posted to those jobs through the ingest API, measured on
 // the relay and, in the same run, on the Socket.IO peer (bench/peers/socketio-relay.mjs) fed by the same Redis
 // publications. For each: deliveries per second, end-to-end latency from the start of the ingest request to each
-// socket's receipt (p50/p99/max), and memory per connection: RSS (and, for the relay, JVM heap after a full GC)
+// socket's receipt (p50/p99/max), the server process's CPU per 1,000 deliveries (/proc), and memory per connection: RSS (and, for the relay, JVM heap after a full GC)
 // with C idle sockets open, minus before any. Our figure divided by the peer's closes the table.
 //
 // The peer's sockets are its own client (socket.io-client, websocket transport); the relay's are plain
@@ -71,6 +71,12 @@ async function stopProcess(child) {
   await new Promise((resolve) => child.once('exit', resolve));
 }
 
+const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
+/** CPU seconds a process has used so far (user + system, from /proc/PID/stat). */
+function cpuSeconds(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
 const rssKiB = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
 function jvmHeapKiB(pid) {
   execFileSync('jcmd', [String(pid), 'GC.run']);
@@ -161,12 +167,14 @@ async function measure(target, jobs) {
   let peakRss = idleRss;
   const warmUpEnds = performance.now() + 5000;
   let began = Infinity;
+  let cpuAtStart = 0;
   while (performance.now() - began < options.seconds * 1000) {
     if (began === Infinity && performance.now() >= warmUpEnds) {
       while (inFlight > 0) await sleep(5);
       for (const job of jobs) firstStep[job] = step[job] + 1;
       published = 0;
       skipped = 0;
+      cpuAtStart = cpuSeconds(child.pid);
       began = performance.now();
     }
     const counting = began !== Infinity;
@@ -203,6 +211,7 @@ async function measure(target, jobs) {
     last = delivered;
     await sleep(100);
   }
+  const serverCpu = cpuSeconds(child.pid) - cpuAtStart;
   const perJob = options.sockets / jobs.length;
   latencies.sort((a, b) => a - b);
   const at = (share) => latencies[Math.min(latencies.length - 1, Math.floor(share * latencies.length))];
@@ -216,6 +225,8 @@ async function measure(target, jobs) {
     deliveries_expected: Math.round(published * perJob),
     delivered,
     delivered_per_second: Math.round(delivered / elapsed),
+    // The server's own CPU (the relay's JVM, or the peer's Node process) over the measured seconds and the tail.
+    server_cpu_ms_per_1000_deliveries: Number(((serverCpu * 1000) / (delivered / 1000)).toFixed(2)),
     latency_ms: { p50: Number(at(0.5).toFixed(1)), p99: Number(at(0.99).toFixed(1)), max: Number(latencies.at(-1).toFixed(1)) },
     idle_kib_per_connection: { rss: Math.round((idleRss - rssBefore) / options.sockets), heap: idleHeap === null ? null : Math.round((idleHeap - heapBefore) / options.sockets) },
     peak_rss_mib: Math.round(peakRss / 1024),
@@ -240,10 +251,10 @@ try {
     console.log(JSON.stringify(result));
   }
   for (const job of jobs) await api(`/jobs/${job}/cancel`);
-  console.log('\n| target | sockets | points/s published | deliveries/s | delivered / expected | p50 | p99 | max | idle RSS per connection | idle heap per connection |');
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  console.log('\n| target | sockets | points/s published | deliveries/s | delivered / expected | server CPU per 1,000 deliveries | p50 | p99 | max | idle RSS per connection | idle heap per connection |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const r of results) {
-    console.log(`| ${r.target} | ${r.sockets} | ${r.points_published_per_second} | ${r.delivered_per_second} | ${r.delivered} / ${r.deliveries_expected} | ${r.latency_ms.p50} ms | ${r.latency_ms.p99} ms | ${r.latency_ms.max} ms | ${r.idle_kib_per_connection.rss} KiB | ${r.idle_kib_per_connection.heap ?? '-'} KiB |`);
+    console.log(`| ${r.target} | ${r.sockets} | ${r.points_published_per_second} | ${r.delivered_per_second} | ${r.delivered} / ${r.deliveries_expected} | ${r.server_cpu_ms_per_1000_deliveries} ms | ${r.latency_ms.p50} ms | ${r.latency_ms.p99} ms | ${r.latency_ms.max} ms | ${r.idle_kib_per_connection.rss} KiB | ${r.idle_kib_per_connection.heap ?? '-'} KiB |`);
   }
   const ours = results.find((r) => r.target === 'relay');
   const peer = results.find((r) => r.target === 'peer');
@@ -251,8 +262,9 @@ try {
     delivered_per_second: Number((ours.delivered_per_second / peer.delivered_per_second).toFixed(2)),
     p99_latency: Number((ours.latency_ms.p99 / peer.latency_ms.p99).toFixed(2)),
     idle_rss_per_connection: Number((ours.idle_kib_per_connection.rss / peer.idle_kib_per_connection.rss).toFixed(2)),
+    server_cpu_per_delivery: Number((ours.server_cpu_ms_per_1000_deliveries / peer.server_cpu_ms_per_1000_deliveries).toFixed(2)),
   } : null;
-  if (ratios) console.log(`\nrelay ÷ peer: throughput ${ratios.delivered_per_second}, p99 ${ratios.p99_latency}, idle RSS per connection ${ratios.idle_rss_per_connection}`);
+  if (ratios) console.log(`\nrelay ÷ peer: throughput ${ratios.delivered_per_second}, p99 ${ratios.p99_latency}, idle RSS per connection ${ratios.idle_rss_per_connection}, server CPU per delivery ${ratios.server_cpu_per_delivery}`);
   mkdirSync(`${ROOT}/bench/results`, { recursive: true });
   writeFileSync(`${ROOT}/bench/results/fanout.json`, `${JSON.stringify({ machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}`, options, results, ratios }, null, 2)}\n`);
   console.log('written to bench/results/fanout.json');

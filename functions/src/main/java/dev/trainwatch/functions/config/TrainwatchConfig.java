@@ -337,6 +337,13 @@ public interface TrainwatchConfig {
     /** Longest metric name accepted, in characters. */
     @WithDefault("200")
     int maxMetricNameLength();
+
+    /**
+     * Most distinct metric names one job may report; a batch that would pass it is rejected whole
+     * (400). Bounds the job's name dictionary, which each batch with a new name extends.
+     */
+    @WithDefault("10000")
+    int maxMetricNamesPerJob();
   }
 
   /** How events reach Redis; the relay must use the same key prefix. */

@@ -1,11 +1,12 @@
 package dev.trainwatch.functions.repository;
 
+import dev.trainwatch.functions.config.TrainwatchConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
@@ -19,8 +20,9 @@ import java.util.function.Predicate;
  * stored point holds ids, not names. A name's id is its 1-based place in the job's list, which only
  * grows, so a list read once stays true for every id it holds: it is kept here and read or extended
  * again only when a batch brings a name it lacks or a stored point an id past its end. A batch of
- * known names then costs no round trip for them. It does not bound how many names a job has: the
- * parser bounds names per point and their length.
+ * known names then costs no round trip for them. A job has at most {@code max-metric-names-per-job}
+ * names (TrainwatchConfig): a batch that would pass it is refused whole ({@link
+ * TooManyMetricNamesException}) and stores nothing.
  */
 @ApplicationScoped
 public class MetricNameDictionary {
@@ -29,22 +31,32 @@ public class MetricNameDictionary {
   private static final int REMEMBERED = 10_000;
 
   /**
-   * Adds the names of $2 the job lacks at its end, in their order; no row when it lacks none (or
-   * there is no such job), so a batch of known names does not write the job's row. The row's lock
-   * orders this against every other batch of the job, so two functions adding one name add it once.
+   * Adds the names of $2 the job lacks at its end, in their order, unless the job would then have
+   * more than $3; answers the names it knew (null: no such job), how many of $2 were new, and the
+   * names after adding them (null when none was added). The job row is locked first, so two
+   * functions adding one name add it once; the new names are found with a hashed lookup of the
+   * known ones, so the cost grows with the batch and the list once, not with their product, and a
+   * batch of known names does not write the row.
    */
   private static final String EXTEND =
       """
-      UPDATE training_jobs SET metric_names = metric_names || ARRAY(
-        SELECT n FROM unnest($2::text[]) WITH ORDINALITY AS u(n, o)
-        WHERE n <> ALL (metric_names) ORDER BY o)
-      WHERE id = $1 AND NOT metric_names @> $2::text[]
-      RETURNING metric_names
+      WITH j AS (SELECT metric_names FROM training_jobs WHERE id = $1 FOR UPDATE),
+      fresh AS (
+        SELECT u.n, u.o FROM unnest($2::text[]) WITH ORDINALITY AS u(n, o)
+        WHERE u.n NOT IN (SELECT unnest(metric_names) FROM j)),
+      added AS (
+        UPDATE training_jobs SET metric_names = metric_names || ARRAY(SELECT n FROM fresh ORDER BY o)
+        WHERE id = $1 AND EXISTS (SELECT 1 FROM fresh)
+          AND (SELECT cardinality(metric_names) FROM j) + (SELECT count(*) FROM fresh) <= $3
+        RETURNING metric_names)
+      SELECT (SELECT metric_names FROM j) AS known, (SELECT count(*) FROM fresh) AS fresh,
+             (SELECT metric_names FROM added) AS added
       """;
 
   private static final String READ = "SELECT metric_names FROM training_jobs WHERE id = $1";
 
   private final Pool pool;
+  private final int maxNamesPerJob;
   private final Map<Long, Names> byJob =
       Collections.synchronizedMap(
           new LinkedHashMap<>(256, 0.75f, true) {
@@ -54,8 +66,14 @@ public class MetricNameDictionary {
             }
           });
 
-  public MetricNameDictionary(Pool pool) {
+  @Inject
+  public MetricNameDictionary(Pool pool, TrainwatchConfig config) {
+    this(pool, config.ingest().maxMetricNamesPerJob());
+  }
+
+  MetricNameDictionary(Pool pool, int maxNamesPerJob) {
     this.pool = pool;
+    this.maxNamesPerJob = maxNamesPerJob;
   }
 
   /**
@@ -103,14 +121,21 @@ public class MetricNameDictionary {
       return Uni.createFrom().item(known);
     }
     return pool.preparedQuery(EXTEND)
-        .execute(Tuple.of(jobId, batch.toArray(String[]::new)))
-        .flatMap(
-            rows ->
-                rows.size() > 0
-                    ? Uni.createFrom().item(remember(jobId, rows))
-                    : pool.preparedQuery(READ)
-                        .execute(Tuple.of(jobId))
-                        .map(read -> remember(jobId, read)));
+        .execute(Tuple.of(jobId, batch.toArray(String[]::new), maxNamesPerJob))
+        .map(
+            rows -> {
+              Row row = rows.iterator().next();
+              String[] stored = row.getArrayOfStrings("known");
+              if (stored == null) {
+                return null;
+              }
+              String[] added = row.getArrayOfStrings("added");
+              long fresh = row.getLong("fresh");
+              if (fresh > 0 && added == null) {
+                throw new TooManyMetricNamesException(jobId, stored.length, fresh, maxNamesPerJob);
+              }
+              return remember(jobId, added != null ? added : stored);
+            });
   }
 
   /**
@@ -131,15 +156,16 @@ public class MetricNameDictionary {
     if (known != null && enough.test(known)) {
       return Uni.createFrom().item(known);
     }
-    return pool.preparedQuery(sql).execute(args).map(rows -> remember(jobId, rows));
+    return pool.preparedQuery(sql)
+        .execute(args)
+        .map(
+            rows -> {
+              Iterator<Row> row = rows.iterator();
+              return row.hasNext() ? remember(jobId, row.next().getArrayOfStrings(0)) : null;
+            });
   }
 
-  private Names remember(long jobId, RowSet<Row> rows) {
-    Iterator<Row> row = rows.iterator();
-    if (!row.hasNext()) {
-      return null;
-    }
-    String[] list = row.next().getArrayOfStrings(0);
+  private Names remember(long jobId, String[] list) {
     return byJob.merge(jobId, new Names(list), (old, now) -> now.size() >= old.size() ? now : old);
   }
 

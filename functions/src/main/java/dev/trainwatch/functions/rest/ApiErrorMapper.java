@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.trainwatch.functions.auth.AccessDeniedException;
 import dev.trainwatch.functions.auth.NoSuchSessionException;
 import dev.trainwatch.functions.executor.SubmissionRefusedException;
+import dev.trainwatch.functions.repository.TooManyMetricNamesException;
 import dev.trainwatch.functions.service.JobAlreadyFinishedException;
 import dev.trainwatch.functions.service.NoSuchJobException;
 import io.quarkus.logging.Log;
@@ -101,6 +102,11 @@ public class ApiErrorMapper {
   @ServerExceptionMapper({NoSuchJobException.class, NoSuchSessionException.class})
   public Response noSuchJob(RuntimeException e) {
     return body(404, "not_found", e.getMessage());
+  }
+
+  @ServerExceptionMapper
+  public Response tooManyNames(TooManyMetricNamesException e) {
+    return body(400, "too_many_metric_names", e.getMessage());
   }
 
   @ServerExceptionMapper

@@ -145,7 +145,8 @@ class MetricLayoutMigrationIntegrationTest {
     }
 
     database.flyway(null).migrate();
-    MetricRepository repository = new MetricRepository(pool, new MetricNameDictionary(pool));
+    MetricRepository repository =
+        new MetricRepository(pool, new MetricNameDictionary(pool, 10_000));
     for (long job : List.of(first, second)) {
       Answers after =
           answers(

@@ -65,6 +65,34 @@ class MetricIngestIntegrationTest {
     given().get(TestJobs.JOBS + "/" + job).then().body("status", equalTo("running"));
   }
 
+  /**
+   * A job has at most 10,000 distinct metric names: the batch that would pass it is refused whole
+   * and stores nothing, and the job goes on with the names it has.
+   */
+  @Test
+  void aBatchPastTheJobsMetricNamesIsRefusedWhole() {
+    long job = TestJobs.submit(null);
+    for (int batch = 0; batch < 50; batch++) {
+      StringBuilder metrics = new StringBuilder();
+      for (int n = 0; n < 200; n++) {
+        metrics.append(n == 0 ? "" : ",").append("\"m").append(batch * 200 + n).append("\":1");
+      }
+      post(job, "{\"epoch\":1,\"metrics\":{" + metrics + "}}").statusCode(200);
+    }
+
+    post(
+            job,
+            "{\"points\":[{\"epoch\":1,\"metrics\":{\"m0\":2}},"
+                + "{\"epoch\":1,\"metrics\":{\"one_too_many\":1}}]}")
+        .statusCode(400)
+        .body("error", equalTo("too_many_metric_names"))
+        .body("message", containsString("10000 metric names"));
+
+    given().get(TestJobs.JOBS + "/" + job + "/metrics").then().body("points", hasSize(50));
+    given().get(TestJobs.JOBS + "/" + job + "/metrics/names").then().body("names", hasSize(10_000));
+    post(job, "{\"epoch\":1,\"metrics\":{\"m9999\":3}}").statusCode(200);
+  }
+
   @Test
   void numbersEventsOneByOneAcrossRequestsAndBatches() {
     long job = TestJobs.submit(null);

@@ -134,6 +134,11 @@ class MetricPointParserTest {
       public int maxMetricNameLength() {
         return 20;
       }
+
+      @Override
+      public int maxMetricNamesPerJob() {
+        return 10_000;
+      }
     };
   }
 }
