@@ -1,6 +1,7 @@
 package dev.trainwatch.functions.repository;
 
 import dev.trainwatch.functions.config.TrainwatchConfig;
+import dev.trainwatch.functions.domain.LruMaps;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -11,7 +12,6 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Predicate;
 
@@ -57,14 +57,7 @@ public class MetricNameDictionary {
 
   private final Pool pool;
   private final int maxNamesPerJob;
-  private final Map<Long, Names> byJob =
-      Collections.synchronizedMap(
-          new LinkedHashMap<>(256, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Long, Names> eldest) {
-              return size() > REMEMBERED;
-            }
-          });
+  private final Map<Long, Names> byJob = Collections.synchronizedMap(LruMaps.create(REMEMBERED));
 
   @Inject
   public MetricNameDictionary(Pool pool, TrainwatchConfig config) {

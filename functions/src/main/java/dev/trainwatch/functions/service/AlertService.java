@@ -7,6 +7,7 @@ import dev.trainwatch.functions.config.TrainwatchConfig;
 import dev.trainwatch.functions.domain.Alert;
 import dev.trainwatch.functions.domain.AlertRule;
 import dev.trainwatch.functions.domain.AlertSettings;
+import dev.trainwatch.functions.domain.LruMaps;
 import dev.trainwatch.functions.domain.MetricPoint;
 import dev.trainwatch.functions.domain.MetricWatch;
 import dev.trainwatch.functions.repository.AlertRepository;
@@ -54,13 +55,7 @@ public class AlertService {
   private final AlertSettings defaults;
   private final Map<AlertRule, Counter> fired = new EnumMap<>(AlertRule.class);
   private final Map<Long, AlertSettings> settingsByJob =
-      Collections.synchronizedMap(
-          new LinkedHashMap<>(256, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Long, AlertSettings> eldest) {
-              return size() > REMEMBERED;
-            }
-          });
+      Collections.synchronizedMap(LruMaps.create(REMEMBERED));
 
   public AlertService(
       AlertRepository repository,

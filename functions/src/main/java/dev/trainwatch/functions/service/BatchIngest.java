@@ -1,6 +1,7 @@
 package dev.trainwatch.functions.service;
 
 import dev.trainwatch.functions.domain.JobStatus;
+import dev.trainwatch.functions.domain.LruMaps;
 import dev.trainwatch.functions.domain.Observation;
 import dev.trainwatch.functions.event.EventType;
 import dev.trainwatch.functions.repository.BatchResult;
@@ -8,9 +9,7 @@ import dev.trainwatch.functions.repository.JobStateRepository;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -33,14 +32,7 @@ public class BatchIngest {
   private final StatusService status;
   private final EventFeed feed;
   private final Set<Long> started =
-      Collections.synchronizedSet(
-          Collections.newSetFromMap(
-              new LinkedHashMap<>(256, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
-                  return size() > REMEMBERED;
-                }
-              }));
+      Collections.synchronizedSet(Collections.newSetFromMap(LruMaps.create(REMEMBERED)));
 
   public BatchIngest(JobStateRepository states, StatusService status, EventFeed feed) {
     this.states = states;

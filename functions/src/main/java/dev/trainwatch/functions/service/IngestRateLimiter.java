@@ -1,8 +1,8 @@
 package dev.trainwatch.functions.service;
 
 import dev.trainwatch.functions.config.TrainwatchConfig;
+import dev.trainwatch.functions.domain.LruMaps;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -18,13 +18,7 @@ public class IngestRateLimiter {
 
   private final double perSecond;
   private final double capacity;
-  private final Map<Long, double[]> buckets =
-      new LinkedHashMap<>(256, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Long, double[]> eldest) {
-          return size() > TRACKED_JOBS;
-        }
-      };
+  private final Map<Long, double[]> buckets = LruMaps.create(TRACKED_JOBS);
 
   public IngestRateLimiter(TrainwatchConfig config) {
     this.perSecond = config.rate().itemsPerSecondPerJob();
