@@ -1,273 +1,420 @@
-// Fan-out: C sockets spread over J jobs while points are posted to those jobs through the ingest API, measured on
-// the relay and, in the same run, on the Socket.IO peer (bench/peers/socketio-relay.mjs) fed by the same Redis
-// publications. For each: deliveries per second, end-to-end latency from the start of the ingest request to each
-// socket's receipt (p50/p99/max), the server process's CPU per 1,000 deliveries (/proc), and memory per connection: RSS (and, for the relay, JVM heap after a full GC)
-// with C idle sockets open, minus before any. Our figure divided by the peer's closes the table.
+// Fan-out: C sockets spread over J jobs while events are published to those jobs, measured on the relay and, in
+// the same run, on the Socket.IO peer (bench/peers/socketio-relay.mjs) fed by the same Redis publications. For each:
 //
-// The peer's sockets are its own client (socket.io-client, websocket transport); the relay's are plain
-// WebSockets with subscription tokens. Everything runs on this machine: functions, relay or peer, PostgreSQL,
-// Redis and this load generator share its cores. The relay runs with -Xmx512m (--relay-heap): left to itself,
-// G1 commits heap for garbage as sockets open, and RSS per connection would measure that, not the connections.
+// - deliveries per second, and latency from the event's creation (the start of the ingest request, or of the
+//   Redis call) to each socket's receipt, p50/p99/max;
+// - the server process's own CPU per 1,000 deliveries (/proc/PID/stat), which the rest of the machine does not move;
+// - idle memory per connection: the server's RSS (and, for the relay, JVM heap after a full GC) with N idle sockets
+//   open, minus a baseline taken after a warm-up of as many sockets opened and closed, for each N of --idle.
+//
+// --publish api posts points through the functions' ingest API (what a trainer does). --publish direct runs the
+// functions' own publish script (functions/src/main/resources/redis/publish.lua) with the protocol's envelopes and
+// per-job seqs from 1, so neither the functions nor PostgreSQL take part and no replay is triggered. The client
+// sockets live in --procs worker processes (this file, run with --worker), so one Node event loop is not the bound;
+// each event carries its creation time (a metric, ms since the epoch) and a worker times the receipt itself.
 //
 //   ./trainwatch bench fanout [--sockets 1000] [--jobs 10] [--rate 1000] [--seconds 20] [--target both|relay|peer]
-//   (writes bench/results/fanout.json)
-import { execFileSync, spawn } from 'node:child_process';
+//                             [--publish api|direct] [--procs 2] [--idle 1000,10000] [--out fanout]
+//                             [--relay-java '-Xmx512m'] (the relay's JVM options)
+//   (writes bench/results/OUT.json)
+import { execFileSync, fork, spawn } from 'node:child_process';
 import { mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { createClient } from 'redis';
 import { io as socketIo } from 'socket.io-client';
 import WebSocket from 'ws';
 
 const ROOT = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
-const options = { sockets: 1000, jobs: 10, rate: 1000, seconds: 20, target: 'both', 'relay-heap': '512m' };
-for (let i = 2; i < process.argv.length; i += 2) {
-  const key = process.argv[i].replace(/^--/, '');
-  if (!(key in options)) throw new Error(`unknown option ${process.argv[i]}`);
-  options[key] = key === 'target' || key === 'relay-heap' ? process.argv[i + 1] : Number(process.argv[i + 1]);
-}
 const PORTS = { functions: 28081, relay: 28080, peer: 28090 };
-const ENV = {
-  ...process.env,
-  FUNCTIONS_PORT: String(PORTS.functions),
-  RELAY_PORT: String(PORTS.relay),
-  PEER_PORT: String(PORTS.peer),
-  POSTGRES_DB: 'trainwatch_bench',
-  TRAINWATCH_KEY_PREFIX: 'twbench',
-  TRAINWATCH_SWEEP_SCHEDULED: 'false',
-  TRAINWATCH_JOB_RATE: '100000000',
-  TRAINWATCH_LOCAL_WORKDIR: ROOT,
-  // The stand-in jobs (`sleep`) run on the local executor, as many as the benchmark starts.
-  TRAINWATCH_EXECUTOR_LOCAL_ENABLED: 'true',
-  TRAINWATCH_EXECUTOR_LOCAL_MAX_PROCESSES_PER_PROJECT: '100000',
-};
-const WORK = `${ROOT}/.run/bench/fanout`;
-mkdirSync(WORK, { recursive: true });
-
+const PREFIX = 'twbench';
+/** Wall-clock ms with sub-ms precision, comparable across this machine's processes. */
+const wallMs = () => performance.timeOrigin + performance.now();
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const token = (...args) => execFileSync(`${ROOT}/trainwatch`, ['token', ...args]).toString().trim();
-const API = { Authorization: `Bearer ${token()}`, 'Content-Type': 'application/json' };
 
-function start(name, command, args) {
-  const log = openSync(`${WORK}/${name}.log`, 'w');
-  return spawn(command, args, { cwd: ROOT, env: ENV, stdio: ['ignore', log, log] });
+if (process.argv[2] === '--worker') {
+  worker();
+} else {
+  await main();
 }
 
-async function ready(url, child) {
-  for (let i = 0; i < 900; i++) {
-    if (child.exitCode !== null) throw new Error(`${url}: the process exited`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      /* not listening yet */
-    }
-    await sleep(100);
-  }
-  throw new Error(`${url} not ready`);
-}
-
-async function stopProcess(child) {
-  if (child.exitCode !== null) return;
-  child.kill('SIGTERM');
-  await new Promise((resolve) => child.once('exit', resolve));
-}
-
-const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
-/** CPU seconds a process has used so far (user + system, from /proc/PID/stat). */
-function cpuSeconds(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
-}
-const rssKiB = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
-function jvmHeapKiB(pid) {
-  execFileSync('jcmd', [String(pid), 'GC.run']);
-  return Number(/used (\d+)K/.exec(execFileSync('jcmd', [String(pid), 'GC.heap_info']).toString())[1]);
-}
-
-async function api(path, body) {
-  const response = await fetch(`http://localhost:${PORTS.functions}/api/v1/training${path}`, {
-    method: 'POST',
-    headers: API,
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-  return response.json();
-}
-
-/** Opens one socket of the target on `job`; resolves when it is connected. */
-function openSocket(target, job, tokens, onEvent) {
-  return new Promise((resolve, reject) => {
-    if (target === 'relay') {
-      const socket = new WebSocket(`ws://localhost:${PORTS.relay}/api/v1/ws/training?job_id=${job}&token=${tokens[job]}`);
-      socket.on('message', (data) => {
-        const text = data.toString();
-        if (text.startsWith('{"type":"connected"')) resolve(socket);
-        else onEvent(text);
-      });
-      socket.on('error', reject);
-      socket.on('close', (code) => closes.set(code, (closes.get(code) ?? 0) + 1));
-    } else {
-      const socket = socketIo(`http://localhost:${PORTS.peer}`, {
-        transports: ['websocket'],
-        query: { job_id: job },
-        reconnection: false,
-        forceNew: true,
-      });
-      socket.on('connected', () => resolve(socket));
-      socket.on('event', onEvent);
-      socket.on('connect_error', reject);
-      socket.on('disconnect', (why) => closes.set(why, (closes.get(why) ?? 0) + 1));
-    }
-  });
-}
-
-const EVENT = /"job_id":(\d+).*?"step":(\d+)/;
-/** Sockets the server closed during a measurement, by close code or reason. */
-const closes = new Map();
-
-async function measure(target, jobs) {
-  const child =
-    target === 'relay'
-      ? start('relay', 'java', [`-Xmx${options['relay-heap']}`, '-jar', `${ROOT}/ws-relay/target/quarkus-app/quarkus-run.jar`])
-      : start('peer', process.execPath, [`${ROOT}/bench/peers/socketio-relay.mjs`]);
-  await ready(target === 'relay' ? `http://localhost:${PORTS.relay}/q/health/ready` : `http://localhost:${PORTS.peer}/ready`, child);
-  await sleep(1000);
-  const tokens = Object.fromEntries(jobs.map((job) => [job, target === 'relay' ? token('--job', String(job)) : '']));
-  const heapBefore = target === 'relay' ? jvmHeapKiB(child.pid) : null;
-  const rssBefore = rssKiB(child.pid);
-
-  const sentAt = new Map();
-  const latencies = [];
+// ------------------------------------------------------------------------------------------------------------
+// Worker: holds its share of the sockets, counts and times what they receive.
+// ------------------------------------------------------------------------------------------------------------
+function worker() {
+  const SENT = /"sent_ms":([0-9.eE+]+)/;
+  let sockets = [];
+  let countFrom = Infinity;
   let delivered = 0;
-  // Points of the warm-up (steps below firstStep of their job) are neither counted nor timed.
-  const firstStep = {};
+  let latencies = [];
+  const closes = {};
   const onEvent = (text) => {
-    const match = EVENT.exec(text);
-    if (!match || !(Number(match[2]) >= firstStep[match[1]])) return;
+    const match = SENT.exec(text);
+    if (!match) return;
+    const sent = Number(match[1]);
+    if (sent < countFrom) return;
     delivered++;
-    const began = sentAt.get(`${match[1]}:${match[2]}`);
-    if (began !== undefined) latencies.push(performance.now() - began);
+    latencies.push(wallMs() - sent);
   };
-  const sockets = [];
-  for (let i = 0; i < options.sockets; i += 200) {
-    const chunk = [];
-    for (let k = i; k < Math.min(options.sockets, i + 200); k++) chunk.push(openSocket(target, jobs[k % jobs.length], tokens, onEvent));
-    sockets.push(...(await Promise.all(chunk)));
-  }
-  await sleep(2000);
-  const idleRss = rssKiB(child.pid);
-  const idleHeap = target === 'relay' ? jvmHeapKiB(child.pid) : null;
-
-  // Publish: every 50 ms, one batch per job; batches never overlap more than 4 per job. First a 5 s warm-up
-  // (the JVM compiles its hot paths; nothing counted), then `seconds` measured.
-  const perBatch = Math.max(1, Math.round((options.rate * 0.05) / jobs.length));
-  const step = Object.fromEntries(jobs.map((job) => [job, 0]));
-  let published = 0;
-  let inFlight = 0;
-  let skipped = 0;
-  let peakRss = idleRss;
-  const warmUpEnds = performance.now() + 5000;
-  let began = Infinity;
-  let cpuAtStart = 0;
-  while (performance.now() - began < options.seconds * 1000) {
-    if (began === Infinity && performance.now() >= warmUpEnds) {
-      while (inFlight > 0) await sleep(5);
-      for (const job of jobs) firstStep[job] = step[job] + 1;
-      published = 0;
-      skipped = 0;
-      cpuAtStart = cpuSeconds(child.pid);
-      began = performance.now();
-    }
-    const counting = began !== Infinity;
-    const tick = performance.now();
-    for (const job of jobs) {
-      if (inFlight >= 4 * jobs.length) {
-        skipped += perBatch;
-        continue;
-      }
-      const points = [];
-      const now = performance.now();
-      for (let p = 0; p < perBatch; p++) {
-        const s = ++step[job];
-        sentAt.set(`${job}:${s}`, now);
-        points.push({ epoch: 1, step: s, metrics: { loss: 0.5, accuracy: 0.75 } });
-      }
-      inFlight++;
-      api(`/jobs/${job}/metrics`, { points })
-        .then(() => {
-          if (counting) published += points.length;
-        })
-        .catch((error) => console.error(error.message))
-        .finally(() => inFlight--);
-    }
-    peakRss = Math.max(peakRss, rssKiB(child.pid));
-    await sleep(Math.max(0, 50 - (performance.now() - tick)));
-  }
-  const elapsed = (performance.now() - began) / 1000;
-  while (inFlight > 0) await sleep(10);
-  // The tail of the deliveries: until every expected one arrived, or none came for 2 s (at most 30 s).
-  const expected = published * (options.sockets / jobs.length);
-  for (let last = -1, quiet = 0, waited = 0; delivered < expected && quiet < 2000 && waited < 30_000; waited += 100) {
-    quiet = delivered === last ? quiet + 100 : 0;
-    last = delivered;
-    await sleep(100);
-  }
-  const serverCpu = cpuSeconds(child.pid) - cpuAtStart;
-  const perJob = options.sockets / jobs.length;
-  latencies.sort((a, b) => a - b);
-  const at = (share) => latencies[Math.min(latencies.length - 1, Math.floor(share * latencies.length))];
-  const result = {
-    target,
-    sockets: options.sockets,
-    jobs: jobs.length,
-    seconds: Number(elapsed.toFixed(1)),
-    points_published_per_second: Math.round(published / elapsed),
-    points_not_published: skipped,
-    deliveries_expected: Math.round(published * perJob),
-    delivered,
-    delivered_per_second: Math.round(delivered / elapsed),
-    // The server's own CPU (the relay's JVM, or the peer's Node process) over the measured seconds and the tail.
-    server_cpu_ms_per_1000_deliveries: Number(((serverCpu * 1000) / (delivered / 1000)).toFixed(2)),
-    latency_ms: { p50: Number(at(0.5).toFixed(1)), p99: Number(at(0.99).toFixed(1)), max: Number(latencies.at(-1).toFixed(1)) },
-    idle_kib_per_connection: { rss: Math.round((idleRss - rssBefore) / options.sockets), heap: idleHeap === null ? null : Math.round((idleHeap - heapBefore) / options.sockets) },
-    peak_rss_mib: Math.round(peakRss / 1024),
-    closed_by_server: Object.fromEntries(closes),
+  let closing = false;
+  const closed = (why) => {
+    if (!closing) closes[why] = (closes[why] ?? 0) + 1;
   };
-  closes.clear();
-  for (const socket of sockets) target === 'relay' ? socket.terminate() : socket.disconnect();
-  await stopProcess(child);
-  return result;
+  const open = ({ target, job, token }) =>
+    new Promise((resolve, reject) => {
+      if (target === 'relay') {
+        const socket = new WebSocket(`ws://localhost:${PORTS.relay}/api/v1/ws/training?job_id=${job}&token=${token}`);
+        socket.on('message', (data) => {
+          const text = data.toString();
+          if (text.startsWith('{"type":"connected"')) resolve(socket);
+          else onEvent(text);
+        });
+        socket.on('error', reject);
+        socket.on('close', closed);
+      } else {
+        const socket = socketIo(`http://localhost:${PORTS.peer}`, {
+          transports: ['websocket'],
+          query: { job_id: job },
+          reconnection: false,
+          forceNew: true,
+        });
+        socket.on('connected', () => resolve(socket));
+        socket.on('event', onEvent);
+        socket.on('connect_error', reject);
+        socket.on('disconnect', closed);
+      }
+    });
+  process.on('message', async (command) => {
+    try {
+      if (command.open) {
+        for (let i = 0; i < command.open.length; i += 200) {
+          sockets.push(...(await Promise.all(command.open.slice(i, i + 200).map(open))));
+        }
+        process.send({ done: 'open', sockets: sockets.length });
+      } else if (command.countFrom !== undefined) {
+        countFrom = command.countFrom;
+        delivered = 0;
+        latencies = [];
+        process.send({ done: 'countFrom' });
+      } else if (command.report) {
+        process.send({ done: 'report', delivered, latencies, closes });
+      } else if (command.close) {
+        closing = true;
+        for (const socket of sockets) socket.terminate ? socket.terminate() : socket.disconnect();
+        sockets = [];
+        countFrom = Infinity;
+        await sleep(500);
+        closing = false;
+        process.send({ done: 'close' });
+      }
+    } catch (error) {
+      process.send({ done: 'error', error: String(error?.message ?? error) });
+    }
+  });
 }
 
-const functions = start('functions', 'java', ['-jar', `${ROOT}/functions/target/quarkus-app/quarkus-run.jar`]);
-try {
-  await ready(`http://localhost:${PORTS.functions}/q/health/ready`, functions);
-  const submission = { model_name: 'fanout', framework: 'bench', dataset_path: 'none', num_epochs: 1, batch_size: 1, executor_type: 'local', command: ['sleep', '3600'] };
-  const jobs = [];
-  for (let j = 0; j < options.jobs; j++) jobs.push((await api('/jobs', submission)).job_id);
-  const results = [];
-  for (const target of options.target === 'both' ? ['relay', 'peer'] : [options.target]) {
-    const result = await measure(target, jobs);
-    results.push(result);
-    console.log(JSON.stringify(result));
+// ------------------------------------------------------------------------------------------------------------
+// Main: starts the servers, spreads sockets over the workers, publishes, and reports.
+// ------------------------------------------------------------------------------------------------------------
+async function main() {
+  const options = {
+    sockets: 1000,
+    jobs: 10,
+    rate: 1000,
+    seconds: 20,
+    target: 'both',
+    publish: 'api',
+    procs: 2,
+    idle: '',
+    out: 'fanout',
+    'relay-java': '-Xmx512m',
+  };
+  const TEXT = new Set(['target', 'publish', 'idle', 'out', 'relay-java']);
+  for (let i = 2; i < process.argv.length; i += 2) {
+    const key = process.argv[i].replace(/^--/, '');
+    if (!(key in options)) throw new Error(`unknown option ${process.argv[i]}`);
+    options[key] = TEXT.has(key) ? process.argv[i + 1] : Number(process.argv[i + 1]);
   }
-  for (const job of jobs) await api(`/jobs/${job}/cancel`);
-  console.log('\n| target | sockets | points/s published | deliveries/s | delivered / expected | server CPU per 1,000 deliveries | p50 | p99 | max | idle RSS per connection | idle heap per connection |');
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
-  for (const r of results) {
-    console.log(`| ${r.target} | ${r.sockets} | ${r.points_published_per_second} | ${r.delivered_per_second} | ${r.delivered} / ${r.deliveries_expected} | ${r.server_cpu_ms_per_1000_deliveries} ms | ${r.latency_ms.p50} ms | ${r.latency_ms.p99} ms | ${r.latency_ms.max} ms | ${r.idle_kib_per_connection.rss} KiB | ${r.idle_kib_per_connection.heap ?? '-'} KiB |`);
+  if (!['api', 'direct'].includes(options.publish)) throw new Error('--publish takes api or direct');
+  const idleCounts = options.idle ? options.idle.split(',').map(Number) : [];
+  const ENV = {
+    ...process.env,
+    FUNCTIONS_PORT: String(PORTS.functions),
+    RELAY_PORT: String(PORTS.relay),
+    PEER_PORT: String(PORTS.peer),
+    POSTGRES_DB: 'trainwatch_bench',
+    TRAINWATCH_KEY_PREFIX: PREFIX,
+    TRAINWATCH_SWEEP_SCHEDULED: 'false',
+    TRAINWATCH_JOB_RATE: '100000000',
+    TRAINWATCH_LOCAL_WORKDIR: ROOT,
+    // The stand-in jobs (`sleep`) run on the local executor, as many as the benchmark starts.
+    TRAINWATCH_EXECUTOR_LOCAL_ENABLED: 'true',
+    TRAINWATCH_EXECUTOR_LOCAL_MAX_PROCESSES_PER_PROJECT: '100000',
+  };
+  const WORK = `${ROOT}/.run/bench/fanout`;
+  mkdirSync(WORK, { recursive: true });
+  const token = (...args) => execFileSync(`${ROOT}/trainwatch`, ['token', ...args]).toString().trim();
+
+  const start = (name, command, args) => {
+    const log = openSync(`${WORK}/${name}.log`, 'w');
+    return spawn(command, args, { cwd: ROOT, env: ENV, stdio: ['ignore', log, log] });
+  };
+  const ready = async (url, child) => {
+    for (let i = 0; i < 900; i++) {
+      if (child.exitCode !== null) throw new Error(`${url}: the process exited`);
+      try {
+        if ((await fetch(url)).ok) return;
+      } catch {
+        /* not listening yet */
+      }
+      await sleep(100);
+    }
+    throw new Error(`${url} not ready`);
+  };
+  const stopProcess = async (child) => {
+    if (child.exitCode !== null) return;
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+  };
+
+  const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
+  /** CPU seconds a process has used so far (user + system, from /proc/PID/stat). */
+  const cpuSeconds = (pid) => {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  };
+  const rssKiB = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
+  const jvmHeapKiB = (pid) => {
+    execFileSync('jcmd', [String(pid), 'GC.run']);
+    return Number(/used (\d+)K/.exec(execFileSync('jcmd', [String(pid), 'GC.heap_info']).toString())[1]);
+  };
+
+  // The workers, and one request/answer exchange with each (they answer in order).
+  const workers = [];
+  for (let p = 0; p < options.procs; p++) {
+    const child = fork(new URL(import.meta.url).pathname, ['--worker'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const answers = [];
+    child.on('message', (answer) => answers.shift()?.(answer));
+    workers.push({
+      child,
+      ask: (command) =>
+        new Promise((resolve, reject) => {
+          answers.push((answer) => (answer.done === 'error' ? reject(new Error(answer.error)) : resolve(answer)));
+          child.send(command);
+        }),
+    });
   }
-  const ours = results.find((r) => r.target === 'relay');
-  const peer = results.find((r) => r.target === 'peer');
-  const ratios = ours && peer ? {
-    delivered_per_second: Number((ours.delivered_per_second / peer.delivered_per_second).toFixed(2)),
-    p99_latency: Number((ours.latency_ms.p99 / peer.latency_ms.p99).toFixed(2)),
-    idle_rss_per_connection: Number((ours.idle_kib_per_connection.rss / peer.idle_kib_per_connection.rss).toFixed(2)),
-    server_cpu_per_delivery: Number((ours.server_cpu_ms_per_1000_deliveries / peer.server_cpu_ms_per_1000_deliveries).toFixed(2)),
-  } : null;
-  if (ratios) console.log(`\nrelay ÷ peer: throughput ${ratios.delivered_per_second}, p99 ${ratios.p99_latency}, idle RSS per connection ${ratios.idle_rss_per_connection}, server CPU per delivery ${ratios.server_cpu_per_delivery}`);
-  mkdirSync(`${ROOT}/bench/results`, { recursive: true });
-  writeFileSync(`${ROOT}/bench/results/fanout.json`, `${JSON.stringify({ machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}`, options, results, ratios }, null, 2)}\n`);
-  console.log('written to bench/results/fanout.json');
-} finally {
-  await stopProcess(functions);
+  const askAll = (command) => Promise.all(workers.map((w) => w.ask(command)));
+  /** Opens `count` sockets of the target, round-robin over the jobs and the workers. */
+  const openSockets = async (target, jobs, tokens, count) => {
+    const shares = workers.map(() => []);
+    for (let k = 0; k < count; k++) {
+      const job = jobs[k % jobs.length];
+      shares[k % workers.length].push({ target, job, token: tokens[job] });
+    }
+    await Promise.all(workers.map((w, i) => w.ask({ open: shares[i] })));
+  };
+
+  // What a measurement publishes with: the ingest API, or the functions' publish script on Redis.
+  const apiHeaders = { Authorization: `Bearer ${token()}`, 'Content-Type': 'application/json' };
+  const api = async (path, body) => {
+    const response = await fetch(`http://localhost:${PORTS.functions}/api/v1/training${path}`, {
+      method: 'POST',
+      headers: apiHeaders,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+    return response.json();
+  };
+  const redis = options.publish === 'direct' ? createClient({ url: `redis://${process.env.REDIS_HOST ?? 'localhost'}:${process.env.REDIS_PORT ?? 6379}` }) : null;
+  let scriptSha = null;
+  if (redis) {
+    await redis.connect();
+    scriptSha = await redis.scriptLoad(readFileSync(`${ROOT}/functions/src/main/resources/redis/publish.lua`, 'utf8'));
+  }
+  const seq = {};
+  /** Publishes `steps` of `job` (one point each, created at `sent`); resolves when the server took them. */
+  const publish = (job, steps, sent) => {
+    const metrics = (s) => ({ loss: 0.5, accuracy: 0.75, sent_ms: sent, step_no: s });
+    if (!redis) {
+      return api(`/jobs/${job}/metrics`, { points: steps.map((s) => ({ epoch: 1, step: s, metrics: metrics(s) })) });
+    }
+    const timestamp = new Date(sent).toISOString();
+    const args = [`${PREFIX}:job:${job}`, '', '1000', '86400', '0'];
+    for (const s of steps) {
+      const n = ++seq[job];
+      args.push(String(n), JSON.stringify({ type: 'training_metrics', job_id: job, seq: n, metrics: { epoch: 1, step: s, metrics: metrics(s), timestamp } }));
+    }
+    return redis.evalSha(scriptSha, { keys: [`${PREFIX}:job:${job}:history`], arguments: args });
+  };
+
+  const measure = async (target, jobs) => {
+    const child =
+      target === 'relay'
+        ? start('relay', 'java', [...options['relay-java'].split(' ').filter(Boolean), '-jar', `${ROOT}/ws-relay/target/quarkus-app/quarkus-run.jar`])
+        : start('peer', process.execPath, [`${ROOT}/bench/peers/socketio-relay.mjs`]);
+    await ready(target === 'relay' ? `http://localhost:${PORTS.relay}/q/health/ready` : `http://localhost:${PORTS.peer}/ready`, child);
+    await sleep(1000);
+    const tokens = Object.fromEntries(jobs.map((job) => [job, target === 'relay' ? token('--job', String(job)) : '']));
+    const heap = () => (target === 'relay' ? jvmHeapKiB(child.pid) : null);
+
+    // Idle memory: for each N, warm up with N sockets opened and closed, take the baseline, open N and measure.
+    const idle = [];
+    for (const count of idleCounts) {
+      await openSockets(target, jobs, tokens, count);
+      await askAll({ close: true });
+      await sleep(2000);
+      // The heap first: a full GC may give memory back, and RSS is read after it.
+      const before = { heap: heap(), rss: rssKiB(child.pid) };
+      await openSockets(target, jobs, tokens, count);
+      await sleep(2000);
+      const after = { heap: heap(), rss: rssKiB(child.pid) };
+      idle.push({
+        sockets: count,
+        rss_kib_per_connection: Number(((after.rss - before.rss) / count).toFixed(1)),
+        heap_kib_per_connection: before.heap === null ? null : Number(((after.heap - before.heap) / count).toFixed(1)),
+      });
+      await askAll({ close: true });
+    }
+
+    // Deliveries: every 50 ms, one batch per job; batches never overlap more than 4 per job. First a 5 s warm-up
+    // (the JVM compiles its hot paths; nothing counted), then `seconds` measured.
+    await openSockets(target, jobs, tokens, options.sockets);
+    await sleep(2000);
+    for (const job of jobs) {
+      seq[job] = 0;
+      if (redis) await redis.del(`${PREFIX}:job:${job}:history`);
+    }
+    const perBatch = Math.max(1, Math.round((options.rate * 0.05) / jobs.length));
+    const step = Object.fromEntries(jobs.map((job) => [job, 0]));
+    let published = 0;
+    let inFlight = 0;
+    let skipped = 0;
+    let peakRss = rssKiB(child.pid);
+    const warmUpEnds = performance.now() + 5000;
+    let began = Infinity;
+    let cpuAtStart = 0;
+    while (performance.now() - began < options.seconds * 1000) {
+      if (began === Infinity && performance.now() >= warmUpEnds) {
+        while (inFlight > 0) await sleep(5);
+        await askAll({ countFrom: wallMs() });
+        published = 0;
+        skipped = 0;
+        cpuAtStart = cpuSeconds(child.pid);
+        began = performance.now();
+      }
+      const counting = began !== Infinity;
+      const tick = performance.now();
+      for (const job of jobs) {
+        if (inFlight >= 4 * jobs.length) {
+          skipped += perBatch;
+          continue;
+        }
+        const steps = [];
+        for (let p = 0; p < perBatch; p++) steps.push(++step[job]);
+        inFlight++;
+        publish(job, steps, wallMs())
+          .then(() => {
+            if (counting) published += steps.length;
+          })
+          .catch((error) => console.error(error.message))
+          .finally(() => inFlight--);
+      }
+      peakRss = Math.max(peakRss, rssKiB(child.pid));
+      await sleep(Math.max(0, 50 - (performance.now() - tick)));
+    }
+    const elapsed = (performance.now() - began) / 1000;
+    while (inFlight > 0) await sleep(10);
+    // The tail of the deliveries: until every expected one arrived, or none came for 2 s (at most 30 s).
+    const perJob = options.sockets / jobs.length;
+    const expected = published * perJob;
+    let reports = await askAll({ report: true });
+    const total = () => reports.reduce((sum, r) => sum + r.delivered, 0);
+    for (let last = -1, quiet = 0, waited = 0; total() < expected && quiet < 2000 && waited < 30_000; waited += 200) {
+      quiet = total() === last ? quiet + 200 : 0;
+      last = total();
+      await sleep(200);
+      reports = await askAll({ report: true });
+    }
+    const serverCpu = cpuSeconds(child.pid) - cpuAtStart;
+    const delivered = total();
+    const latencies = reports.flatMap((r) => r.latencies).sort((a, b) => a - b);
+    const closes = {};
+    for (const r of reports) for (const [why, n] of Object.entries(r.closes)) closes[why] = (closes[why] ?? 0) + n;
+    const at = (share) => latencies[Math.min(latencies.length - 1, Math.floor(share * latencies.length))] ?? NaN;
+    await askAll({ close: true });
+    await stopProcess(child);
+    return {
+      target,
+      publish: options.publish,
+      sockets: options.sockets,
+      jobs: jobs.length,
+      procs: options.procs,
+      seconds: Number(elapsed.toFixed(1)),
+      points_published_per_second: Math.round(published / elapsed),
+      points_not_published: skipped,
+      deliveries_expected: Math.round(expected),
+      delivered,
+      delivered_per_second: Math.round(delivered / elapsed),
+      // The server's own CPU (the relay's JVM, or the peer's Node process) over the measured seconds and the tail.
+      server_cpu_ms_per_1000_deliveries: Number(((serverCpu * 1000) / (delivered / 1000)).toFixed(2)),
+      latency_ms: { p50: Number(at(0.5).toFixed(1)), p99: Number(at(0.99).toFixed(1)), max: Number(latencies.at(-1)?.toFixed(1)) },
+      idle,
+      peak_rss_mib: Math.round(peakRss / 1024),
+      closed_by_server: closes,
+    };
+  };
+
+  const functions = options.publish === 'api' ? start('functions', 'java', ['-jar', `${ROOT}/functions/target/quarkus-app/quarkus-run.jar`]) : null;
+  try {
+    let jobs = [];
+    if (functions) {
+      await ready(`http://localhost:${PORTS.functions}/q/health/ready`, functions);
+      const submission = { model_name: 'fanout', framework: 'bench', dataset_path: 'none', num_epochs: 1, batch_size: 1, executor_type: 'local', command: ['sleep', '3600'] };
+      for (let j = 0; j < options.jobs; j++) jobs.push((await api('/jobs', submission)).job_id);
+    } else {
+      // Ids no stored job has; the relay takes any job its token names, and the publish script keeps their history.
+      jobs = Array.from({ length: options.jobs }, (_, j) => 900_000_001 + j);
+    }
+    const results = [];
+    for (const target of options.target === 'both' ? ['relay', 'peer'] : [options.target]) {
+      const result = await measure(target, jobs);
+      results.push(result);
+      console.log(JSON.stringify(result));
+    }
+    if (functions) for (const job of jobs) await api(`/jobs/${job}/cancel`);
+    console.log(`\n${options.publish === 'api' ? 'published through the ingest API' : 'published straight to Redis'}, ${options.procs} client processes`);
+    console.log('| target | sockets | points/s published | deliveries/s | delivered / expected | server CPU per 1,000 deliveries | p50 | p99 | max |');
+    console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+    for (const r of results) {
+      console.log(`| ${r.target} | ${r.sockets} | ${r.points_published_per_second} | ${r.delivered_per_second} | ${r.delivered} / ${r.deliveries_expected} | ${r.server_cpu_ms_per_1000_deliveries} ms | ${r.latency_ms.p50} ms | ${r.latency_ms.p99} ms | ${r.latency_ms.max} ms |`);
+    }
+    if (idleCounts.length) {
+      console.log('\n| target | idle sockets | RSS per connection | heap per connection |\n| --- | --- | --- | --- |');
+      for (const r of results) for (const i of r.idle) console.log(`| ${r.target} | ${i.sockets} | ${i.rss_kib_per_connection} KiB | ${i.heap_kib_per_connection ?? '-'} KiB |`);
+    }
+    const ours = results.find((r) => r.target === 'relay');
+    const peer = results.find((r) => r.target === 'peer');
+    const ratio = (a, b) => Number((a / b).toFixed(2));
+    const ratios =
+      ours && peer
+        ? {
+            delivered_per_second: ratio(ours.delivered_per_second, peer.delivered_per_second),
+            p99_latency: ratio(ours.latency_ms.p99, peer.latency_ms.p99),
+            server_cpu_per_delivery: ratio(ours.server_cpu_ms_per_1000_deliveries, peer.server_cpu_ms_per_1000_deliveries),
+            idle_rss_per_connection: ours.idle.map((i, k) => ratio(i.rss_kib_per_connection, peer.idle[k].rss_kib_per_connection)),
+          }
+        : null;
+    if (ratios) {
+      console.log(`\nrelay ÷ peer: throughput ${ratios.delivered_per_second}, p99 ${ratios.p99_latency}, server CPU per delivery ${ratios.server_cpu_per_delivery}, idle RSS per connection ${ratios.idle_rss_per_connection.join(', ') || '-'}`);
+    }
+    mkdirSync(`${ROOT}/bench/results`, { recursive: true });
+    const machine = `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}`;
+    writeFileSync(`${ROOT}/bench/results/${options.out}.json`, `${JSON.stringify({ machine, options, results, ratios }, null, 2)}\n`);
+    console.log(`written to bench/results/${options.out}.json`);
+  } finally {
+    for (const w of workers) w.child.kill();
+    if (redis) await redis.quit();
+    if (functions) await stopProcess(functions);
+  }
 }

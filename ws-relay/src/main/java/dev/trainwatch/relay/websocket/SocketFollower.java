@@ -22,11 +22,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * event) waits and follows it in order. Every event passes through its {@link SocketFeed}, which
  * drops repeats and replays gaps.
  *
- * <p>Sends are asynchronous and complete in order. The slow-consumer rule judges a backlog, not a
- * message: the bytes queued behind the frame being written. When they are over {@code
- * maxPendingBytes} as another frame comes, the socket is closed with 4001, so a browser that stops
- * reading cannot grow the heap (it holds at most the budget, the frame being written and one more),
- * while one large event to a browser that reads never closes it.
+ * <p>Sends are asynchronous and complete in order ({@link WireFrames}). The slow-consumer rule
+ * judges a backlog, not a message: the bytes queued behind the frame being written. When they are
+ * over {@code maxPendingBytes} as another frame comes, the socket is closed with 4001, so a browser
+ * that stops reading cannot grow the heap (it holds at most the budget, the frame being written and
+ * one more), while one large event to a browser that reads never closes it.
  */
 final class SocketFollower implements Follower {
 
@@ -81,6 +81,7 @@ final class SocketFollower implements Follower {
     this.metrics = metrics;
     this.maxPendingBytes = maxPendingBytes;
     this.feed = new SocketFeed(history, this::deliver);
+    WireFrames.install(session);
   }
 
   /**
@@ -210,24 +211,16 @@ final class SocketFollower implements Follower {
     }
     queued.addLast(size);
     queuedSize += size;
-    try {
-      session
-          .getAsyncRemote()
-          .sendText(
-              text,
-              result -> {
-                written();
-                if (!result.isOK()) {
-                  Log.debugf(result.getException(), "Send to socket %s failed", session.getId());
-                  Sockets.close(session, SEND_FAILED);
-                }
-              });
-      return true;
-    } catch (IllegalStateException e) {
-      queued.pollLast();
-      queuedSize -= size;
-      return false; // closed between the check above and the send
-    }
+    WireFrames.write(session, text)
+        .addListener(
+            result -> {
+              written();
+              if (!result.isSuccess()) {
+                Log.debugf(result.cause(), "Send to socket %s failed", session.getId());
+                Sockets.close(session, SEND_FAILED);
+              }
+            });
+    return true;
   }
 
   /** The oldest queued frame is written (or dropped). */
