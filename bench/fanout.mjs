@@ -16,6 +16,7 @@
 //   ./trainwatch bench fanout [--sockets 1000] [--jobs 10] [--rate 1000] [--seconds 20] [--target both|relay|peer]
 //                             [--publish api|direct] [--procs 2] [--idle 1000,10000] [--out fanout]
 //                             [--relay-java '-Xmx512m'] (the relay's JVM options)
+//                             [--baseline DIR] (also the relay of another checkout's build, e.g. a git worktree)
 //   (writes bench/results/OUT.json)
 import { execFileSync, fork, spawn } from 'node:child_process';
 import { mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
@@ -128,8 +129,9 @@ async function main() {
     idle: '',
     out: 'fanout',
     'relay-java': '-Xmx512m',
+    baseline: '',
   };
-  const TEXT = new Set(['target', 'publish', 'idle', 'out', 'relay-java']);
+  const TEXT = new Set(['target', 'publish', 'idle', 'out', 'relay-java', 'baseline']);
   for (let i = 2; i < process.argv.length; i += 2) {
     const key = process.argv[i].replace(/^--/, '');
     if (!(key in options)) throw new Error(`unknown option ${process.argv[i]}`);
@@ -178,10 +180,10 @@ async function main() {
   };
 
   const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
-  /** CPU seconds a process has used so far (user + system, from /proc/PID/stat). */
+  /** CPU seconds a process has used so far, in user space and in the kernel (from /proc/PID/stat). */
   const cpuSeconds = (pid) => {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+    return { user: Number(fields[11]) / TICKS_PER_SECOND, system: Number(fields[12]) / TICKS_PER_SECOND };
   };
   const rssKiB = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
   const jvmHeapKiB = (pid) => {
@@ -248,11 +250,16 @@ async function main() {
     return redis.evalSha(scriptSha, { keys: [`${PREFIX}:job:${job}:history`], arguments: args });
   };
 
-  const measure = async (target, jobs) => {
+  /** The relay of `root`'s build (this checkout's, or the --baseline one's). */
+  const startRelay = (name, root) =>
+    start(name, 'java', [...options['relay-java'].split(' ').filter(Boolean), '-jar', `${root}/ws-relay/target/quarkus-app/quarkus-run.jar`]);
+
+  const measure = async (name, jobs) => {
+    const target = name === 'peer' ? 'peer' : 'relay';
     const child =
-      target === 'relay'
-        ? start('relay', 'java', [...options['relay-java'].split(' ').filter(Boolean), '-jar', `${ROOT}/ws-relay/target/quarkus-app/quarkus-run.jar`])
-        : start('peer', process.execPath, [`${ROOT}/bench/peers/socketio-relay.mjs`]);
+      name === 'peer'
+        ? start('peer', process.execPath, [`${ROOT}/bench/peers/socketio-relay.mjs`])
+        : startRelay(name, name === 'relay' ? ROOT : options.baseline);
     await ready(target === 'relay' ? `http://localhost:${PORTS.relay}/q/health/ready` : `http://localhost:${PORTS.peer}/ready`, child);
     await sleep(1000);
     const tokens = Object.fromEntries(jobs.map((job) => [job, target === 'relay' ? token('--job', String(job)) : '']));
@@ -293,7 +300,7 @@ async function main() {
     let peakRss = rssKiB(child.pid);
     const warmUpEnds = performance.now() + 5000;
     let began = Infinity;
-    let cpuAtStart = 0;
+    let cpuAtStart = null;
     while (performance.now() - began < options.seconds * 1000) {
       if (began === Infinity && performance.now() >= warmUpEnds) {
         while (inFlight > 0) await sleep(5);
@@ -336,8 +343,9 @@ async function main() {
       await sleep(200);
       reports = await askAll({ report: true });
     }
-    const serverCpu = cpuSeconds(child.pid) - cpuAtStart;
+    const cpuAtEnd = cpuSeconds(child.pid);
     const delivered = total();
+    const perThousand = (seconds) => Number(((seconds * 1000) / (delivered / 1000)).toFixed(2));
     const latencies = reports.flatMap((r) => r.latencies).sort((a, b) => a - b);
     const closes = {};
     for (const r of reports) for (const [why, n] of Object.entries(r.closes)) closes[why] = (closes[why] ?? 0) + n;
@@ -345,7 +353,7 @@ async function main() {
     await askAll({ close: true });
     await stopProcess(child);
     return {
-      target,
+      target: name,
       publish: options.publish,
       sockets: options.sockets,
       jobs: jobs.length,
@@ -357,7 +365,10 @@ async function main() {
       delivered,
       delivered_per_second: Math.round(delivered / elapsed),
       // The server's own CPU (the relay's JVM, or the peer's Node process) over the measured seconds and the tail.
-      server_cpu_ms_per_1000_deliveries: Number(((serverCpu * 1000) / (delivered / 1000)).toFixed(2)),
+      // User space (the server's code) and kernel (its syscalls: a write per socket, the loopback's TCP path).
+      server_cpu_ms_per_1000_deliveries: perThousand(cpuAtEnd.user + cpuAtEnd.system - cpuAtStart.user - cpuAtStart.system),
+      server_cpu_ms_per_1000_deliveries_user: perThousand(cpuAtEnd.user - cpuAtStart.user),
+      server_cpu_ms_per_1000_deliveries_kernel: perThousand(cpuAtEnd.system - cpuAtStart.system),
       latency_ms: { p50: Number(at(0.5).toFixed(1)), p99: Number(at(0.99).toFixed(1)), max: Number(latencies.at(-1)?.toFixed(1)) },
       idle,
       peak_rss_mib: Math.round(peakRss / 1024),
@@ -377,17 +388,20 @@ async function main() {
       jobs = Array.from({ length: options.jobs }, (_, j) => 900_000_001 + j);
     }
     const results = [];
-    for (const target of options.target === 'both' ? ['relay', 'peer'] : [options.target]) {
+    const targets = options.target === 'both' ? ['relay', 'peer'] : [options.target];
+    if (options.baseline) targets.splice(1, 0, 'relay-baseline');
+    for (const target of targets) {
       const result = await measure(target, jobs);
       results.push(result);
       console.log(JSON.stringify(result));
     }
     if (functions) for (const job of jobs) await api(`/jobs/${job}/cancel`);
     console.log(`\n${options.publish === 'api' ? 'published through the ingest API' : 'published straight to Redis'}, ${options.procs} client processes`);
-    console.log('| target | sockets | points/s published | deliveries/s | delivered / expected | server CPU per 1,000 deliveries | p50 | p99 | max |');
+    console.log('| target | sockets | points/s published | deliveries/s | delivered / expected | server CPU per 1,000 deliveries (user + kernel) | p50 | p99 | max |');
     console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
     for (const r of results) {
-      console.log(`| ${r.target} | ${r.sockets} | ${r.points_published_per_second} | ${r.delivered_per_second} | ${r.delivered} / ${r.deliveries_expected} | ${r.server_cpu_ms_per_1000_deliveries} ms | ${r.latency_ms.p50} ms | ${r.latency_ms.p99} ms | ${r.latency_ms.max} ms |`);
+      const cpu = `${r.server_cpu_ms_per_1000_deliveries} ms (${r.server_cpu_ms_per_1000_deliveries_user} + ${r.server_cpu_ms_per_1000_deliveries_kernel})`;
+      console.log(`| ${r.target} | ${r.sockets} | ${r.points_published_per_second} | ${r.delivered_per_second} | ${r.delivered} / ${r.deliveries_expected} | ${cpu} | ${r.latency_ms.p50} ms | ${r.latency_ms.p99} ms | ${r.latency_ms.max} ms |`);
     }
     if (idleCounts.length) {
       console.log('\n| target | idle sockets | RSS per connection | heap per connection |\n| --- | --- | --- | --- |');

@@ -15,7 +15,7 @@ KEYS="${TRAINWATCH_KEYS:-$ROOT/.run/keys}"  # the development key pair that sign
 export TRAINWATCH_JWT_PUBLIC_KEY="${TRAINWATCH_JWT_PUBLIC_KEY:-$KEYS/public.pem}"
 export TRAINWATCH_JWT_PRIVATE_KEY="${TRAINWATCH_JWT_PRIVATE_KEY:-$KEYS/private.pem}"
 
-for part in output install services tokens build processes; do
+for part in output install services tokens build processes pooler; do
   # shellcheck source=/dev/null
   source "$SCRIPTS/lib/$part.sh"
 done

@@ -16,8 +16,21 @@ run_system_tests() {
     TRAINWATCH_API_TOKEN=$(api_token); export TRAINWATCH_API_TOKEN  # what the tests call the API with
     RUN="$TRAINWATCH_RUN"
     mkdir -p "$RUN"
-    trap 'stop relay; stop functions' EXIT
+    # The functions reach PostgreSQL as a deployment's do: through PgBouncer in transaction mode
+    # (infra/base/data/pgbouncer), here as a role PostgreSQL allows 5 connections, from two instances with pools
+    # of 16 (the second, on SECOND_FUNCTIONS_PORT, for tests/system/test_pooler.py). Prepared statements are not kept
+    # per connection: PgBouncer 1.18 cannot follow them from one server connection to another. The migration step,
+    # infra/validate and the tests' own psql go to PostgreSQL itself.
+    export MIGRATIONS_POSTGRES_HOST="$POSTGRES_HOST" MIGRATIONS_POSTGRES_PORT="$POSTGRES_PORT" DIRECT_POSTGRES_USER="$POSTGRES_USER"
+    export POOLER_PORT=16432 POOLED_ROLE=trainwatch_pooled POOLED_ROLE_CONNECTIONS=5 SECOND_FUNCTIONS_PORT=18082
+    psql_q -c "SELECT 1 FROM pg_roles WHERE rolname = '$POOLED_ROLE'" | grep -q 1 || psql_q -c "CREATE ROLE $POOLED_ROLE LOGIN" >/dev/null
+    psql_q -c "ALTER ROLE $POOLED_ROLE CONNECTION LIMIT $POOLED_ROLE_CONNECTIONS" -c "ALTER DATABASE \"$POSTGRES_DB\" OWNER TO $POOLED_ROLE" >/dev/null
+    trap 'stop relay; stop functions; RUN="$TRAINWATCH_RUN/second" stop functions; stop_pooler' EXIT
+    start_pooler "$POOLER_PORT" "$POOLED_ROLE" "$POSTGRES_DB"
+    export POSTGRES_HOST=127.0.0.1 POSTGRES_PORT="$POOLER_PORT" POSTGRES_USER="$POOLED_ROLE" POSTGRES_POOL_SIZE=16
+    export POSTGRES_CACHE_PREPARED_STATEMENTS=false
     start functions; start relay; wait_healthy functions; wait_healthy relay
+    (RUN="$TRAINWATCH_RUN/second" FUNCTIONS_PORT="$SECOND_FUNCTIONS_PORT"; mkdir -p "$RUN"; start functions; wait_healthy functions)
     local status=0
     if [ -d "$ROOT/tests/system" ]; then
       say "system tests: the SDK through a functions outage"
@@ -26,6 +39,7 @@ run_system_tests() {
     if [ -x "$ROOT/infra/validate" ]; then
       say "system tests: manifests, Prometheus rules and dashboards (infra/validate)"
       FUNCTIONS_URL="http://localhost:$FUNCTIONS_PORT" RELAY_URL="http://localhost:$RELAY_PORT" \
+        POSTGRES_HOST="$MIGRATIONS_POSTGRES_HOST" POSTGRES_PORT="$MIGRATIONS_POSTGRES_PORT" POSTGRES_USER="$DIRECT_POSTGRES_USER" \
         timeout 900 "$ROOT/infra/validate" || status=1
     fi
     if [ -f "$ROOT/web/e2e/run.mjs" ]; then

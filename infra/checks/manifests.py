@@ -4,11 +4,12 @@
 Usage: manifests.py rules|references RENDERED.yaml [--external-secret NAMESPACE/NAME ...]
        manifests.py local-executor RENDERED.yaml|template.yaml ...
        manifests.py training-policy RENDERED.yaml ...
+       manifests.py connections RENDERED.yaml ...
 
 The shape of every object (types, required fields, enumerations, formats, unknown fields, known kinds) is not
 checked here: infra/schema-check/check.mjs checks it against the OpenAPI schemas of kubernetes-models and
 @kubernetes-models/knative, and references and training-policy run it first (node, with `npm ci` done in
-infra/schema-check). Four parts, each printed as one result line by infra/validate:
+infra/schema-check). Five parts, each printed as one result line by infra/validate:
 
 1. rules: what the API server's validation or Knative's webhooks refuse although the OpenAPI schemas allow it, or
    silently turn into something else (RULES below: Pod Security labels, LimitRange order and defaults,
@@ -24,10 +25,16 @@ infra/schema-check). Four parts, each printed as one result line by infra/valida
 4. training-policy: the namespace training Jobs run in enforces the restricted Pod Security profile, has a quota,
    container limits equal to the functions' per-job maximum and a default-deny NetworkPolicy, and no policy lets
    its pods reach everything, the internet or another namespace of the render.
+5. connections: every connection that can reach PostgreSQL fits its max_connections, however far the functions
+   scale out: the functions go through PgBouncer in transaction mode, with prepared statements not kept per
+   connection, and every function replica's full pool fits one PgBouncer's max_client_conn; PgBouncer's replicas
+   times max_db_connections, the migration Job and Grafana's pool fit PostgreSQL's max_connections less the
+   superuser's reserve. Without a pooler in the render, the functions' replicas times their pools must fit instead.
 
 Exit status 0 when the part passes; messages go to stdout, one per problem.
 """
 import base64
+import configparser
 import ipaddress
 import os
 import re
@@ -737,6 +744,127 @@ def check_training_policy(docs, label):
     return errors, destinations
 
 
+# ---------------------------------------------------------------------------------------------------------------
+# PostgreSQL connections
+# ---------------------------------------------------------------------------------------------------------------
+POSTGRES_DEFAULT_MAX_CONNECTIONS = 100  # PostgreSQL's default max_connections
+POSTGRES_SUPERUSER_RESERVED = 3  # its default superuser_reserved_connections
+POOL_SIZE_DEFAULT = 16  # the functions' POSTGRES_POOL_SIZE default (functions/.../application.properties)
+MIGRATION_CONNECTIONS = 2  # Flyway: its connection and, while it holds the schema history's lock, one more
+GRAFANA_MAX_OPEN_DEFAULT = 100  # Grafana's maxOpenConns when a datasource leaves it unset
+
+
+def container_env(container, config_maps):
+    """A container's environment as far as the render says it: envFrom ConfigMaps, then env values over them."""
+    env = {}
+    for source in as_list(container.get("envFrom")):
+        ref = as_dict(as_dict(source).get("configMapRef")).get("name")
+        env.update({k: str(v) for k, v in as_dict(config_maps.get(ref)).items()})
+    for var in as_list(container.get("env")):
+        if isinstance(var, dict) and "value" in var:
+            env[var["name"]] = str(var["value"])
+    return env
+
+
+def check_connections(docs, label):
+    """The connections part (the module's docstring); the errors, and a line on the sums it checked."""
+    errors = []
+    objects = [d for d in docs if isinstance(d, dict) and isinstance(d.get("metadata"), dict)]
+    config_maps = {d["metadata"].get("name"): as_dict(d.get("data")) for d in objects if d.get("kind") == "ConfigMap"}
+
+    def pods(kind, predicate):
+        return [(d, pod) for d in objects if d.get("kind") == kind for pod, _ in pod_specs(d) if predicate(d)]
+
+    # PostgreSQL: the StatefulSet whose container runs a postgres image.
+    postgres = [(d, c) for d, pod in pods("StatefulSet", lambda d: True)
+                for c in as_list(as_dict(pod.get("spec")).get("containers")) if "postgres" in str(c.get("image", ""))]
+    max_connections = POSTGRES_DEFAULT_MAX_CONNECTIONS
+    for _, c in postgres:
+        args = [str(a) for a in as_list(c.get("args"))]
+        for a in args:
+            m = re.fullmatch(r"max_connections=(\d+)", a)
+            if m:
+                max_connections = int(m.group(1))
+    # PgBouncer: Deployments mounting a ConfigMap that holds pgbouncer.ini, and the Services selecting their pods.
+    poolers, pooler_hosts = [], set()
+    for d, pod in pods("Deployment", lambda d: True):
+        for v in as_list(as_dict(pod.get("spec")).get("volumes")):
+            ini_text = as_dict(config_maps.get(as_dict(as_dict(v).get("configMap")).get("name"))).get("pgbouncer.ini")
+            if ini_text is None:
+                continue
+            ini = configparser.ConfigParser(inline_comment_prefixes=(";",), comment_prefixes=(";", "#"))
+            ini.read_string(ini_text)
+            settings = ini["pgbouncer"] if ini.has_section("pgbouncer") else {}
+            mode = settings.get("pool_mode", "session")
+            if mode != "transaction":
+                errors.append(f"{label}: PgBouncer {d['metadata']['name']}: pool_mode is {mode}, not transaction:"
+                              f" each function connection would hold a server connection")
+            per_replica = int(settings.get("max_db_connections", "0")) or None
+            if per_replica is None:
+                errors.append(f"{label}: PgBouncer {d['metadata']['name']}: no max_db_connections, so nothing bounds"
+                              f" its server connections")
+                per_replica = int(settings.get("default_pool_size", "20"))
+            poolers.append({"name": d["metadata"]["name"], "replicas": int(as_dict(d.get("spec")).get("replicas", 1)),
+                            "server": per_replica, "clients": int(settings.get("max_client_conn", "100")),
+                            "prepared": int(settings.get("max_prepared_statements", "0"))})
+            labels = as_dict(as_dict(pod.get("metadata")).get("labels"))
+            for svc in objects:
+                selector = as_dict(as_dict(svc.get("spec")).get("selector"))
+                if svc.get("kind") == "Service" and svc.get("apiVersion") == "v1" and selector_matches(selector, labels):
+                    name, ns = svc["metadata"]["name"], svc["metadata"].get("namespace", "default")
+                    pooler_hosts |= {name, f"{name}.{ns}", f"{name}.{ns}.svc", f"{name}.{ns}.svc.cluster.local"}
+    # The functions: every Knative Service container that reads POSTGRES_HOST, at its max-scale.
+    function_clients, direct = 0, []
+    for d, pod in pods("Service", lambda d: d.get("apiVersion") == "serving.knative.dev/v1"):
+        scale = as_dict(as_dict(pod.get("metadata")).get("annotations")).get("autoscaling.knative.dev/max-scale")
+        name = d["metadata"]["name"]
+        for c in as_list(as_dict(pod.get("spec")).get("containers")):
+            env = container_env(c, config_maps)
+            if "POSTGRES_HOST" not in env:
+                continue
+            if scale is None or int(scale) == 0:
+                errors.append(f"{label}: {name}: no max-scale, so its connections to PostgreSQL are unbounded")
+                continue
+            pool = int(env.get("POSTGRES_POOL_SIZE", POOL_SIZE_DEFAULT))
+            function_clients += int(scale) * pool
+            if env["POSTGRES_HOST"] not in pooler_hosts:
+                direct.append(name)
+            elif env.get("POSTGRES_CACHE_PREPARED_STATEMENTS", "true").lower() != "false" and \
+                    not all(p["prepared"] > 0 for p in poolers):
+                errors.append(f"{label}: {name}: keeps prepared statements per connection behind a transaction-mode"
+                              f" PgBouncer without max_prepared_statements (set POSTGRES_CACHE_PREPARED_STATEMENTS"
+                              f" to false)")
+    # Others that connect to PostgreSQL itself: the migration Job, Grafana's datasources.
+    others = MIGRATION_CONNECTIONS if any(d.get("kind") == "Job" and "migrations" in d["metadata"].get("name", "")
+                                          for d in objects) else 0
+    for data in config_maps.values():
+        for text in as_dict(data).values():
+            if "grafana-postgresql-datasource" in str(text) or "type: postgres" in str(text):
+                for source in as_list(as_dict(yaml.safe_load(text)).get("datasources")):
+                    if "postgres" in str(as_dict(source).get("type", "")):
+                        others += int(as_dict(as_dict(source).get("jsonData")).get("maxOpenConns",
+                                                                                    GRAFANA_MAX_OPEN_DEFAULT))
+    available = max_connections - POSTGRES_SUPERUSER_RESERVED
+    if poolers:
+        servers = sum(p["replicas"] * p["server"] for p in poolers)
+        smallest = min(p["clients"] for p in poolers)
+        if function_clients > smallest:
+            errors.append(f"{label}: the functions at max-scale hold {function_clients} connections, more than one"
+                          f" PgBouncer takes (max_client_conn {smallest})")
+    else:
+        servers = 0
+    reaching = servers + others + (function_clients if direct else 0)
+    if reaching > available:
+        errors.append(f"{label}: {reaching} connections can reach PostgreSQL ({servers} from PgBouncer, {others} from"
+                      f" the migration Job and Grafana" + (f", {function_clients} from {', '.join(direct)} directly"
+                                                           if direct else "") +
+                      f"), more than max_connections {max_connections} less {POSTGRES_SUPERUSER_RESERVED} reserved")
+    summary = (f"{label}: the functions hold up to {function_clients} connections"
+               + (f" through PgBouncer, which opens up to {servers}" if poolers else "")
+               + f"; with {others} others, {reaching} of PostgreSQL's {available}")
+    return errors, summary
+
+
 def load(path, loader=yaml.SafeLoader):
     with open(path) as f:
         try:
@@ -764,8 +892,10 @@ def main(argv):
     usage = (f"usage: {argv[0]} rules|references RENDERED.yaml [--external-secret NAMESPACE/NAME ...]\n"
              f"       {argv[0]} local-executor RENDERED.yaml|template.yaml ...\n"
              f"       {argv[0]} training-policy RENDERED.yaml ...\n"
+             f"       {argv[0]} connections RENDERED.yaml ...\n"
              f"(the schemas are checked by {os.path.relpath(SCHEMA_CHECK)}: node check.mjs RENDERED.yaml)")
-    if len(argv) < 3 or argv[1] not in ("rules", "references", "local-executor", "training-policy"):
+    if len(argv) < 3 or argv[1] not in ("rules", "references", "local-executor", "training-policy",
+                                          "connections"):
         sys.exit(usage)
     if argv[1] == "local-executor":
         names = [os.path.basename(p) for p in argv[2:]]
@@ -784,6 +914,13 @@ def main(argv):
             destinations += [d for d in reached if d not in destinations]
         finish(errors, f"restricted, with a quota, container limits equal to the per-job maximum and a default deny,"
                        f" in {len(argv) - 2} render(s); training pods may reach only {', '.join(destinations)}")
+    if argv[1] == "connections":
+        errors, summaries = [], []
+        for p in argv[2:]:
+            found, summary = check_connections(load(p), os.path.basename(p))
+            errors += found
+            summaries.append(summary)
+        finish(errors, "; ".join(summaries))
     part, path, external, rest = argv[1], argv[2], set(), argv[3:]
     while rest:
         if rest[0] == "--external-secret" and len(rest) > 1:

@@ -7,10 +7,14 @@ jar_of() { case "$1" in functions) echo "$FUNCTIONS_JAR";; relay) echo "$RELAY_J
 
 port_of() { case "$1" in functions) echo "$FUNCTIONS_PORT";; relay) echo "$RELAY_PORT";; esac; }
 
-# The schema's migration step, on $POSTGRES_DB: the functions refuse an older schema (migrations/README.md).
+# The schema's migration step, on $POSTGRES_DB: the functions refuse an older schema (migrations/README.md). It
+# connects to PostgreSQL itself, never through a transaction-mode pooler, which may hand each transaction to another
+# server session while Flyway keeps session state (its lock, its settings) across them: MIGRATIONS_POSTGRES_HOST and
+# MIGRATIONS_POSTGRES_PORT say where when the functions' connections go through one.
 migrate() {
   say "migrating the schema of database $POSTGRES_DB"
-  java -jar "$MIGRATIONS_JAR" || die "the migration step failed on database $POSTGRES_DB"
+  POSTGRES_HOST="${MIGRATIONS_POSTGRES_HOST:-$POSTGRES_HOST}" POSTGRES_PORT="${MIGRATIONS_POSTGRES_PORT:-$POSTGRES_PORT}" \
+    java -jar "$MIGRATIONS_JAR" || die "the migration step failed on database $POSTGRES_DB"
 }
 
 start() { # name
