@@ -28,7 +28,7 @@ run_system_tests() {
     trap 'stop relay; stop functions; RUN="$TRAINWATCH_RUN/second" stop functions; stop_pooler' EXIT
     start_pooler "$POOLER_PORT" "$POOLED_ROLE" "$POSTGRES_DB"
     export POSTGRES_HOST=127.0.0.1 POSTGRES_PORT="$POOLER_PORT" POSTGRES_USER="$POOLED_ROLE" POSTGRES_POOL_SIZE=16
-    export POSTGRES_CACHE_PREPARED_STATEMENTS=false
+    export POSTGRES_TRANSACTION_POOLER=true
     start functions; start relay; wait_healthy functions; wait_healthy relay
     (RUN="$TRAINWATCH_RUN/second" FUNCTIONS_PORT="$SECOND_FUNCTIONS_PORT"; mkdir -p "$RUN"; start functions; wait_healthy functions)
     local status=0

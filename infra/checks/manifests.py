@@ -829,11 +829,11 @@ def check_connections(docs, label):
             function_clients += int(scale) * pool
             if env["POSTGRES_HOST"] not in pooler_hosts:
                 direct.append(name)
-            elif env.get("POSTGRES_CACHE_PREPARED_STATEMENTS", "true").lower() != "false" and \
+            elif env.get("POSTGRES_TRANSACTION_POOLER", "false").lower() != "true" and \
                     not all(p["prepared"] > 0 for p in poolers):
-                errors.append(f"{label}: {name}: keeps prepared statements per connection behind a transaction-mode"
-                              f" PgBouncer without max_prepared_statements (set POSTGRES_CACHE_PREPARED_STATEMENTS"
-                              f" to false)")
+                errors.append(f"{label}: {name}: goes through transaction-mode PgBouncer without"
+                              f" POSTGRES_TRANSACTION_POOLER=true (nor max_prepared_statements): a statement"
+                              f" prepared on one server connection would run on another")
     # Others that connect to PostgreSQL itself: the migration Job, Grafana's datasources.
     others = MIGRATION_CONNECTIONS if any(d.get("kind") == "Job" and "migrations" in d["metadata"].get("name", "")
                                           for d in objects) else 0

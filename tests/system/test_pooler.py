@@ -10,6 +10,7 @@ import concurrent.futures
 import json
 import os
 import subprocess
+import sys
 import threading
 import time
 import unittest
@@ -82,6 +83,8 @@ class PoolerTest(unittest.TestCase):
             done.set()
             watcher.join()
 
+        print("\n  PgBouncer clients at most %d, PostgreSQL connections of %s at most %d (limit %d)"
+              % (seen["clients"], ROLE, seen["servers"], LIMIT), file=sys.stderr)
         self.assertEqual(statuses, [200] * len(work))
         for job in jobs:
             stored = stored_points(job)

@@ -17,7 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * {"jti":..,"exp":..}} on {@code <prefix>:revocations} so the relay closes sockets at once. Both
  * apps refuse a revoked token within a second: an answer "not revoked" is kept here for {@value
  * #RECHECK_MILLIS} ms per token (a token in use is then asked about once a second, not once per
- * request); a token revoked through this process is refused by it at once.
+ * request), and requests that ask about the same token at once share one question; a token revoked
+ * through this process is refused by it at once.
  */
 @ApplicationScoped
 public class RevokedTokens {
@@ -36,6 +37,9 @@ public class RevokedTokens {
 
   /** "jti parent" of tokens found not revoked, with when that was read (System.nanoTime). */
   private final Map<String, Long> notRevoked = new ConcurrentHashMap<>();
+
+  /** The question on its way to Redis per "jti parent": a burst of requests asks once. */
+  private final Map<String, Uni<Boolean>> asking = new ConcurrentHashMap<>();
 
   /**
    * Ids revoked through this process, with their exp (epoch seconds): refused here at once, also
@@ -60,18 +64,25 @@ public class RevokedTokens {
       return Uni.createFrom().item(false);
     }
     List<String> keys = parent == null ? List.of(key(jti)) : List.of(key(jti), key(parent));
-    return redis
-        .exists(keys)
-        .map(reply -> reply.toInteger() > 0)
-        .invoke(
-            gone -> {
-              if (!gone) {
-                if (notRevoked.size() >= REMEMBERED) {
-                  notRevoked.clear();
-                }
-                notRevoked.put(token, now);
-              }
-            });
+    return asking.computeIfAbsent(
+        token,
+        asked ->
+            redis
+                .exists(keys)
+                .map(reply -> reply.toInteger() > 0)
+                .invoke(
+                    gone -> {
+                      if (!gone) {
+                        if (notRevoked.size() >= REMEMBERED) {
+                          notRevoked.clear();
+                        }
+                        notRevoked.put(asked, now);
+                      }
+                    })
+                .onTermination()
+                .invoke(() -> asking.remove(asked))
+                .memoize()
+                .indefinitely());
   }
 
   /** Revokes the token {@code jti} that expires at {@code expiresAt}. */

@@ -7,15 +7,23 @@ import io.vertx.sqlclient.Pool;
 import jakarta.inject.Singleton;
 
 /**
- * The PostgreSQL pool as Quarkus configures it, with room in each connection's cache of prepared
- * statements for the functions' own. With {@code
- * quarkus.datasource.reactive.cache-prepared-statements} on (application.properties turns it on), a
- * connection parses and plans a statement once rather than at every request; but the client leaves
- * out statements over 2,048 characters by default, and the ingest statement is longer, so the limit
- * is raised here. With the setting off (a pooler in transaction mode that does not keep prepared
- * statements) nothing is cached. It builds the pool from Quarkus's options as they are; a
- * credentials provider, which this project does not use, would not be consulted again per
- * connection.
+ * The PostgreSQL pool as Quarkus configures it, with prepared statements kept per connection unless
+ * a transaction-mode pooler stands between the functions and PostgreSQL.
+ *
+ * <ul>
+ *   <li>Connected to PostgreSQL itself: each connection keeps its prepared statements, so a
+ *       statement is parsed and planned once rather than at every request. The client leaves out
+ *       statements over 2,048 characters by default, and the ingest statement is longer, so the
+ *       limit is raised here.
+ *   <li>Behind a pooler in transaction mode ({@code
+ *       quarkus.datasource.reactive.postgresql.use-layer7-proxy}, set by {@code
+ *       POSTGRES_TRANSACTION_POOLER}): the next transaction may run on another server connection,
+ *       where a statement prepared on this one does not exist (PgBouncer before 1.21 does not
+ *       follow them), so nothing is kept and each statement is sent whole.
+ * </ul>
+ *
+ * It builds the pool from Quarkus's options as they are; a credentials provider, which this project
+ * does not use, would not be consulted again per connection.
  */
 @Singleton
 public class PostgresPoolCreator implements PgPoolCreator {
@@ -29,7 +37,9 @@ public class PostgresPoolCreator implements PgPoolCreator {
   @Override
   public Pool create(Input input) {
     for (PgConnectOptions options : input.pgConnectOptionsList()) {
-      if (options.getCachePreparedStatements()) {
+      boolean pooled = options.getUseLayer7Proxy();
+      options.setCachePreparedStatements(!pooled);
+      if (!pooled) {
         options
             .setPreparedStatementCacheMaxSize(STATEMENTS_KEPT)
             .setPreparedStatementCacheSqlLimit(LONGEST_STATEMENT);

@@ -23,6 +23,9 @@ public class ApiErrorMapper {
   /** Seconds a client waits before retrying while the database is unreachable. */
   private static final long DATABASE_RETRY_SECONDS = 5;
 
+  /** Seconds a client waits before retrying while this process has no connection to spare. */
+  private static final long OVERLOADED_RETRY_SECONDS = 1;
+
   /**
    * Seconds a client waits before submitting again to a project at its limit of local processes.
    */
@@ -35,12 +38,18 @@ public class ApiErrorMapper {
   }
 
   /**
-   * Anything else: a database that cannot be reached answers 503 with Retry-After (the SDK spools
-   * and retries; nothing was stored, since every write is one statement), a value the database
-   * refused as data 400, the rest 500.
+   * Anything else: a database that cannot be reached, or no connection to spare, answers 503 with
+   * Retry-After (the SDK spools and retries; nothing was stored, since every write is one
+   * statement), a value the database refused as data 400, the rest 500.
    */
   @ServerExceptionMapper(priority = 10_000)
   public Response unexpected(Throwable e) {
+    if (DatabaseFailures.isOverloaded(e)) {
+      Log.warn("A request found no connection to spare: " + e);
+      return withRetryAfter(
+          body(503, "overloaded", "no connection to spare right now; retry shortly"),
+          OVERLOADED_RETRY_SECONDS);
+    }
     if (DatabaseFailures.isUnavailable(e)) {
       return withRetryAfter(
           body(503, "database_unavailable", "the database cannot be reached; retry later"),

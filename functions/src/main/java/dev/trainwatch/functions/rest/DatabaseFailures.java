@@ -1,10 +1,14 @@
 package dev.trainwatch.functions.rest;
 
+import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.pgclient.PgException;
 import java.net.ConnectException;
 import java.nio.channels.ClosedChannelException;
 
-/** Tells a database that cannot be reached (retry later) from a request that is wrong. */
+/**
+ * Tells a database that cannot be reached, or a process out of connections (retry later), from a
+ * request that is wrong.
+ */
 final class DatabaseFailures {
 
   private DatabaseFailures() {}
@@ -27,6 +31,25 @@ final class DatabaseFailures {
           || message.contains("Connection reset")
           || message.contains("closed")
           || e.getClass().getSimpleName().equals("ClosedConnectionException")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether {@code failure}, or a cause of it, says there is no connection to be had now: a client
+   * pool's wait queue is full (Redis's or PostgreSQL's, under a burst of requests), or PostgreSQL
+   * has no connection slot left (SQLSTATE class 53, insufficient resources, e.g. 53300).
+   */
+  static boolean isOverloaded(Throwable failure) {
+    for (Throwable e = failure; e != null; e = e.getCause() == e ? null : e.getCause()) {
+      if (e instanceof ConnectionPoolTooBusyException) {
+        return true;
+      }
+      if (e instanceof PgException pg
+          && pg.getSqlState() != null
+          && pg.getSqlState().startsWith("53")) {
         return true;
       }
     }
