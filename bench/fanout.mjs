@@ -242,12 +242,12 @@ async function main() {
       return api(`/jobs/${job}/metrics`, { points: steps.map((s) => ({ epoch: 1, step: s, metrics: metrics(s) })) });
     }
     const timestamp = new Date(sent).toISOString();
-    const args = [`${PREFIX}:job:${job}`, '', '1000', '86400', '0'];
+    const args = ['', '1000', '86400', '0'];
     for (const s of steps) {
       const n = ++seq[job];
       args.push(String(n), JSON.stringify({ type: 'training_metrics', job_id: job, seq: n, metrics: { epoch: 1, step: s, metrics: metrics(s), timestamp } }));
     }
-    return redis.evalSha(scriptSha, { keys: [`${PREFIX}:job:${job}:history`], arguments: args });
+    return redis.evalSha(scriptSha, { keys: [`${PREFIX}:job:{${job}}:history`, `${PREFIX}:job:{${job}}`], arguments: args });
   };
 
   /** The relay of `root`'s build (this checkout's, or the --baseline one's). */
@@ -290,7 +290,7 @@ async function main() {
     await sleep(2000);
     for (const job of jobs) {
       seq[job] = 0;
-      if (redis) await redis.del(`${PREFIX}:job:${job}:history`);
+      if (redis) await redis.del(`${PREFIX}:job:{${job}}:history`);
     }
     const perBatch = Math.max(1, Math.round((options.rate * 0.05) / jobs.length));
     const step = Object.fromEntries(jobs.map((job) => [job, 0]));

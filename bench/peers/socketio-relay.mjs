@@ -1,6 +1,7 @@
 // The peer the fan-out benchmark compares the relay with: what a team would build instead, a Socket.IO 4 server
 // with the Redis adapter, fed by the same Redis publications the functions make. A socket joins room job:N from
-// its query (?job_id=N); every message published on PREFIX:job:N is emitted to that room as an "event", as the
+// its query (?job_id=N); every message published on the job's shard channel PREFIX:job:{N} (SSUBSCRIBEd when the
+// room gets its first socket) is emitted to that room as an "event", as the
 // text the functions published (no parsing, as the relay). It does not authenticate, resume, replay gaps or
 // bound a slow client's queue: it is the plain fan-out the relay is measured against.
 //
@@ -36,11 +37,15 @@ io.on('connection', (socket) => {
     return;
   }
   socket.join(`job:${job}`);
+  follow(job);
   socket.emit('connected', { message: 'Connected to training monitoring', timestamp: new Date().toISOString() });
 });
 
-await feed.pSubscribe(`${prefix}:job:*`, (message, channel) => {
-  io.to(`job:${channel.slice(prefix.length + 5)}`).emit('event', message);
-});
+const followed = new Set();
+function follow(job) {
+  if (followed.has(job)) return;
+  followed.add(job);
+  feed.sSubscribe(`${prefix}:job:{${job}}`, (message) => io.to(`job:${job}`).emit('event', message));
+}
 
-http.listen(port, () => console.log(`socket.io peer on ${port}, fed by ${prefix}:job:*`));
+http.listen(port, () => console.log(`socket.io peer on ${port}, fed by ${prefix}:job:{N}`));

@@ -74,13 +74,13 @@ class LiveFeedIT {
   @Test
   void twoHundredSocketsOnOneJobShareOneRedisSubscription() throws Exception {
     long job = api.submitKubernetes(null);
-    String channel = RunningSystem.KEY_PREFIX + ":job:" + job;
+    String channel = RunningSystem.KEY_PREFIX + ":job:{" + job + "}";
     List<TestSocket> sockets = new ArrayList<>();
     try {
       for (int i = 0; i < 200; i++) {
         sockets.add(Api.open(system.relaySocket("job_id=" + job)));
       }
-      assertThat(RedisProbe.subscribers(channel)).isEqualTo(1);
+      assertThat(RedisProbe.shardSubscribers(channel)).isEqualTo(1);
       api.postMetric(job, 1, "2026-11-28T10:00:00");
       for (TestSocket socket : sockets) {
         assertThat(socket.next()).contains("\"seq\":1,").contains("\"new_status\":\"running\"");
@@ -91,6 +91,6 @@ class LiveFeedIT {
     }
     Awaitility.await()
         .atMost(Duration.ofSeconds(10))
-        .until(() -> RedisProbe.subscribers(channel) == 0);
+        .until(() -> RedisProbe.shardSubscribers(channel) == 0);
   }
 }

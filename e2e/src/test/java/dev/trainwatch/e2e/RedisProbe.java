@@ -7,17 +7,20 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
-/** Asks the real Redis how many subscribers a channel has (PUBSUB NUMSUB), over a plain socket. */
+/**
+ * Asks the real Redis how many subscribers a job's shard channel has (PUBSUB SHARDNUMSUB), over a
+ * plain socket.
+ */
 final class RedisProbe {
 
   private RedisProbe() {}
 
-  static long subscribers(String channel) throws IOException {
+  static long shardSubscribers(String channel) throws IOException {
     String host = System.getenv().getOrDefault("REDIS_HOST", "localhost");
     int port = Integer.parseInt(System.getenv().getOrDefault("REDIS_PORT", "6379"));
     try (Socket socket = new Socket(host, port)) {
       OutputStream out = socket.getOutputStream();
-      out.write(("PUBSUB NUMSUB " + channel + "\r\n").getBytes(StandardCharsets.UTF_8));
+      out.write(("PUBSUB SHARDNUMSUB " + channel + "\r\n").getBytes(StandardCharsets.UTF_8));
       out.flush();
       BufferedReader in =
           new BufferedReader(

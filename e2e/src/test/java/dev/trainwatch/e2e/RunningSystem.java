@@ -6,7 +6,6 @@ import dev.trainwatch.testing.TestSocket;
 import dev.trainwatch.testing.TestTokens;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -17,15 +16,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * The packaged functions and relay, started once as real processes for all end-to-end tests, on
- * free ports, with the test database and the key prefix {@value #KEY_PREFIX}. Stopped when the test
- * JVM exits.
+ * The packaged functions and relay, started as real processes on free ports, with the test database
+ * and a key prefix of their own. {@link #get} is the one system most end-to-end tests share, with
+ * {@value #KEY_PREFIX}, stopped when the test JVM exits; {@link #start} starts another, on other
+ * settings (a Redis Cluster, several relays), which its test stops.
  */
-final class RunningSystem {
+final class RunningSystem implements AutoCloseable {
 
   static final String KEY_PREFIX = "twe2e";
 
@@ -34,17 +36,30 @@ final class RunningSystem {
   final int functionsPort;
   final int relayPort;
   final KubernetesClient kubernetes;
+  private final Process functions;
+  private final List<Process> relays;
+  private final List<Integer> relayPorts;
 
-  private RunningSystem(int functionsPort, int relayPort, KubernetesClient kubernetes) {
+  private RunningSystem(
+      int functionsPort,
+      KubernetesClient kubernetes,
+      Process functions,
+      List<Process> relays,
+      List<Integer> relayPorts) {
     this.functionsPort = functionsPort;
-    this.relayPort = relayPort;
+    this.relayPort = relayPorts.get(0);
     this.kubernetes = kubernetes;
+    this.functions = functions;
+    this.relays = relays;
+    this.relayPorts = relayPorts;
   }
 
-  /** The system, started on first use. */
+  /** The shared system, started on first use. */
   static synchronized RunningSystem get() {
     if (instance == null) {
-      instance = start();
+      RunningSystem started = start(KEY_PREFIX, Map.of(), 1);
+      Runtime.getRuntime().addShutdownHook(new Thread(started::close));
+      instance = started;
     }
     return instance;
   }
@@ -54,55 +69,91 @@ final class RunningSystem {
   }
 
   URI relaySocket(String query) {
+    return relaySocket(0, query);
+  }
+
+  /** A socket address of relay {@code index} (0 is the first). */
+  URI relaySocket(int index, String query) {
     return URI.create(
-        "ws://localhost:" + relayPort + "/api/v1/ws/training?" + TestSocket.withToken(query));
+        "ws://localhost:"
+            + relayPorts.get(index)
+            + "/api/v1/ws/training?"
+            + TestSocket.withToken(query));
   }
 
   URI relay(String path) {
     return URI.create("http://localhost:" + relayPort + path);
   }
 
-  private static RunningSystem start() {
+  /** Stops relay {@code index} at once (SIGKILL): its sockets end without a close frame. */
+  void killRelay(int index) throws InterruptedException {
+    relays.get(index).destroyForcibly().waitFor();
+  }
+
+  @Override
+  public void close() {
+    functions.destroy();
+    relays.forEach(Process::destroy);
+  }
+
+  /**
+   * Starts the functions and {@code relayCount} relays with key prefix {@code prefix} and {@code
+   * env} on top of this JVM's environment (e.g. REDIS_CLIENT_TYPE, REDIS_PORT), and waits until
+   * every one is ready.
+   */
+  static RunningSystem start(String prefix, Map<String, String> env, int relayCount) {
     Path root = Path.of(System.getProperty("trainwatch.root", "..")).toAbsolutePath().normalize();
     int functionsPort = freePort();
-    int relayPort = freePort();
     KubernetesMockServer cluster = MockCluster.start();
     // The migration step, as before every start or rollout of the functions (they refuse an older
     // schema).
     Map<String, String> database = new HashMap<>(System.getenv());
     database.put("POSTGRES_DB", testDatabase());
     Migrate.migrate(database);
-    Process functions =
-        launch(
-            root,
-            "functions",
-            Map.of(
-                "FUNCTIONS_PORT",
-                Integer.toString(functionsPort),
-                "KUBERNETES_MASTER",
-                MockCluster.masterUrl(cluster),
-                "TRAINWATCH_LOCAL_WORKDIR",
-                root.toString(),
-                "MONITOR_POLL_INTERVAL",
-                "1",
-                "TRAINWATCH_EXECUTOR_LOCAL_ENABLED",
-                "true"));
-    Process relay = launch(root, "ws-relay", Map.of("RELAY_PORT", Integer.toString(relayPort)));
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  functions.destroy();
-                  relay.destroy();
-                }));
-    RunningSystem system = new RunningSystem(functionsPort, relayPort, cluster.createClient());
-    awaitReady(
-        system.functions("/q/health/ready"), functions, root.resolve("e2e/target/functions.log"));
-    awaitReady(system.relay("/q/health/ready"), relay, root.resolve("e2e/target/ws-relay.log"));
+    Map<String, String> functionsEnv = new HashMap<>(env);
+    functionsEnv.putAll(
+        Map.of(
+            "FUNCTIONS_PORT",
+            Integer.toString(functionsPort),
+            "KUBERNETES_MASTER",
+            MockCluster.masterUrl(cluster),
+            "TRAINWATCH_LOCAL_WORKDIR",
+            root.toString(),
+            "MONITOR_POLL_INTERVAL",
+            "1",
+            "TRAINWATCH_EXECUTOR_LOCAL_ENABLED",
+            "true"));
+    Path functionsLog = root.resolve("e2e/target/" + prefix + "-functions.log");
+    Process functions = launch(root, "functions", prefix, functionsEnv, functionsLog);
+    List<Process> relays = new ArrayList<>();
+    List<Integer> relayPorts = new ArrayList<>();
+    for (int i = 0; i < relayCount; i++) {
+      int port = freePort();
+      Map<String, String> relayEnv = new HashMap<>(env);
+      relayEnv.put("RELAY_PORT", Integer.toString(port));
+      relayPorts.add(port);
+      relays.add(
+          launch(
+              root,
+              "ws-relay",
+              prefix,
+              relayEnv,
+              root.resolve("e2e/target/" + prefix + "-ws-relay-" + i + ".log")));
+    }
+    RunningSystem system =
+        new RunningSystem(functionsPort, cluster.createClient(), functions, relays, relayPorts);
+    awaitReady(system.functions("/q/health/ready"), functions, functionsLog);
+    for (int i = 0; i < relayCount; i++) {
+      awaitReady(
+          URI.create("http://localhost:" + relayPorts.get(i) + "/q/health/ready"),
+          relays.get(i),
+          root.resolve("e2e/target/" + prefix + "-ws-relay-" + i + ".log"));
+    }
     return system;
   }
 
-  private static Process launch(Path root, String module, Map<String, String> env) {
+  private static Process launch(
+      Path root, String module, String prefix, Map<String, String> env, Path log) {
     Path jar = root.resolve(module + "/target/quarkus-app/quarkus-run.jar");
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(
@@ -113,12 +164,11 @@ final class RunningSystem {
             ProcessHandle.current().info().command().orElse("java"), "-jar", jar.toString());
     builder.environment().putAll(env);
     builder.environment().put("POSTGRES_DB", testDatabase());
-    builder.environment().put("TRAINWATCH_KEY_PREFIX", KEY_PREFIX);
+    builder.environment().put("TRAINWATCH_KEY_PREFIX", prefix);
     builder.environment().put("TRAINWATCH_JWT_PUBLIC_KEY", TestTokens.publicKeyFile().toString());
     builder.environment().put("TRAINWATCH_JWT_PRIVATE_KEY", TestTokens.privateKeyFile().toString());
     builder.redirectErrorStream(true);
-    File log = root.resolve("e2e/target/" + module + ".log").toFile();
-    builder.redirectOutput(log);
+    builder.redirectOutput(log.toFile());
     try {
       return builder.start();
     } catch (IOException e) {

@@ -45,7 +45,7 @@ class TokenIT {
                       .anyMatch(m -> m.contains("\"type\":\"training_metrics\"")));
       assertThat(String.join("\n", socket.received())).contains("\"job_id\":" + job);
     }
-    for (String log : new String[] {"functions.log", "ws-relay.log"}) {
+    for (String log : new String[] {"twe2e-functions.log", "twe2e-ws-relay-0.log"}) {
       assertThat(Files.readString(Path.of("target", log))).as(log).doesNotContain(JWT_START);
     }
   }

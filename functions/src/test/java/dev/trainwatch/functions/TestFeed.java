@@ -1,18 +1,70 @@
 package dev.trainwatch.functions;
 
+import dev.trainwatch.functions.config.RedisNames;
 import io.quarkus.redis.datasource.RedisDataSource;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.RedisConnection;
+import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
-/** Reads what was published for a job from its Redis history stream, for assertions. */
+/**
+ * Reads what was published for a job, for assertions: from its Redis history stream, or as it is
+ * published on its shard channel.
+ */
 public final class TestFeed {
+
+  /** The names under the tests' prefix ({@code twtest}, application.properties). */
+  public static final RedisNames NAMES = new RedisNames("twtest");
+
+  private static final Duration WAIT = Duration.ofSeconds(5);
 
   private TestFeed() {}
 
+  /** What a job's shard channel carries from the moment {@link #listen} returns until closed. */
+  public static final class Heard implements AutoCloseable {
+    private final List<String> messages = new CopyOnWriteArrayList<>();
+    private final RedisConnection connection;
+
+    private Heard(RedisConnection connection) {
+      this.connection = connection;
+    }
+
+    /** The messages heard so far, oldest first. */
+    public List<String> messages() {
+      return messages;
+    }
+
+    @Override
+    public void close() {
+      connection.closeAndForget();
+    }
+  }
+
+  /** Subscribes to the job's shard channel (SSUBSCRIBE) on a connection of its own. */
+  public static Heard listen(Redis redis, long jobId) {
+    Heard heard = new Heard(redis.connect().await().atMost(WAIT));
+    heard.connection.handler(
+        push -> {
+          if (push.size() == 3 && "smessage".equals(push.get(0).toString())) {
+            heard.messages.add(push.get(2).toString());
+          }
+        });
+    heard
+        .connection
+        .send(Request.cmd(Command.SSUBSCRIBE).arg(NAMES.jobChannel(jobId)))
+        .await()
+        .atMost(WAIT);
+    return heard;
+  }
+
   /** The job's published messages, oldest first. */
   public static List<String> of(RedisDataSource redis, long jobId) {
-    Response entries = redis.execute("XRANGE", "twtest:job:" + jobId + ":history", "-", "+");
+    Response entries = redis.execute("XRANGE", NAMES.history(jobId), "-", "+");
     List<String> messages = new ArrayList<>();
     for (Response entry : entries) {
       messages.add(entry.get(1).get(1).toString());

@@ -5,6 +5,7 @@ import dev.trainwatch.functions.config.TrainwatchConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.redis.client.RedisAPI;
+import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.List;
@@ -12,13 +13,13 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The revoked token ids (jti), held in Redis until the token would have expired anyway: key {@code
- * <prefix>:revoked:<jti>} with the token's exp (epoch seconds) as value, and a message {@code
- * {"jti":..,"exp":..}} on {@code <prefix>:revocations} so the relay closes sockets at once. Both
- * apps refuse a revoked token within a second: an answer "not revoked" is kept here for {@value
- * #RECHECK_MILLIS} ms per token (a token in use is then asked about once a second, not once per
- * request), and requests that ask about the same token at once share one question; a token revoked
- * through this process is refused by it at once.
+ * The revoked token ids (jti), held in Redis until the token would have expired anyway: members of
+ * the sorted set {@code <prefix>:revoked} scored by the token's exp (epoch seconds), and a message
+ * {@code {"jti":..,"exp":..}} on {@code <prefix>:revocations} so the relay closes sockets at once.
+ * Both apps refuse a revoked token within a second: an answer "not revoked" is kept here for
+ * {@value #RECHECK_MILLIS} ms per token (a token in use is then asked about once a second, not once
+ * per request), and requests that ask about the same token at once share one question; a token
+ * revoked through this process is refused by it at once.
  */
 @ApplicationScoped
 public class RevokedTokens {
@@ -63,13 +64,14 @@ public class RevokedTokens {
     if (readAt != null && now - readAt < RECHECK_MILLIS * 1_000_000) {
       return Uni.createFrom().item(false);
     }
-    List<String> keys = parent == null ? List.of(key(jti)) : List.of(key(jti), key(parent));
+    List<String> ids =
+        parent == null ? List.of(names.revoked(), jti) : List.of(names.revoked(), jti, parent);
     return asking.computeIfAbsent(
         token,
         asked ->
             redis
-                .exists(keys)
-                .map(reply -> reply.toInteger() > 0)
+                .zmscore(ids)
+                .map(RevokedTokens::anyScored)
                 .invoke(
                     gone -> {
                       if (!gone) {
@@ -93,13 +95,14 @@ public class RevokedTokens {
     revokedHere.values().removeIf(exp -> exp + SKEW_SECONDS < nowSeconds);
     revokedHere.put(jti, expiresAt.getEpochSecond());
     notRevoked.keySet().removeIf(token -> token.startsWith(jti + " ") || token.endsWith(" " + jti));
-    long until = expiresAt.getEpochSecond() + SKEW_SECONDS;
+    // Ids whose token expired over SKEW_SECONDS ago are dropped on the way.
     return redis
-        .set(
-            List.of(
-                key(jti), Long.toString(expiresAt.getEpochSecond()), "EXAT", Long.toString(until)))
-        .flatMap(
-            stored ->
+        .zadd(List.of(names.revoked(), Long.toString(expiresAt.getEpochSecond()), jti))
+        .chain(
+            () ->
+                redis.zremrangebyscore(names.revoked(), "-inf", "(" + (nowSeconds - SKEW_SECONDS)))
+        .chain(
+            () ->
                 redis.publish(
                     names.revocations(),
                     new JsonObject()
@@ -109,7 +112,13 @@ public class RevokedTokens {
         .replaceWithVoid();
   }
 
-  private String key(String jti) {
-    return names.revoked(jti);
+  /** Whether a ZMSCORE answer holds a score: one of the ids is in the set. */
+  private static boolean anyScored(Response scores) {
+    for (int i = 0; i < scores.size(); i++) {
+      if (scores.get(i) != null) {
+        return true;
+      }
+    }
+    return false;
   }
 }

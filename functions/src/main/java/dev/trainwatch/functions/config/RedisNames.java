@@ -6,6 +6,11 @@ package dev.trainwatch.functions.config;
  * and channels"); docs/redis-names.json pins them, and a test in each app checks its names against
  * it.
  *
+ * <p>Every name of a job carries the job's id as a Redis Cluster hash tag ({@code {42}}): they all
+ * hash to one slot, so the publish script may write the history and publish on the channel in one
+ * step on a cluster too, and the job's channel is a shard channel (SPUBLISH), served by the shard
+ * that holds its history.
+ *
  * @param prefix the key prefix, e.g. {@code tw}
  */
 public record RedisNames(String prefix) {
@@ -15,9 +20,11 @@ public record RedisNames(String prefix) {
     return new RedisNames(config.events().keyPrefix());
   }
 
-  /** The channel of every event of a job: {@code {prefix}:job:{jobId}}. */
+  /**
+   * The shard channel of every event of a job: {@code <prefix>:job:{<jobId>}}, e.g. tw:job:{42}.
+   */
   public String jobChannel(long jobId) {
-    return prefix + ":job:" + jobId;
+    return prefix + ":job:{" + jobId + "}";
   }
 
   /** The channel of every event of a project's session: {@code {prefix}:session:{project}:{id}}. */
@@ -50,9 +57,13 @@ public record RedisNames(String prefix) {
     return prefix + ":tracebacks";
   }
 
-  /** A revoked token: {@code {prefix}:revoked:{jti}}. */
-  public String revoked(String jti) {
-    return prefix + ":revoked:" + jti;
+  /**
+   * The revoked tokens: {@code <prefix>:revoked}, a sorted set of token ids (jti) scored by their
+   * exp (epoch seconds). One key, so a check reads one slot of a cluster and the relay reads them
+   * all in one range.
+   */
+  public String revoked() {
+    return prefix + ":revoked";
   }
 
   /** The channel of revocations: {@code {prefix}:revocations}. */

@@ -18,8 +18,9 @@ import java.util.List;
 
 /**
  * Publishes through one Lua script (resources/redis/publish.lua) that appends each event to the
- * job's capped history stream and PUBLISHes it on the job's and the session's channel, atomically
- * and in seq order.
+ * job's capped history stream, SPUBLISHes it on the job's shard channel and PUBLISHes it on the
+ * session's channel, atomically and in seq order (on a Redis Cluster too: the job's names share a
+ * slot).
  *
  * <p>Ordering: sequence numbers are taken under the job row's lock, so every lower number is
  * committed before a batch reaches here. When a concurrent or failed earlier batch has not been
@@ -90,7 +91,7 @@ public class RedisEventPublisher implements EventPublisher {
   private Uni<Response> run(JobAddress job, List<OutboundEvent> events, boolean acrossGap) {
     List<String> args = new ArrayList<>(8 + 2 * events.size());
     args.add(null); // the script's SHA, filled in below
-    args.add("1");
+    args.add("2");
     args.add(names.history(job.jobId()));
     args.add(names.jobChannel(job.jobId()));
     args.add(job.sessionId() == null ? "" : names.sessionChannel(job.project(), job.sessionId()));
@@ -110,7 +111,8 @@ public class RedisEventPublisher implements EventPublisher {
         .onFailure(e -> e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT"))
         .recoverWithUni(
             () -> {
-              scriptSha = null;
+              // This node has not seen the script (SCRIPT LOAD reaches one node of a cluster, and a
+              // restart empties the cache): EVAL runs it and leaves it cached there for EVALSHA.
               List<String> withScript = new ArrayList<>(args);
               withScript.set(0, script);
               return redis.eval(withScript);

@@ -29,7 +29,7 @@ class RedisNamesTest {
     built.put("log_cursor", names.logCursor(job, in.getString("pod")));
     built.put("traceback", names.traceback(job, in.getString("source")));
     built.put("tracebacks", names.tracebacks());
-    built.put("revoked", names.revoked(in.getString("jti")));
+    built.put("revoked", names.revoked());
     built.put("revocations", names.revocations());
 
     assertThat(built).isEqualTo(golden.getJsonObject("names").getMap());

@@ -7,15 +7,14 @@ import dev.trainwatch.functions.TestFeed;
 import dev.trainwatch.functions.TestJobs;
 import dev.trainwatch.testing.TestTokens;
 import io.quarkus.redis.datasource.RedisDataSource;
-import io.quarkus.redis.datasource.pubsub.PubSubCommands;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -29,6 +28,7 @@ import org.junit.jupiter.api.Test;
 class JobDeletionIntegrationTest {
 
   @Inject RedisDataSource redis;
+  @Inject Redis vertxRedis;
   @Inject Pool pool;
 
   /** Points have no foreign key to their job (V13): a trigger on the job's deletion takes them. */
@@ -66,16 +66,13 @@ class JobDeletionIntegrationTest {
     TestJobs.postLogs(
             job, "{\"logs\":[{\"message\":\"Traceback (most recent call last):\"}]}", null)
         .statusCode(200);
-    assertThat(keysOf(job)).contains("twtest:job:" + job + ":history");
+    assertThat(keysOf(job)).contains(TestFeed.NAMES.history(job));
 
-    List<String> heard = new CopyOnWriteArrayList<>();
-    PubSubCommands.RedisSubscriber subscriber =
-        redis.pubsub(String.class).subscribe("twtest:job:" + job, heard::add);
-    try {
+    List<String> heard;
+    try (TestFeed.Heard channel = TestFeed.listen(vertxRedis, job)) {
       given().delete(TestJobs.JOBS + "/" + job).then().statusCode(204);
-      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !heard.isEmpty());
-    } finally {
-      subscriber.unsubscribe();
+      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !channel.messages().isEmpty());
+      heard = channel.messages();
     }
     // seq 1 is running, 2 the point; the traceback, held for its next lines, is no event yet
     assertThat(heard.get(0))
@@ -86,7 +83,7 @@ class JobDeletionIntegrationTest {
     given().get(TestJobs.JOBS + "/" + job + "/logs").then().statusCode(404);
     given().get(TestJobs.JOBS + "/" + job + "/events").then().statusCode(404);
     TestJobs.postLogs(job, "{\"message\":\"late\"}", null).statusCode(404);
-    assertThat(keysOf(job)).containsExactly("twtest:job:" + job + ":history");
+    assertThat(keysOf(job)).containsExactly(TestFeed.NAMES.history(job));
     assertThat(TestFeed.of(redis, job))
         .as("a socket that resumes later is told the job was deleted")
         .singleElement()
@@ -101,12 +98,12 @@ class JobDeletionIntegrationTest {
         .post(TestJobs.JOBS + "/" + job + "/logs")
         .then()
         .statusCode(404);
-    assertThat(keysOf(job)).containsExactly("twtest:job:" + job + ":history");
+    assertThat(keysOf(job)).containsExactly(TestFeed.NAMES.history(job));
 
     given().delete(TestJobs.JOBS + "/" + job).then().statusCode(204);
     assertThat(keysOf(job))
         .as("a retry leaves nothing behind either")
-        .containsExactly("twtest:job:" + job + ":history");
+        .containsExactly(TestFeed.NAMES.history(job));
     assertThat(TestFeed.of(redis, job)).hasSize(1);
   }
 
@@ -162,6 +159,6 @@ class JobDeletionIntegrationTest {
   }
 
   private List<String> keysOf(long job) {
-    return redis.key(String.class).keys("twtest:job:" + job + ":*");
+    return redis.key(String.class).keys(TestFeed.NAMES.jobKeys(job));
   }
 }

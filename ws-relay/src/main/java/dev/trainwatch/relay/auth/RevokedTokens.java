@@ -10,9 +10,11 @@ import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.redis.client.RedisAPI;
 import io.vertx.mutiny.redis.client.Response;
+import io.vertx.redis.client.ResponseType;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,7 +23,7 @@ import java.util.function.Consumer;
 
 /**
  * The token ids (jti) the functions revoked, kept in memory so a token check costs no round trip:
- * read from Redis ({@code <prefix>:revoked:<jti>}, the value its exp) whenever the relay's
+ * read from Redis (the sorted set {@code <prefix>:revoked}, ids scored by exp) whenever the relay's
  * subscription to {@code <prefix>:revocations} is made or made again, and added to by that
  * channel's messages ({@code {"jti":..,"exp":..}}), which also close the sockets that hold the
  * token. An id is forgotten once its token would have expired.
@@ -89,33 +91,26 @@ public class RevokedTokens implements Follower {
     expiries.values().removeIf(until -> until < now - 60);
   }
 
-  /** Reads every revocation still held in Redis, page by page. */
+  /** Reads every revocation still held in Redis: the ids whose token has not expired. */
   private void reload() {
-    scan("0");
-  }
-
-  private void scan(String cursor) {
+    // A token is refused until a minute past its exp at the most (the functions' clock skew).
+    long since = Instant.now().getEpochSecond() - 60;
     redis
-        .scan(List.of(cursor, "MATCH", names.revoked("*"), "COUNT", "500"))
+        .zrangebyscore(List.of(names.revoked(), Long.toString(since), "+inf", "WITHSCORES"))
         .subscribe()
         .with(
             page -> {
-              Response keys = page.get(1);
-              for (Response key : keys) {
-                String name = key.toString();
-                redis
-                    .get(name)
-                    .subscribe()
-                    .with(
-                        value ->
-                            add(
-                                names.revokedJti(name),
-                                value == null ? Long.MAX_VALUE : value.toLong()),
-                        e -> Log.debugf("Revocation %s not read: %s", name, e.getMessage()));
+              // id, exp, id, exp, ... (RESP2), or [id, exp] pairs (RESP3)
+              List<String> flat = new ArrayList<>();
+              for (Response item : page) {
+                if (item.type() == ResponseType.MULTI) {
+                  item.forEach(part -> flat.add(part.toString()));
+                } else {
+                  flat.add(item.toString());
+                }
               }
-              String next = page.get(0).toString();
-              if (!"0".equals(next)) {
-                scan(next);
+              for (int i = 0; i + 1 < flat.size(); i += 2) {
+                add(flat.get(i), (long) Double.parseDouble(flat.get(i + 1)));
               }
             },
             e -> Log.warnf("Revocations not read from Redis: %s", e.getMessage()));

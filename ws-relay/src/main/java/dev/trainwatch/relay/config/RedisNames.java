@@ -4,7 +4,8 @@ package dev.trainwatch.relay.config;
  * Every Redis key and channel name the relay reads, under the deployment's prefix ({@code
  * trainwatch.relay.key-prefix}, the functions' {@code trainwatch.events.key-prefix}). The functions
  * write the same names (docs/protocol.md, "Redis: keys and channels"); docs/redis-names.json pins
- * them, and a test in each app checks its names against it.
+ * them, and a test in each app checks its names against it. A job's names carry its id as a Redis
+ * Cluster hash tag (the functions' RedisNames says why); its channel is a shard channel.
  *
  * @param prefix the key prefix, e.g. {@code tw}
  */
@@ -15,9 +16,11 @@ public record RedisNames(String prefix) {
     return new RedisNames(config.keyPrefix());
   }
 
-  /** The channel of every event of a job: {@code {prefix}:job:{jobId}}. */
+  /**
+   * The shard channel of every event of a job: {@code <prefix>:job:{<jobId>}}, e.g. tw:job:{42}.
+   */
   public String jobChannel(long jobId) {
-    return prefix + ":job:" + jobId;
+    return prefix + ":job:{" + jobId + "}";
   }
 
   /** The channel of every event of a project's session: {@code {prefix}:session:{project}:{id}}. */
@@ -30,15 +33,11 @@ public record RedisNames(String prefix) {
     return jobChannel(jobId) + ":history";
   }
 
-  /** A revoked token: {@code {prefix}:revoked:{jti}}. */
-  public String revoked(String jti) {
-    return prefix + ":revoked:" + jti;
-  }
-
-  /** The token id of a {@link #revoked} key, or null for another name. */
-  public String revokedJti(String key) {
-    String start = revoked("");
-    return key.startsWith(start) ? key.substring(start.length()) : null;
+  /**
+   * The revoked tokens: {@code <prefix>:revoked}, a sorted set of token ids scored by their exp.
+   */
+  public String revoked() {
+    return prefix + ":revoked";
   }
 
   /** The channel of revocations: {@code {prefix}:revocations}. */

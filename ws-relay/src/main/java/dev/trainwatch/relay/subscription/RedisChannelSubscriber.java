@@ -6,15 +6,11 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
-import io.vertx.mutiny.redis.client.Command;
-import io.vertx.mutiny.redis.client.Redis;
-import io.vertx.mutiny.redis.client.RedisConnection;
-import io.vertx.mutiny.redis.client.Request;
-import io.vertx.mutiny.redis.client.Response;
-import io.vertx.redis.client.ResponseType;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -22,45 +18,60 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The relay's one Redis subscriber connection, shared by every channel: SUBSCRIBE and UNSUBSCRIBE
- * go out on it and Redis pushes each {@code ["message", channel, text]} back on it.
+ * The relay's Redis subscriber connections, shared by every channel: one per node that serves a
+ * followed channel ({@link RedisTopology}). On one Redis server that is one connection; on a Redis
+ * Cluster, a job's shard channel is subscribed on the master that owns its slot, so deliveries
+ * spread over the shards, and plain channels (sessions, revocations) on any one node.
  *
  * <p>It connects at start-up (the relay fails to start when Redis cannot be reached in {@code
- * trainwatch.relay.connect-timeout}). When the connection fails, ends, or stops answering the
- * periodic PING (the client can lose a subscription without any error), it reconnects with backoff
- * and jitter, subscribes every channel again, and tells the listener of each one, so followers
- * replay what they missed. While it is down, {@link #connected} is false and readiness is DOWN.
+ * trainwatch.relay.connect-timeout}). When a connection is lost ({@link SubscriberConnection} says
+ * when), or a node gives up a shard channel (its slot moved, a failover), it reads the topology
+ * again and subscribes each of those channels on the node that serves it now, with backoff and
+ * jitter until it can, and tells the listener of each one, so followers replay what they missed.
+ * While a followed channel waits for that, {@link #connected} is false and readiness is DOWN.
  */
 @ApplicationScoped
-public class RedisChannelSubscriber implements ChannelSubscriber {
+public class RedisChannelSubscriber implements ChannelSubscriber, SubscriberConnection.Events {
 
   private static final Duration FIRST_RETRY = Duration.ofMillis(200);
   private static final Duration LAST_RETRY = Duration.ofSeconds(5);
 
-  private final Redis redis;
+  private final RedisTopology topology;
   private final Vertx vertx;
   private final RelayConfig config;
-  private final Set<String> channels = ConcurrentHashMap.newKeySet();
+
+  /** Channels followed, whether or not subscribed at the moment. */
+  private final Set<String> wanted = ConcurrentHashMap.newKeySet();
+
+  /** Where each subscribed channel is subscribed. */
+  private final Map<String, SubscriberConnection> placed = new ConcurrentHashMap<>();
+
+  /** Connections by node address, open or opening. */
+  private final Map<String, CompletableFuture<SubscriberConnection>> connections =
+      new ConcurrentHashMap<>();
+
+  /** Followed channels whose connection was lost and which are not subscribed again yet. */
+  private final Set<String> orphaned = ConcurrentHashMap.newKeySet();
+
   private volatile Listener listener;
-  private volatile RedisConnection connection;
   private volatile boolean stopping;
-  private volatile boolean reconnecting;
+  private volatile boolean recovering;
   private long pingTimer = -1;
 
-  /** When the subscribed connection last delivered a message (System.nanoTime). */
-  private volatile long lastPushNanos;
-
-  public RedisChannelSubscriber(Redis redis, Vertx vertx, RelayConfig config) {
-    this.redis = redis;
+  public RedisChannelSubscriber(RedisTopology topology, Vertx vertx, RelayConfig config) {
+    this.topology = topology;
     this.vertx = vertx;
     this.config = config;
   }
 
   void start(@Observes StartupEvent event) {
     try {
-      attach(connectChecked().await().atMost(config.connectTimeout()));
+      Uni.createFrom()
+          .completionStage(() -> topology.refresh().thenCompose(known -> anyConnection()))
+          .await()
+          .atMost(config.connectTimeout());
     } catch (RuntimeException e) {
-      throw new IllegalStateException("cannot open the Redis subscriber connection", e);
+      throw new IllegalStateException("cannot open a Redis subscriber connection", e);
     }
     Log.info("Redis subscriber connected");
     pingTimer = vertx.setPeriodic(config.subscriberCheck().toMillis(), id -> check());
@@ -71,11 +82,8 @@ public class RedisChannelSubscriber implements ChannelSubscriber {
     if (pingTimer >= 0) {
       vertx.cancelTimer(pingTimer);
     }
-    RedisConnection open = connection;
-    connection = null;
-    if (open != null) {
-      open.closeAndForget();
-    }
+    connections.values().forEach(opening -> opening.thenAccept(SubscriberConnection::close));
+    connections.clear();
   }
 
   @Override
@@ -84,161 +92,180 @@ public class RedisChannelSubscriber implements ChannelSubscriber {
   }
 
   @Override
-  public synchronized CompletionStage<Void> subscribe(String channel) {
-    CompletableFuture<Void> done = send(Command.SUBSCRIBE, "SUBSCRIBE", channel);
-    if (connection != null) {
-      channels.add(channel); // subscribed again after a reconnection
-    }
-    return done;
+  public CompletionStage<Void> subscribe(String channel) {
+    wanted.add(channel);
+    return place(channel)
+        .whenComplete(
+            (ok, failure) -> {
+              if (failure != null) {
+                wanted.remove(channel); // the caller forgets it
+              }
+            });
   }
 
   @Override
   public synchronized void unsubscribe(String channel) {
-    channels.remove(channel);
-    send(Command.UNSUBSCRIBE, "UNSUBSCRIBE", channel);
+    wanted.remove(channel);
+    orphaned.remove(channel);
+    SubscriberConnection on = placed.remove(channel);
+    if (on != null) {
+      on.unsubscribe(channel);
+    }
   }
 
   @Override
   public boolean connected() {
-    return connection != null;
+    return !connections.isEmpty() && orphaned.isEmpty();
   }
 
-  /**
-   * A new connection that has answered a PING: a connection Redis accepts but refuses commands on
-   * (a wrong or missing password answers NOAUTH) does not count as connected.
-   */
-  private Uni<RedisConnection> connectChecked() {
-    return redis
-        .connect()
-        .flatMap(
-            opened ->
-                opened
-                    .send(Request.cmd(Command.PING))
-                    .replaceWith(opened)
-                    .onFailure()
-                    .invoke(e -> opened.closeAndForget()));
-  }
-
-  private void attach(RedisConnection opened) {
-    opened
-        .handler(this::onPush)
-        .exceptionHandler(e -> lost(opened, e))
-        .endHandler(() -> lost(opened, null));
-    connection = opened;
-  }
-
-  /**
-   * A PING on the subscribed connection; no answer within the check interval counts as lost. A
-   * connection that delivered a message within the interval is alive and is not asked: under a
-   * flood, a PING's answer waits behind the messages and would time out on a healthy connection.
-   */
-  private void check() {
-    RedisConnection open = connection;
-    if (open == null || stopping) {
-      return;
+  @Override
+  public void message(String channel, String text) {
+    Listener current = listener;
+    if (current != null) {
+      current.onMessage(channel, text);
     }
-    if (System.nanoTime() - lastPushNanos < config.subscriberCheck().toNanos()) {
-      return;
-    }
-    open.send(Request.cmd(Command.PING))
-        .ifNoItem()
-        .after(config.subscriberCheck())
-        .fail()
-        .subscribe()
-        .with(pong -> {}, e -> lost(open, e));
   }
 
-  private void lost(RedisConnection which, Throwable cause) {
+  @Override
+  public void shardUnsubscribed(SubscriberConnection from, String channel) {
     synchronized (this) {
-      if (stopping || connection != which) {
+      if (!wanted.contains(channel) || !placed.remove(channel, from)) {
+        return;
+      }
+      orphaned.add(channel);
+    }
+    Log.warnf(
+        "Redis node %s ended the subscription of %s (its slot moved); subscribing again",
+        from.address(), channel);
+    recover(FIRST_RETRY);
+  }
+
+  @Override
+  public void lost(SubscriberConnection which, Throwable cause) {
+    int channels;
+    synchronized (this) {
+      CompletableFuture<SubscriberConnection> current = connections.get(which.address());
+      if (stopping || current == null || current.getNow(null) != which) {
         return; // already replaced, or shutting down
       }
-      connection = null;
+      connections.remove(which.address());
+      List<String> on =
+          placed.entrySet().stream()
+              .filter(entry -> entry.getValue() == which)
+              .map(Map.Entry::getKey)
+              .toList();
+      on.forEach(placed::remove);
+      orphaned.addAll(on);
+      channels = on.size();
     }
-    which.closeAndForget();
+    which.close();
     Log.errorf(
-        "Redis subscriber connection lost (%s); reconnecting",
-        cause == null ? "ended" : cause.toString());
-    reconnect(FIRST_RETRY);
+        "Redis subscriber connection to %s lost (%s); subscribing its %d channels again",
+        which.address(), cause == null ? "ended" : cause.toString(), channels);
+    recover(FIRST_RETRY);
   }
 
-  private void reconnect(Duration wait) {
-    if (stopping || reconnecting) {
+  /** Subscribes the channel on the node that serves it, opening a connection there if needed. */
+  private CompletionStage<Void> place(String channel) {
+    return topology
+        .nodeOf(channel)
+        .thenCompose(this::connection)
+        .thenCompose(on -> on.subscribe(channel).thenRun(() -> placed(channel, on)));
+  }
+
+  private synchronized void placed(String channel, SubscriberConnection on) {
+    if (wanted.contains(channel)) {
+      placed.put(channel, on);
+    } else {
+      on.unsubscribe(channel); // unfollowed while it was being subscribed
+    }
+  }
+
+  /** A connection to some node, so that a relay following nothing yet knows Redis is there. */
+  private CompletionStage<SubscriberConnection> anyConnection() {
+    return topology.anyNode().thenCompose(this::connection);
+  }
+
+  private synchronized CompletionStage<SubscriberConnection> connection(RedisNode node) {
+    CompletableFuture<SubscriberConnection> open = connections.get(node.address());
+    if (open != null && !open.isCompletedExceptionally()) {
+      return open;
+    }
+    CompletableFuture<SubscriberConnection> opening =
+        SubscriberConnection.open(node, this).subscribeAsCompletionStage();
+    connections.put(node.address(), opening);
+    opening.whenComplete(
+        (opened, failure) -> {
+          if (failure != null) {
+            connections.remove(node.address(), opening);
+          }
+        });
+    return opening;
+  }
+
+  private void check() {
+    if (stopping) {
       return;
     }
-    reconnecting = true;
+    connections.values().forEach(open -> open.thenAccept(on -> on.check(config.subscriberCheck())));
+    if (connections.isEmpty()) {
+      recover(FIRST_RETRY); // lost with nothing followed: connect again for readiness
+    }
+  }
+
+  /**
+   * Reads the topology again and subscribes every orphaned channel where it is served now; on a
+   * failure, tries again after {@code wait} (doubling up to {@link #LAST_RETRY}, with jitter).
+   */
+  private void recover(Duration wait) {
+    synchronized (this) {
+      if (stopping || recovering) {
+        return;
+      }
+      recovering = true;
+    }
     long jittered =
         wait.toMillis() / 2 + ThreadLocalRandom.current().nextLong(wait.toMillis() / 2 + 1);
     vertx.setTimer(
         Math.max(1, jittered),
         id ->
-            connectChecked()
-                .subscribe()
-                .with(
-                    opened -> {
-                      reconnecting = false;
-                      attach(opened);
-                      Log.infof(
-                          "Redis subscriber reconnected; subscribing %d channels again",
-                          channels.size());
-                      channels.forEach(this::resubscribe);
-                    },
-                    e -> {
-                      reconnecting = false;
-                      Duration next = wait.multipliedBy(2);
-                      reconnect(next.compareTo(LAST_RETRY) > 0 ? LAST_RETRY : next);
+            topology
+                .refresh()
+                .thenCompose(known -> anyConnection())
+                .thenCompose(
+                    any ->
+                        CompletableFuture.allOf(
+                            List.copyOf(orphaned).stream()
+                                .map(this::resubscribe)
+                                .toArray(CompletableFuture[]::new)))
+                .whenComplete(
+                    (ok, failure) -> {
+                      synchronized (this) {
+                        recovering = false;
+                      }
+                      if (failure != null || !orphaned.isEmpty()) {
+                        Duration next = wait.multipliedBy(2);
+                        recover(next.compareTo(LAST_RETRY) > 0 ? LAST_RETRY : next);
+                      } else {
+                        Log.info("Redis subscriber connections restored");
+                      }
                     }));
   }
 
-  private void resubscribe(String channel) {
-    send(Command.SUBSCRIBE, "SUBSCRIBE", channel)
+  private CompletableFuture<Void> resubscribe(String channel) {
+    if (!wanted.contains(channel)) {
+      orphaned.remove(channel);
+      return CompletableFuture.completedFuture(null);
+    }
+    return place(channel)
         .thenRun(
             () -> {
+              orphaned.remove(channel);
               Listener current = listener;
               if (current != null) {
                 current.onResubscribed(channel);
               }
-            });
-  }
-
-  /**
-   * Sends the command; the stage completes in the connection's reply handler, which runs on the
-   * same thread as {@link #onPush} and before the pushes that follow the reply.
-   */
-  private CompletableFuture<Void> send(Command command, String name, String channel) {
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    RedisConnection open = connection;
-    if (open == null) {
-      Log.warnf(
-          "Redis subscriber is not connected; %s %s waits for the reconnection", name, channel);
-      if (command == Command.SUBSCRIBE) {
-        done.completeExceptionally(new IllegalStateException("Redis subscriber is not connected"));
-      } else {
-        done.complete(null);
-      }
-      return done;
-    }
-    open.send(Request.cmd(command).arg(channel))
-        .subscribe()
-        .with(
-            reply -> done.complete(null),
-            e -> {
-              Log.errorf(e, "Redis %s %s failed", name, channel);
-              done.completeExceptionally(e);
-            });
-    return done;
-  }
-
-  /**
-   * A message of a subscribed channel. Anything else the connection hands here (a late reply to a
-   * PING that timed out is a plain string) is not a message and is ignored.
-   */
-  private void onPush(Response push) {
-    lastPushNanos = System.nanoTime();
-    Listener current = listener;
-    boolean array = push.type() == ResponseType.MULTI || push.type() == ResponseType.PUSH;
-    if (current != null && array && push.size() == 3 && "message".equals(push.get(0).toString())) {
-      current.onMessage(push.get(1).toString(), push.get(2).toString());
-    }
+            })
+        .toCompletableFuture();
   }
 }

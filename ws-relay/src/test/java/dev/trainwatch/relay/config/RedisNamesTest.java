@@ -28,11 +28,9 @@ class RedisNamesTest {
     built.put(
         "session_channel", names.sessionChannel(in.getString("project"), in.getLong("session_id")));
     built.put("history", names.history(job));
-    built.put("revoked", names.revoked(in.getString("jti")));
+    built.put("revoked", names.revoked());
     built.put("revocations", names.revocations());
 
     assertThat(golden.getJsonObject("names").getMap()).containsAllEntriesOf(built);
-    assertThat(names.revokedJti(names.revoked(in.getString("jti")))).isEqualTo(in.getString("jti"));
-    assertThat(names.revokedJti(names.revocations())).isNull();
   }
 }

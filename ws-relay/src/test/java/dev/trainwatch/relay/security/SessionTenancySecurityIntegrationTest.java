@@ -3,6 +3,7 @@ package dev.trainwatch.relay.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.trainwatch.relay.TestChannels;
 import dev.trainwatch.testing.TestSocket;
 import dev.trainwatch.testing.TestTokens;
 import io.quarkus.redis.datasource.RedisDataSource;
@@ -62,10 +63,10 @@ class SessionTenancySecurityIntegrationTest {
   }
 
   private void publish(String channel, String message) {
-    redis.pubsub(String.class).publish(channel, message);
+    TestChannels.publish(redis, channel, message);
   }
 
   private long subscribers(String channel) {
-    return redis.execute("PUBSUB", "NUMSUB", channel).get(1).toLong();
+    return TestChannels.subscribers(redis, channel);
   }
 }

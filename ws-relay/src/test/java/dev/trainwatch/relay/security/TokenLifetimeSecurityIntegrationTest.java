@@ -2,6 +2,7 @@ package dev.trainwatch.relay.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trainwatch.relay.TestChannels;
 import dev.trainwatch.testing.TestSocket;
 import dev.trainwatch.testing.TestTokens;
 import io.quarkus.redis.datasource.RedisDataSource;
@@ -47,7 +48,7 @@ class TokenLifetimeSecurityIntegrationTest {
 
     assertThat(lapsing.closed().code()).isEqualTo(4408);
     String event = "{\"type\":\"training_log\",\"job_id\":" + job + ",\"seq\":1}";
-    redis.pubsub(String.class).publish("twtest:job:" + job, event);
+    TestChannels.publish(redis, TestChannels.NAMES.jobChannel(job), event);
     assertThat(renewing.next()).isEqualTo(event);
     renewing.close();
   }
@@ -61,13 +62,13 @@ class TokenLifetimeSecurityIntegrationTest {
     // What the functions' RevokedTokens writes and announces.
     String jti = TestTokens.idOf(token);
     long exp = Instant.now().plusSeconds(3600).getEpochSecond();
-    redis.value(String.class).set("twtest:revoked:" + jti, Long.toString(exp));
+    redis.sortedSet(String.class).zadd("twtest:revoked", exp, jti);
     redis
         .pubsub(String.class)
         .publish("twtest:revocations", "{\"jti\":\"" + jti + "\",\"exp\":" + exp + "}");
     assertThat(socket.closed().code()).isEqualTo(4401);
     assertThat(open(job, token).closed().code()).isEqualTo(4401);
-    redis.key().del("twtest:revoked:" + jti);
+    redis.sortedSet(String.class).zrem("twtest:revoked", jti);
   }
 
   private TestSocket open(long job, String token) {

@@ -3,6 +3,7 @@ package dev.trainwatch.relay.websocket;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.trainwatch.relay.TestChannels;
 import dev.trainwatch.testing.TestSocket;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -28,7 +29,7 @@ class RelayFanOutIntegrationTest {
   @Test
   void forwardsAJobsEventsUnchangedFromTheMomentItGreets() throws Exception {
     long job = TestSocket.randomId();
-    String channel = "twtest:job:" + job;
+    String channel = TestChannels.NAMES.jobChannel(job);
     TestSocket socket = open("job_id=" + job);
     // No waiting for Redis here: "connected" is sent once the subscription is confirmed.
 
@@ -62,7 +63,7 @@ class RelayFanOutIntegrationTest {
   @Test
   void manySocketsShareOneSubscriptionThatEndsWithTheLast() throws Exception {
     long job = TestSocket.randomId();
-    String channel = "twtest:job:" + job;
+    String channel = TestChannels.NAMES.jobChannel(job);
     List<TestSocket> sockets = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
       sockets.add(open("job_id=" + job));
@@ -87,7 +88,7 @@ class RelayFanOutIntegrationTest {
   }
 
   private void publish(String channel, String message) {
-    redis.pubsub(String.class).publish(channel, message);
+    TestChannels.publish(redis, channel, message);
   }
 
   private void awaitSubscribers(String channel, long count) {
@@ -95,6 +96,6 @@ class RelayFanOutIntegrationTest {
   }
 
   private long subscribers(String channel) {
-    return redis.execute("PUBSUB", "NUMSUB", channel).get(1).toLong();
+    return TestChannels.subscribers(redis, channel);
   }
 }

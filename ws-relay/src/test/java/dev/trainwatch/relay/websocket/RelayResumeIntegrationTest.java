@@ -2,6 +2,7 @@ package dev.trainwatch.relay.websocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trainwatch.relay.TestChannels;
 import dev.trainwatch.testing.TestSocket;
 import dev.trainwatch.testing.TestTokens;
 import io.quarkus.redis.datasource.RedisDataSource;
@@ -85,7 +86,7 @@ class RelayResumeIntegrationTest {
     assertThat(socket.next()).isEqualTo("{\"type\":\"unsubscribed\",\"job_id\":" + first + "}");
     Awaitility.await()
         .atMost(Duration.ofSeconds(5))
-        .until(() -> subscribers("twtest:job:" + first) == 0);
+        .until(() -> subscribers(TestChannels.NAMES.jobChannel(first)) == 0);
     publish(second, 3);
     assertThat(socket.next()).isEqualTo(event(second, 3));
     socket.close();
@@ -104,7 +105,7 @@ class RelayResumeIntegrationTest {
     publish(job, 2);
     Awaitility.await()
         .atMost(Duration.ofSeconds(10))
-        .until(() -> subscribers("twtest:job:" + job) == 1);
+        .until(() -> subscribers(TestChannels.NAMES.jobChannel(job)) == 1);
     publish(job, 3);
     List<String> rest = new ArrayList<>();
     while (rest.size() < 2) {
@@ -119,23 +120,23 @@ class RelayResumeIntegrationTest {
    * publishing.
    */
   private void store(long job, long seq) {
-    redis.execute("XADD", "twtest:job:" + job + ":history", "0-" + seq, "m", event(job, seq));
+    redis.execute("XADD", TestChannels.NAMES.history(job), "0-" + seq, "m", event(job, seq));
   }
 
   /** Appends (if new) and publishes, as the functions' publish script does. */
   private void publish(long job, long seq) {
     List<String> newest = new ArrayList<>();
     redis
-        .execute("XREVRANGE", "twtest:job:" + job + ":history", "+", "-", "COUNT", "1")
+        .execute("XREVRANGE", TestChannels.NAMES.history(job), "+", "-", "COUNT", "1")
         .forEach(entry -> newest.add(entry.get(0).toString()));
     if (newest.isEmpty() || Long.parseLong(newest.get(0).substring(2)) < seq) {
       store(job, seq);
     }
-    redis.pubsub(String.class).publish("twtest:job:" + job, event(job, seq));
+    TestChannels.publish(redis, TestChannels.NAMES.jobChannel(job), event(job, seq));
   }
 
   private long subscribers(String channel) {
-    return redis.execute("PUBSUB", "NUMSUB", channel).get(1).toLong();
+    return TestChannels.subscribers(redis, channel);
   }
 
   private static String event(long job, long seq) {

@@ -2,6 +2,7 @@ package dev.trainwatch.relay.websocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trainwatch.relay.TestChannels;
 import dev.trainwatch.testing.TestSocket;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -139,13 +140,13 @@ class RelaySlowConsumerIntegrationTest {
   }
 
   private void publish(long job, long seq, String message) {
-    redis.pubsub(String.class).publish("twtest:job:" + job, event(job, seq, message));
+    TestChannels.publish(redis, TestChannels.NAMES.jobChannel(job), event(job, seq, message));
   }
 
   /** Appends an event to the job's history as the functions' publish script does. */
   private void store(long job, long seq, String message) {
     redis.execute(
-        "XADD", "twtest:job:" + job + ":history", "0-" + seq, "m", event(job, seq, message));
+        "XADD", TestChannels.NAMES.history(job), "0-" + seq, "m", event(job, seq, message));
   }
 
   private static String event(long job, long seq, String message) {
@@ -159,6 +160,6 @@ class RelaySlowConsumerIntegrationTest {
   }
 
   private long subscribers(long job) {
-    return redis.execute("PUBSUB", "NUMSUB", "twtest:job:" + job).get(1).toLong();
+    return TestChannels.subscribers(redis, TestChannels.NAMES.jobChannel(job));
   }
 }
