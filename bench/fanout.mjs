@@ -5,7 +5,9 @@
 //   Redis call) to each socket's receipt, p50/p99/max;
 // - the server process's own CPU per 1,000 deliveries (/proc/PID/stat), which the rest of the machine does not move;
 // - idle memory per connection: the server's RSS (and, for the relay, JVM heap after a full GC) with N idle sockets
-//   open, minus a baseline taken after a warm-up of as many sockets opened and closed, for each N of --idle.
+//   open, minus a baseline taken after a warm-up of as many sockets opened and closed, for each N of --idle;
+// - with several rates (--rate 200,400,800), each measured in turn on the same sockets: the most deliveries per
+//   second at a rate whose p99 stayed within 100 ms.
 //
 // --publish api posts points through the functions' ingest API (what a trainer does). --publish direct runs the
 // functions' own publish script (functions/src/main/resources/redis/publish.lua) with the protocol's envelopes and
@@ -13,16 +15,19 @@
 // sockets live in --procs worker processes (this file, run with --worker), so one Node event loop is not the bound;
 // each event carries its creation time (a metric, ms since the epoch) and a worker times the receipt itself.
 //
-//   ./trainwatch bench fanout [--sockets 1000] [--jobs 10] [--rate 1000] [--seconds 20] [--target both|relay|peer]
+//   ./trainwatch bench fanout [--sockets 1000] [--jobs 10] [--rate 1000[,2000,...]] [--seconds 20] [--target both|relay|peer]
 //                             [--publish api|direct] [--procs 2] [--idle 1000,10000] [--out fanout]
 //                             [--relay-java '-Xmx512m'] (the relay's JVM options)
 //                             [--baseline DIR] (also the relay of another checkout's build, e.g. a git worktree)
+//                             [--relays 1,2] (one measurement per count: that many relays, sockets spread over them)
+//                             [--cluster 3] (a local Redis Cluster of that many masters instead of the machine's Redis;
+//                              with --target relay)
 //   (writes bench/results/OUT.json)
 import { execFileSync, fork, spawn } from 'node:child_process';
-import { mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { createClient } from 'redis';
+import { createClient, createCluster } from 'redis';
 import { io as socketIo } from 'socket.io-client';
 import WebSocket from 'ws';
 
@@ -61,10 +66,10 @@ function worker() {
   const closed = (why) => {
     if (!closing) closes[why] = (closes[why] ?? 0) + 1;
   };
-  const open = ({ target, job, token }) =>
+  const open = ({ target, port, job, token }) =>
     new Promise((resolve, reject) => {
       if (target === 'relay') {
-        const socket = new WebSocket(`ws://localhost:${PORTS.relay}/api/v1/ws/training?job_id=${job}&token=${token}`);
+        const socket = new WebSocket(`ws://localhost:${port}/api/v1/ws/training?job_id=${job}&token=${token}`);
         socket.on('message', (data) => {
           const text = data.toString();
           if (text.startsWith('{"type":"connected"')) resolve(socket);
@@ -121,7 +126,7 @@ async function main() {
   const options = {
     sockets: 1000,
     jobs: 10,
-    rate: 1000,
+    rate: '1000',
     seconds: 20,
     target: 'both',
     publish: 'api',
@@ -130,14 +135,19 @@ async function main() {
     out: 'fanout',
     'relay-java': '-Xmx512m',
     baseline: '',
+    relays: '1',
+    cluster: 0,
   };
-  const TEXT = new Set(['target', 'publish', 'idle', 'out', 'relay-java', 'baseline']);
+  const TEXT = new Set(['target', 'publish', 'idle', 'out', 'relay-java', 'baseline', 'relays', 'rate']);
   for (let i = 2; i < process.argv.length; i += 2) {
     const key = process.argv[i].replace(/^--/, '');
     if (!(key in options)) throw new Error(`unknown option ${process.argv[i]}`);
     options[key] = TEXT.has(key) ? process.argv[i + 1] : Number(process.argv[i + 1]);
   }
   if (!['api', 'direct'].includes(options.publish)) throw new Error('--publish takes api or direct');
+  const relayCounts = options.relays.split(',').map(Number);
+  const rates = options.rate.split(',').map(Number);
+  if (options.cluster && options.target !== 'relay') throw new Error('--cluster measures the relay only: add --target relay');
   const idleCounts = options.idle ? options.idle.split(',').map(Number) : [];
   const ENV = {
     ...process.env,
@@ -157,9 +167,9 @@ async function main() {
   mkdirSync(WORK, { recursive: true });
   const token = (...args) => execFileSync(`${ROOT}/trainwatch`, ['token', ...args]).toString().trim();
 
-  const start = (name, command, args) => {
+  const start = (name, command, args, env = {}) => {
     const log = openSync(`${WORK}/${name}.log`, 'w');
-    return spawn(command, args, { cwd: ROOT, env: ENV, stdio: ['ignore', log, log] });
+    return spawn(command, args, { cwd: ROOT, env: { ...ENV, ...env }, stdio: ['ignore', log, log] });
   };
   const ready = async (url, child) => {
     for (let i = 0; i < 900; i++) {
@@ -207,12 +217,12 @@ async function main() {
     });
   }
   const askAll = (command) => Promise.all(workers.map((w) => w.ask(command)));
-  /** Opens `count` sockets of the target, round-robin over the jobs and the workers. */
-  const openSockets = async (target, jobs, tokens, count) => {
+  /** Opens `count` sockets of the target, round-robin over the jobs, its server ports and the workers. */
+  const openSockets = async (target, ports, jobs, tokens, count) => {
     const shares = workers.map(() => []);
     for (let k = 0; k < count; k++) {
       const job = jobs[k % jobs.length];
-      shares[k % workers.length].push({ target, job, token: tokens[job] });
+      shares[k % workers.length].push({ target, port: ports[k % ports.length], job, token: tokens[job] });
     }
     await Promise.all(workers.map((w, i) => w.ask({ open: shares[i] })));
   };
@@ -228,11 +238,39 @@ async function main() {
     if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
     return response.json();
   };
-  const redis = options.publish === 'direct' ? createClient({ url: `redis://${process.env.REDIS_HOST ?? 'localhost'}:${process.env.REDIS_PORT ?? 6379}` }) : null;
+  /** A local Redis Cluster of `masters` nodes (3 or more, no replicas) on ports from 27101, for --cluster. */
+  const startCluster = async (masters) => {
+    const dir = `${WORK}/cluster`;
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    const ports = Array.from({ length: masters }, (_, i) => 27101 + i);
+    const cli = (port, ...args) => {
+      try {
+        return execFileSync('redis-cli', ['-p', String(port), ...args], { stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+      } catch {
+        return '';
+      }
+    };
+    const nodes = ports.map((port) =>
+      spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-config-file', `${dir}/nodes-${port}.conf`, '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' }),
+    );
+    for (const port of ports) while (cli(port, 'PING').trim() !== 'PONG') await sleep(100);
+    execFileSync('redis-cli', ['--cluster', 'create', ...ports.map((port) => `127.0.0.1:${port}`), '--cluster-replicas', '0', '--cluster-yes'], { stdio: 'ignore' });
+    for (const port of ports) while (!cli(port, 'CLUSTER', 'INFO').includes('cluster_state:ok')) await sleep(100);
+    return { port: ports[0], stop: () => nodes.forEach((node) => node.kill('SIGKILL')) };
+  };
+  const cluster = options.cluster ? await startCluster(options.cluster) : null;
+  if (cluster) Object.assign(ENV, { REDIS_CLIENT_TYPE: 'cluster', REDIS_HOST: '127.0.0.1', REDIS_PORT: String(cluster.port) });
+
+  const script = readFileSync(`${ROOT}/functions/src/main/resources/redis/publish.lua`, 'utf8');
+  const redisUrl = `redis://${ENV.REDIS_HOST ?? 'localhost'}:${ENV.REDIS_PORT ?? 6379}`;
+  const redis =
+    options.publish !== 'direct' ? null : cluster ? createCluster({ rootNodes: [{ url: redisUrl }] }) : createClient({ url: redisUrl });
   let scriptSha = null;
   if (redis) {
     await redis.connect();
-    scriptSha = await redis.scriptLoad(readFileSync(`${ROOT}/functions/src/main/resources/redis/publish.lua`, 'utf8'));
+    // On a cluster, EVAL: a script loaded on one node is unknown to the others.
+    if (!cluster) scriptSha = await redis.scriptLoad(script);
   }
   const seq = {};
   /** Publishes `steps` of `job` (one point each, created at `sent`); resolves when the server took them. */
@@ -247,35 +285,44 @@ async function main() {
       const n = ++seq[job];
       args.push(String(n), JSON.stringify({ type: 'training_metrics', job_id: job, seq: n, metrics: { epoch: 1, step: s, metrics: metrics(s), timestamp } }));
     }
-    return redis.evalSha(scriptSha, { keys: [`${PREFIX}:job:{${job}}:history`, `${PREFIX}:job:{${job}}`], arguments: args });
+    const call = { keys: [`${PREFIX}:job:{${job}}:history`, `${PREFIX}:job:{${job}}`], arguments: args };
+    return scriptSha ? redis.evalSha(scriptSha, call) : redis.eval(script, call);
   };
 
-  /** The relay of `root`'s build (this checkout's, or the --baseline one's). */
-  const startRelay = (name, root) =>
-    start(name, 'java', [...options['relay-java'].split(' ').filter(Boolean), '-jar', `${root}/ws-relay/target/quarkus-app/quarkus-run.jar`]);
+  /** Relay `i` of `root`'s build (this checkout's, or the --baseline one's), on port PORTS.relay + i. */
+  const startRelay = (name, root, i) =>
+    start(`${name}-${i}`, 'java', [...options['relay-java'].split(' ').filter(Boolean), '-jar', `${root}/ws-relay/target/quarkus-app/quarkus-run.jar`], {
+      RELAY_PORT: String(PORTS.relay + i),
+    });
 
-  const measure = async (name, jobs) => {
-    const target = name === 'peer' ? 'peer' : 'relay';
-    const child =
-      name === 'peer'
-        ? start('peer', process.execPath, [`${ROOT}/bench/peers/socketio-relay.mjs`])
-        : startRelay(name, name === 'relay' ? ROOT : options.baseline);
-    await ready(target === 'relay' ? `http://localhost:${PORTS.relay}/q/health/ready` : `http://localhost:${PORTS.peer}/ready`, child);
+  /** One target's servers: the peer, or `count` relays of a build. */
+  const measure = async ({ name, kind, root, count }, jobs) => {
+    const target = kind;
+    const ports = kind === 'peer' ? [PORTS.peer] : Array.from({ length: count }, (_, i) => PORTS.relay + i);
+    const children =
+      kind === 'peer' ? [start('peer', process.execPath, [`${ROOT}/bench/peers/socketio-relay.mjs`])] : ports.map((_, i) => startRelay(name, root, i));
+    for (let i = 0; i < children.length; i++) {
+      await ready(kind === 'relay' ? `http://localhost:${ports[i]}/q/health/ready` : `http://localhost:${PORTS.peer}/ready`, children[i]);
+    }
     await sleep(1000);
     const tokens = Object.fromEntries(jobs.map((job) => [job, target === 'relay' ? token('--job', String(job)) : '']));
-    const heap = () => (target === 'relay' ? jvmHeapKiB(child.pid) : null);
+    // Sums over the target's processes.
+    const heap = () => (target === 'relay' ? children.reduce((sum, c) => sum + jvmHeapKiB(c.pid), 0) : null);
+    const rss = () => children.reduce((sum, c) => sum + rssKiB(c.pid), 0);
+    const cpu = () =>
+      children.map((c) => cpuSeconds(c.pid)).reduce((sum, c) => ({ user: sum.user + c.user, system: sum.system + c.system }), { user: 0, system: 0 });
 
     // Idle memory: for each N, warm up with N sockets opened and closed, take the baseline, open N and measure.
     const idle = [];
     for (const count of idleCounts) {
-      await openSockets(target, jobs, tokens, count);
+      await openSockets(target, ports, jobs, tokens, count);
       await askAll({ close: true });
       await sleep(2000);
       // The heap first: a full GC may give memory back, and RSS is read after it.
-      const before = { heap: heap(), rss: rssKiB(child.pid) };
-      await openSockets(target, jobs, tokens, count);
+      const before = { heap: heap(), rss: rss() };
+      await openSockets(target, ports, jobs, tokens, count);
       await sleep(2000);
-      const after = { heap: heap(), rss: rssKiB(child.pid) };
+      const after = { heap: heap(), rss: rss() };
       idle.push({
         sockets: count,
         rss_kib_per_connection: Number(((after.rss - before.rss) / count).toFixed(1)),
@@ -286,94 +333,95 @@ async function main() {
 
     // Deliveries: every 50 ms, one batch per job; batches never overlap more than 4 per job. First a 5 s warm-up
     // (the JVM compiles its hot paths; nothing counted), then `seconds` measured.
-    await openSockets(target, jobs, tokens, options.sockets);
+    await openSockets(target, ports, jobs, tokens, options.sockets);
     await sleep(2000);
     for (const job of jobs) {
       seq[job] = 0;
       if (redis) await redis.del(`${PREFIX}:job:{${job}}:history`);
     }
-    const perBatch = Math.max(1, Math.round((options.rate * 0.05) / jobs.length));
     const step = Object.fromEntries(jobs.map((job) => [job, 0]));
-    let published = 0;
-    let inFlight = 0;
-    let skipped = 0;
-    let peakRss = rssKiB(child.pid);
-    const warmUpEnds = performance.now() + 5000;
-    let began = Infinity;
-    let cpuAtStart = null;
-    while (performance.now() - began < options.seconds * 1000) {
-      if (began === Infinity && performance.now() >= warmUpEnds) {
-        while (inFlight > 0) await sleep(5);
-        await askAll({ countFrom: wallMs() });
-        published = 0;
-        skipped = 0;
-        cpuAtStart = cpuSeconds(child.pid);
-        began = performance.now();
-      }
-      const counting = began !== Infinity;
-      const tick = performance.now();
-      for (const job of jobs) {
-        if (inFlight >= 4 * jobs.length) {
-          skipped += perBatch;
-          continue;
+    /** One measurement at `rate` points/s over all jobs, on the sockets open now. */
+    const run = async (rate) => {
+      const perBatch = Math.max(1, Math.round((rate * 0.05) / jobs.length));
+      let published = 0;
+      let inFlight = 0;
+      let skipped = 0;
+      let peakRss = rss();
+      const warmUpEnds = performance.now() + 5000;
+      let began = Infinity;
+      let cpuAtStart = null;
+      while (performance.now() - began < options.seconds * 1000) {
+        if (began === Infinity && performance.now() >= warmUpEnds) {
+          while (inFlight > 0) await sleep(5);
+          await askAll({ countFrom: wallMs() });
+          published = 0;
+          skipped = 0;
+          cpuAtStart = cpu();
+          began = performance.now();
         }
-        const steps = [];
-        for (let p = 0; p < perBatch; p++) steps.push(++step[job]);
-        inFlight++;
-        publish(job, steps, wallMs())
-          .then(() => {
-            if (counting) published += steps.length;
-          })
-          .catch((error) => console.error(error.message))
-          .finally(() => inFlight--);
+        const counting = began !== Infinity;
+        const tick = performance.now();
+        for (const job of jobs) {
+          if (inFlight >= 4 * jobs.length) {
+            skipped += perBatch;
+            continue;
+          }
+          const steps = [];
+          for (let p = 0; p < perBatch; p++) steps.push(++step[job]);
+          inFlight++;
+          publish(job, steps, wallMs())
+            .then(() => {
+              if (counting) published += steps.length;
+            })
+            .catch((error) => console.error(error.message))
+            .finally(() => inFlight--);
+        }
+        peakRss = Math.max(peakRss, rss());
+        await sleep(Math.max(0, 50 - (performance.now() - tick)));
       }
-      peakRss = Math.max(peakRss, rssKiB(child.pid));
-      await sleep(Math.max(0, 50 - (performance.now() - tick)));
-    }
-    const elapsed = (performance.now() - began) / 1000;
-    while (inFlight > 0) await sleep(10);
-    // The tail of the deliveries: until every expected one arrived, or none came for 2 s (at most 30 s).
-    const perJob = options.sockets / jobs.length;
-    const expected = published * perJob;
-    let reports = await askAll({ report: true });
-    const total = () => reports.reduce((sum, r) => sum + r.delivered, 0);
-    for (let last = -1, quiet = 0, waited = 0; total() < expected && quiet < 2000 && waited < 30_000; waited += 200) {
-      quiet = total() === last ? quiet + 200 : 0;
-      last = total();
-      await sleep(200);
-      reports = await askAll({ report: true });
-    }
-    const cpuAtEnd = cpuSeconds(child.pid);
-    const delivered = total();
-    const perThousand = (seconds) => Number(((seconds * 1000) / (delivered / 1000)).toFixed(2));
-    const latencies = reports.flatMap((r) => r.latencies).sort((a, b) => a - b);
-    const closes = {};
-    for (const r of reports) for (const [why, n] of Object.entries(r.closes)) closes[why] = (closes[why] ?? 0) + n;
-    const at = (share) => latencies[Math.min(latencies.length - 1, Math.floor(share * latencies.length))] ?? NaN;
-    await askAll({ close: true });
-    await stopProcess(child);
-    return {
-      target: name,
-      publish: options.publish,
-      sockets: options.sockets,
-      jobs: jobs.length,
-      procs: options.procs,
-      seconds: Number(elapsed.toFixed(1)),
-      points_published_per_second: Math.round(published / elapsed),
-      points_not_published: skipped,
-      deliveries_expected: Math.round(expected),
-      delivered,
-      delivered_per_second: Math.round(delivered / elapsed),
-      // The server's own CPU (the relay's JVM, or the peer's Node process) over the measured seconds and the tail.
-      // User space (the server's code) and kernel (its syscalls: a write per socket, the loopback's TCP path).
-      server_cpu_ms_per_1000_deliveries: perThousand(cpuAtEnd.user + cpuAtEnd.system - cpuAtStart.user - cpuAtStart.system),
-      server_cpu_ms_per_1000_deliveries_user: perThousand(cpuAtEnd.user - cpuAtStart.user),
-      server_cpu_ms_per_1000_deliveries_kernel: perThousand(cpuAtEnd.system - cpuAtStart.system),
-      latency_ms: { p50: Number(at(0.5).toFixed(1)), p99: Number(at(0.99).toFixed(1)), max: Number(latencies.at(-1)?.toFixed(1)) },
-      idle,
-      peak_rss_mib: Math.round(peakRss / 1024),
-      closed_by_server: closes,
+      const elapsed = (performance.now() - began) / 1000;
+      while (inFlight > 0) await sleep(10);
+      // The tail of the deliveries: until every expected one arrived, or none came for 2 s (at most 30 s).
+      const perJob = options.sockets / jobs.length;
+      const expected = published * perJob;
+      let reports = await askAll({ report: true });
+      const total = () => reports.reduce((sum, r) => sum + r.delivered, 0);
+      for (let last = -1, quiet = 0, waited = 0; total() < expected && quiet < 2000 && waited < 30_000; waited += 200) {
+        quiet = total() === last ? quiet + 200 : 0;
+        last = total();
+        await sleep(200);
+        reports = await askAll({ report: true });
+      }
+      const cpuAtEnd = cpu();
+      const delivered = total();
+      const perThousand = (seconds) => Number(((seconds * 1000) / (delivered / 1000)).toFixed(2));
+      const latencies = reports.flatMap((r) => r.latencies).sort((a, b) => a - b);
+      const closes = {};
+      for (const r of reports) for (const [why, n] of Object.entries(r.closes)) closes[why] = (closes[why] ?? 0) + n;
+      const at = (share) => latencies[Math.min(latencies.length - 1, Math.floor(share * latencies.length))] ?? NaN;
+      return {
+        rate,
+        seconds: Number(elapsed.toFixed(1)),
+        points_published_per_second: Math.round(published / elapsed),
+        points_not_published: skipped,
+        deliveries_expected: Math.round(expected),
+        delivered,
+        delivered_per_second: Math.round(delivered / elapsed),
+        // The server's own CPU (the relay's JVM, or the peer's Node process) over the measured seconds and the tail.
+        // User space (the server's code) and kernel (its syscalls: a write per socket, the loopback's TCP path).
+        server_cpu_ms_per_1000_deliveries: perThousand(cpuAtEnd.user + cpuAtEnd.system - cpuAtStart.user - cpuAtStart.system),
+        server_cpu_ms_per_1000_deliveries_user: perThousand(cpuAtEnd.user - cpuAtStart.user),
+        server_cpu_ms_per_1000_deliveries_kernel: perThousand(cpuAtEnd.system - cpuAtStart.system),
+        latency_ms: { p50: Number(at(0.5).toFixed(1)), p99: Number(at(0.99).toFixed(1)), max: Number(latencies.at(-1)?.toFixed(1)) },
+        peak_rss_mib: Math.round(peakRss / 1024),
+        closed_by_server: closes,
+      };
     };
+    const runs = [];
+    for (const rate of rates) runs.push(await run(rate));
+    await askAll({ close: true });
+    for (const child of children) await stopProcess(child);
+    return { target: name, servers: children.length, publish: options.publish, sockets: options.sockets, jobs: jobs.length, procs: options.procs, idle, runs };
   };
 
   const functions = options.publish === 'api' ? start('functions', 'java', ['-jar', `${ROOT}/functions/target/quarkus-app/quarkus-run.jar`]) : null;
@@ -388,8 +436,12 @@ async function main() {
       jobs = Array.from({ length: options.jobs }, (_, j) => 900_000_001 + j);
     }
     const results = [];
-    const targets = options.target === 'both' ? ['relay', 'peer'] : [options.target];
-    if (options.baseline) targets.splice(1, 0, 'relay-baseline');
+    const targets = [];
+    if (options.target !== 'peer') {
+      for (const count of relayCounts) targets.push({ name: count === 1 ? 'relay' : `relay-x${count}`, kind: 'relay', root: ROOT, count });
+      if (options.baseline) targets.push({ name: 'relay-baseline', kind: 'relay', root: options.baseline, count: 1 });
+    }
+    if (options.target !== 'relay') targets.push({ name: 'peer', kind: 'peer', count: 1 });
     for (const target of targets) {
       const result = await measure(target, jobs);
       results.push(result);
@@ -400,27 +452,36 @@ async function main() {
     console.log('| target | sockets | points/s published | deliveries/s | delivered / expected | server CPU per 1,000 deliveries (user + kernel) | p50 | p99 | max |');
     console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
     for (const r of results) {
-      const cpu = `${r.server_cpu_ms_per_1000_deliveries} ms (${r.server_cpu_ms_per_1000_deliveries_user} + ${r.server_cpu_ms_per_1000_deliveries_kernel})`;
-      console.log(`| ${r.target} | ${r.sockets} | ${r.points_published_per_second} | ${r.delivered_per_second} | ${r.delivered} / ${r.deliveries_expected} | ${cpu} | ${r.latency_ms.p50} ms | ${r.latency_ms.p99} ms | ${r.latency_ms.max} ms |`);
+      for (const run of r.runs) {
+        const cpu = `${run.server_cpu_ms_per_1000_deliveries} ms (${run.server_cpu_ms_per_1000_deliveries_user} + ${run.server_cpu_ms_per_1000_deliveries_kernel})`;
+        console.log(`| ${r.target} | ${r.sockets} | ${run.points_published_per_second} | ${run.delivered_per_second} | ${run.delivered} / ${run.deliveries_expected} | ${cpu} | ${run.latency_ms.p50} ms | ${run.latency_ms.p99} ms | ${run.latency_ms.max} ms |`);
+      }
     }
     if (idleCounts.length) {
       console.log('\n| target | idle sockets | RSS per connection | heap per connection |\n| --- | --- | --- | --- |');
       for (const r of results) for (const i of r.idle) console.log(`| ${r.target} | ${i.sockets} | ${i.rss_kib_per_connection} KiB | ${i.heap_kib_per_connection ?? '-'} KiB |`);
     }
+    // The most deliveries per second a target made at a rate where its p99 stayed within 100 ms.
+    const best = (r) => Math.max(0, ...r.runs.filter((run) => run.latency_ms.p99 <= 100).map((run) => run.delivered_per_second));
+    for (const r of results) r.best_delivered_per_second_p99_under_100ms = best(r);
+    if (rates.length > 1) console.log(`\ndeliveries/s at p99 <= 100 ms: ${results.map((r) => `${r.target} ${r.best_delivered_per_second_p99_under_100ms}`).join(', ')}`);
     const ours = results.find((r) => r.target === 'relay');
     const peer = results.find((r) => r.target === 'peer');
     const ratio = (a, b) => Number((a / b).toFixed(2));
     const ratios =
       ours && peer
         ? {
-            delivered_per_second: ratio(ours.delivered_per_second, peer.delivered_per_second),
-            p99_latency: ratio(ours.latency_ms.p99, peer.latency_ms.p99),
-            server_cpu_per_delivery: ratio(ours.server_cpu_ms_per_1000_deliveries, peer.server_cpu_ms_per_1000_deliveries),
+            // Per rate, in the order of --rate.
+            delivered_per_second: ours.runs.map((run, k) => ratio(run.delivered_per_second, peer.runs[k].delivered_per_second)),
+            p99_latency: ours.runs.map((run, k) => ratio(run.latency_ms.p99, peer.runs[k].latency_ms.p99)),
+            server_cpu_per_delivery: ours.runs.map((run, k) => ratio(run.server_cpu_ms_per_1000_deliveries, peer.runs[k].server_cpu_ms_per_1000_deliveries)),
+            best_delivered_per_second_p99_under_100ms: ratio(ours.best_delivered_per_second_p99_under_100ms, peer.best_delivered_per_second_p99_under_100ms),
             idle_rss_per_connection: ours.idle.map((i, k) => ratio(i.rss_kib_per_connection, peer.idle[k].rss_kib_per_connection)),
           }
         : null;
     if (ratios) {
-      console.log(`\nrelay ÷ peer: throughput ${ratios.delivered_per_second}, p99 ${ratios.p99_latency}, server CPU per delivery ${ratios.server_cpu_per_delivery}, idle RSS per connection ${ratios.idle_rss_per_connection.join(', ') || '-'}`);
+      console.log(`\nrelay ÷ peer, per rate: throughput ${ratios.delivered_per_second.join(', ')}; p99 ${ratios.p99_latency.join(', ')}; server CPU per delivery ${ratios.server_cpu_per_delivery.join(', ')}`);
+      console.log(`relay ÷ peer: deliveries/s at p99 <= 100 ms ${ratios.best_delivered_per_second_p99_under_100ms}; idle RSS per connection ${ratios.idle_rss_per_connection.join(', ') || '-'}`);
     }
     mkdirSync(`${ROOT}/bench/results`, { recursive: true });
     const machine = `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}`;
@@ -429,6 +490,7 @@ async function main() {
   } finally {
     for (const w of workers) w.child.kill();
     if (redis) await redis.quit();
+    if (cluster) cluster.stop();
     if (functions) await stopProcess(functions);
   }
 }

@@ -18,11 +18,14 @@ run_system_tests() {
     mkdir -p "$RUN"
     # The functions reach PostgreSQL as a deployment's do: through PgBouncer in transaction mode
     # (infra/base/data/pgbouncer), here as a role PostgreSQL allows 5 connections, from two instances with pools
-    # of 16 (the second, on SECOND_FUNCTIONS_PORT, for tests/system/test_pooler.py). Prepared statements are not kept
-    # per connection: PgBouncer 1.18 cannot follow them from one server connection to another. The migration step,
-    # infra/validate and the tests' own psql go to PostgreSQL itself.
+    # of 16 (the second, on SECOND_FUNCTIONS_PORT, for tests/system/test_pooler.py). PgBouncer opens at most 3 of
+    # the 5, which leaves 2 for the migration step that runs before every start of the functions (a restart in the
+    # tests too). Prepared statements are not kept per connection: PgBouncer 1.18 cannot follow them from one
+    # server connection to another. The migration step, infra/validate and the tests' own psql go to PostgreSQL
+    # itself.
     export MIGRATIONS_POSTGRES_HOST="$POSTGRES_HOST" MIGRATIONS_POSTGRES_PORT="$POSTGRES_PORT" DIRECT_POSTGRES_USER="$POSTGRES_USER"
-    export POOLER_PORT=16432 POOLED_ROLE=trainwatch_pooled POOLED_ROLE_CONNECTIONS=5 SECOND_FUNCTIONS_PORT=18082
+    export POOLER_PORT=16432 POOLED_ROLE=trainwatch_pooled POOLED_ROLE_CONNECTIONS=5 POOLER_SERVER_CONNECTIONS=3
+    export SECOND_FUNCTIONS_PORT=18082
     psql_q -c "SELECT 1 FROM pg_roles WHERE rolname = '$POOLED_ROLE'" | grep -q 1 || psql_q -c "CREATE ROLE $POOLED_ROLE LOGIN" >/dev/null
     psql_q -c "ALTER ROLE $POOLED_ROLE CONNECTION LIMIT $POOLED_ROLE_CONNECTIONS" -c "ALTER DATABASE \"$POSTGRES_DB\" OWNER TO $POOLED_ROLE" >/dev/null
     trap 'stop relay; stop functions; RUN="$TRAINWATCH_RUN/second" stop functions; stop_pooler' EXIT

@@ -96,4 +96,49 @@ final class Api {
         .jsonPath()
         .getLong("job_id");
   }
+
+  /** Every stored event's seq of the job is at most this: its newest one. */
+  long lastStoredSeq(long job) {
+    List<Long> all =
+        given()
+            .queryParam("limit", 100000)
+            .get(system.functions("/api/v1/training/jobs/" + job + "/events"))
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath()
+            .getList("events.seq", Long.class);
+    return all.get(all.size() - 1);
+  }
+
+  /**
+   * Posts point {@code epoch} with an idempotency key of its own (under {@code keyPrefix}), again
+   * and again while the functions answer anything but 200 (an outage, a failover).
+   */
+  void postUntilStored(long job, int epoch, String keyPrefix) {
+    for (int attempt = 0; attempt < 300; attempt++) {
+      int status =
+          given()
+              .contentType("application/json")
+              .header("Idempotency-Key", keyPrefix + "-" + job + "-" + epoch)
+              .body("{\"epoch\":" + epoch + ",\"metrics\":{\"loss\":0.5}}")
+              .post(system.functions("/api/v1/training/jobs/" + job + "/metrics"))
+              .statusCode();
+      if (status == 200) {
+        return;
+      }
+      sleep(100);
+    }
+    throw new IllegalStateException("point " + epoch + " of job " + job + " was never stored");
+  }
+
+  /** Waits; an interruption ends the test. */
+  static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
 }

@@ -1,6 +1,5 @@
 package dev.trainwatch.e2e;
 
-import static dev.trainwatch.e2e.Api.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trainwatch.testing.TestSocket;
@@ -119,10 +118,10 @@ class RedisClusterIT {
             () -> {
               for (int epoch = 1; epoch <= POINTS; epoch++) {
                 for (long job : jobs) {
-                  postUntilStored(job, epoch);
+                  api.postUntilStored(job, epoch, "cluster");
                 }
                 reported.set(epoch);
-                sleep(20);
+                Api.sleep(20);
               }
             });
     awaitReported(reported, POINTS / 3);
@@ -135,7 +134,7 @@ class RedisClusterIT {
     trainer.get(180, TimeUnit.SECONDS);
 
     for (Watcher watcher : watchers) {
-      long last = lastStoredSeq(watcher.job);
+      long last = api.lastStoredSeq(watcher.job);
       Instant deadline = Instant.now().plusSeconds(30);
       while (Instant.now().isBefore(deadline)
           && (watcher.seqs.isEmpty() || watcher.seqs.get(watcher.seqs.size() - 1) < last)) {
@@ -148,50 +147,10 @@ class RedisClusterIT {
     }
   }
 
-  private long lastStoredSeq(long job) {
-    List<Long> all =
-        given()
-            .queryParam("limit", 100000)
-            .get(system.functions("/api/v1/training/jobs/" + job + "/events"))
-            .then()
-            .statusCode(200)
-            .extract()
-            .jsonPath()
-            .getList("events.seq", Long.class);
-    return all.get(all.size() - 1);
-  }
-
-  /** Posts one point, retrying while the functions answer anything but 200 (a failover). */
-  private void postUntilStored(long job, int epoch) {
-    for (int attempt = 0; attempt < 300; attempt++) {
-      int status =
-          given()
-              .contentType("application/json")
-              .header("Idempotency-Key", "cluster-" + job + "-" + epoch)
-              .body("{\"epoch\":" + epoch + ",\"metrics\":{\"loss\":0.5}}")
-              .post(system.functions("/api/v1/training/jobs/" + job + "/metrics"))
-              .statusCode();
-      if (status == 200) {
-        return;
-      }
-      sleep(100);
-    }
-    throw new IllegalStateException("point " + epoch + " of job " + job + " was never stored");
-  }
-
   private static void awaitReported(AtomicInteger reported, int epoch) {
     Instant deadline = Instant.now().plusSeconds(120);
     while (reported.get() < epoch && Instant.now().isBefore(deadline)) {
-      sleep(20);
-    }
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
+      Api.sleep(20);
     }
   }
 }

@@ -38,18 +38,18 @@ class RedisCrashIT {
           CompletableFuture.runAsync(
               () -> {
                 for (int epoch = 1; epoch <= 150; epoch++) {
-                  postUntilStored(job, epoch);
+                  api.postUntilStored(job, epoch, "crash");
                   sent.incrementAndGet();
-                  sleep(20);
+                  Api.sleep(20);
                 }
               });
       while (sent.get() < 40) {
-        sleep(10);
+        Api.sleep(10);
       }
       RedisServer.crashAndRestart();
       trainer.get(120, TimeUnit.SECONDS);
 
-      long last = lastStoredSeq(job);
+      long last = api.lastStoredSeq(job);
       List<Long> seen = new ArrayList<>();
       Instant deadline = Instant.now().plusSeconds(20);
       // What the socket delivers after the restart, until the live feed reaches the newest event.
@@ -95,45 +95,5 @@ class RedisCrashIT {
       complete.add(seq);
     }
     return complete;
-  }
-
-  private long lastStoredSeq(long job) {
-    List<Long> all =
-        given()
-            .queryParam("limit", 100000)
-            .get(system.functions("/api/v1/training/jobs/" + job + "/events"))
-            .then()
-            .statusCode(200)
-            .extract()
-            .jsonPath()
-            .getList("events.seq", Long.class);
-    return all.get(all.size() - 1);
-  }
-
-  /** Posts one point, retrying while Redis is down or the functions answer anything but 200. */
-  private void postUntilStored(long job, int epoch) {
-    for (int attempt = 0; attempt < 200; attempt++) {
-      int status =
-          given()
-              .contentType("application/json")
-              .header("Idempotency-Key", "crash-" + job + "-" + epoch)
-              .body("{\"epoch\":" + epoch + ",\"metrics\":{\"loss\":0.5}}")
-              .post(system.functions("/api/v1/training/jobs/" + job + "/metrics"))
-              .statusCode();
-      if (status == 200) {
-        return;
-      }
-      sleep(100);
-    }
-    throw new IllegalStateException("point " + epoch + " was never stored");
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 }

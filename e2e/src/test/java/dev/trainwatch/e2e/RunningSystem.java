@@ -201,7 +201,7 @@ final class RunningSystem implements AutoCloseable {
         Thread.currentThread().interrupt();
         throw new IllegalStateException(e);
       }
-      sleep(200);
+      Api.sleep(200);
     }
     throw new IllegalStateException(health + " was not ready within 60 s; see " + log);
   }
@@ -210,15 +210,6 @@ final class RunningSystem implements AutoCloseable {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
   }
