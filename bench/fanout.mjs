@@ -19,6 +19,7 @@
 //                             [--publish api|direct] [--procs 2] [--idle 1000,10000] [--out fanout]
 //                             [--relay-java '-Xmx512m'] (the relay's JVM options)
 //                             [--baseline DIR] (also the relay of another checkout's build, e.g. a git worktree)
+//                             [--warmup 20] (seconds before the first rate; 5 before the others)
 //                             [--relays 1,2] (one measurement per count: that many relays, sockets spread over them)
 //                             [--cluster 3] (a local Redis Cluster of that many masters instead of the machine's Redis;
 //                              with --target relay)
@@ -137,6 +138,7 @@ async function main() {
     baseline: '',
     relays: '1',
     cluster: 0,
+    warmup: 20,
   };
   const TEXT = new Set(['target', 'publish', 'idle', 'out', 'relay-java', 'baseline', 'relays', 'rate']);
   for (let i = 2; i < process.argv.length; i += 2) {
@@ -285,8 +287,11 @@ async function main() {
       const n = ++seq[job];
       args.push(String(n), JSON.stringify({ type: 'training_metrics', job_id: job, seq: n, metrics: { epoch: 1, step: s, metrics: metrics(s), timestamp } }));
     }
-    const call = { keys: [`${PREFIX}:job:{${job}}:history`, `${PREFIX}:job:{${job}}`], arguments: args };
-    return scriptSha ? redis.evalSha(scriptSha, call) : redis.eval(script, call);
+    const keys = [`${PREFIX}:job:{${job}}:history`, `${PREFIX}:job:{${job}}`];
+    // On a cluster, sent to the master of the keys' slot (the client's eval goes to any node).
+    return scriptSha
+      ? redis.evalSha(scriptSha, { keys, arguments: args })
+      : redis.sendCommand(keys[0], false, ['EVAL', script, String(keys.length), ...keys, ...args]);
   };
 
   /** Relay `i` of `root`'s build (this checkout's, or the --baseline one's), on port PORTS.relay + i. */
@@ -331,8 +336,9 @@ async function main() {
       await askAll({ close: true });
     }
 
-    // Deliveries: every 50 ms, one batch per job; batches never overlap more than 4 per job. First a 5 s warm-up
-    // (the JVM compiles its hot paths; nothing counted), then `seconds` measured.
+    // Deliveries: every 50 ms, one batch per job; batches never overlap more than 4 per job. First a warm-up
+    // (--warmup seconds before the first rate, while the JVM compiles its hot paths, 5 s before the others; nothing
+    // counted), then `seconds` measured.
     await openSockets(target, ports, jobs, tokens, options.sockets);
     await sleep(2000);
     for (const job of jobs) {
@@ -347,7 +353,7 @@ async function main() {
       let inFlight = 0;
       let skipped = 0;
       let peakRss = rss();
-      const warmUpEnds = performance.now() + 5000;
+      const warmUpEnds = performance.now() + (rate === rates[0] ? options.warmup : 5) * 1000;
       let began = Infinity;
       let cpuAtStart = null;
       while (performance.now() - began < options.seconds * 1000) {
@@ -464,7 +470,8 @@ async function main() {
     // The most deliveries per second a target made at a rate where its p99 stayed within 100 ms.
     const best = (r) => Math.max(0, ...r.runs.filter((run) => run.latency_ms.p99 <= 100).map((run) => run.delivered_per_second));
     for (const r of results) r.best_delivered_per_second_p99_under_100ms = best(r);
-    if (rates.length > 1) console.log(`\ndeliveries/s at p99 <= 100 ms: ${results.map((r) => `${r.target} ${r.best_delivered_per_second_p99_under_100ms}`).join(', ')}`);
+    const bestText = (r) => (r.best_delivered_per_second_p99_under_100ms ? r.best_delivered_per_second_p99_under_100ms : 'none at the rates tried');
+    if (rates.length > 1) console.log(`\ndeliveries/s at p99 <= 100 ms: ${results.map((r) => `${r.target} ${bestText(r)}`).join(', ')}`);
     const ours = results.find((r) => r.target === 'relay');
     const peer = results.find((r) => r.target === 'peer');
     const ratio = (a, b) => Number((a / b).toFixed(2));
@@ -475,13 +482,16 @@ async function main() {
             delivered_per_second: ours.runs.map((run, k) => ratio(run.delivered_per_second, peer.runs[k].delivered_per_second)),
             p99_latency: ours.runs.map((run, k) => ratio(run.latency_ms.p99, peer.runs[k].latency_ms.p99)),
             server_cpu_per_delivery: ours.runs.map((run, k) => ratio(run.server_cpu_ms_per_1000_deliveries, peer.runs[k].server_cpu_ms_per_1000_deliveries)),
-            best_delivered_per_second_p99_under_100ms: ratio(ours.best_delivered_per_second_p99_under_100ms, peer.best_delivered_per_second_p99_under_100ms),
+            // null when the peer kept p99 within 100 ms at none of the rates (try lower ones).
+            best_delivered_per_second_p99_under_100ms: peer.best_delivered_per_second_p99_under_100ms
+              ? ratio(ours.best_delivered_per_second_p99_under_100ms, peer.best_delivered_per_second_p99_under_100ms)
+              : null,
             idle_rss_per_connection: ours.idle.map((i, k) => ratio(i.rss_kib_per_connection, peer.idle[k].rss_kib_per_connection)),
           }
         : null;
     if (ratios) {
       console.log(`\nrelay ÷ peer, per rate: throughput ${ratios.delivered_per_second.join(', ')}; p99 ${ratios.p99_latency.join(', ')}; server CPU per delivery ${ratios.server_cpu_per_delivery.join(', ')}`);
-      console.log(`relay ÷ peer: deliveries/s at p99 <= 100 ms ${ratios.best_delivered_per_second_p99_under_100ms}; idle RSS per connection ${ratios.idle_rss_per_connection.join(', ') || '-'}`);
+      console.log(`relay ÷ peer: deliveries/s at p99 <= 100 ms ${ratios.best_delivered_per_second_p99_under_100ms ?? '- (the peer: none)'}; idle RSS per connection ${ratios.idle_rss_per_connection.join(', ') || '-'}`);
     }
     mkdirSync(`${ROOT}/bench/results`, { recursive: true });
     const machine = `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}`;
