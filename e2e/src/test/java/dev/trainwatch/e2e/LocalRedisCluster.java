@@ -86,6 +86,14 @@ final class LocalRedisCluster implements AutoCloseable {
     return cluster;
   }
 
+  /**
+   * Every node, as QUARKUS_REDIS_HOSTS lists them: a client reaches the cluster while any is up.
+   */
+  String hosts() {
+    return String.join(
+        ",", nodes.keySet().stream().map(port -> "redis://127.0.0.1:" + port).toList());
+  }
+
   /** A node to start from: the first one. */
   int seedPort() {
     return nodes.keySet().iterator().next();

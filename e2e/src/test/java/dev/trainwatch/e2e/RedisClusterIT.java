@@ -76,13 +76,7 @@ class RedisClusterIT {
     system =
         RunningSystem.start(
             PREFIX,
-            Map.of(
-                "REDIS_CLIENT_TYPE",
-                "cluster",
-                "REDIS_HOST",
-                "127.0.0.1",
-                "REDIS_PORT",
-                Integer.toString(redis.seedPort())),
+            Map.of("REDIS_CLIENT_TYPE", "cluster", "QUARKUS_REDIS_HOSTS", redis.hosts()),
             2);
   }
 

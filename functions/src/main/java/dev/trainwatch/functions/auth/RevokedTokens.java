@@ -95,20 +95,25 @@ public class RevokedTokens {
     revokedHere.values().removeIf(exp -> exp + SKEW_SECONDS < nowSeconds);
     revokedHere.put(jti, expiresAt.getEpochSecond());
     notRevoked.keySet().removeIf(token -> token.startsWith(jti + " ") || token.endsWith(" " + jti));
-    // Ids whose token expired over SKEW_SECONDS ago are dropped on the way.
+    return record(jti, expiresAt.getEpochSecond());
+  }
+
+  /**
+   * Stores the revocation of {@code jti} (its token expires at {@code exp}, epoch seconds) and
+   * announces it on {@code <prefix>:revocations}, so relays close its sockets at once. Ids whose
+   * token expired over a minute ago are dropped on the way.
+   */
+  Uni<Void> record(String jti, long exp) {
+    long nowSeconds = Instant.now().getEpochSecond();
     return redis
-        .zadd(List.of(names.revoked(), Long.toString(expiresAt.getEpochSecond()), jti))
+        .zadd(List.of(names.revoked(), Long.toString(exp), jti))
         .chain(
             () ->
                 redis.zremrangebyscore(names.revoked(), "-inf", "(" + (nowSeconds - SKEW_SECONDS)))
         .chain(
             () ->
                 redis.publish(
-                    names.revocations(),
-                    new JsonObject()
-                        .put("jti", jti)
-                        .put("exp", expiresAt.getEpochSecond())
-                        .encode()))
+                    names.revocations(), new JsonObject().put("jti", jti).put("exp", exp).encode()))
         .replaceWithVoid();
   }
 

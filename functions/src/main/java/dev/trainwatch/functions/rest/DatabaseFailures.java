@@ -1,6 +1,7 @@
 package dev.trainwatch.functions.rest;
 
 import io.vertx.core.http.ConnectionPoolTooBusyException;
+import io.vertx.core.impl.NoStackTraceThrowable;
 import io.vertx.pgclient.PgException;
 import java.net.ConnectException;
 import java.nio.channels.ClosedChannelException;
@@ -39,12 +40,15 @@ final class DatabaseFailures {
 
   /**
    * Whether {@code failure}, or a cause of it, says there is no connection to be had now: a client
-   * pool's wait queue is full (Redis's or PostgreSQL's, under a burst of requests), or PostgreSQL
-   * has no connection slot left (SQLSTATE class 53, insufficient resources, e.g. 53300).
+   * pool's wait queue is full (Redis's or PostgreSQL's, under a burst of requests), the PostgreSQL
+   * pool gave no connection within its timeout (Vert.x's {@code NoStackTraceThrowable: Timeout}),
+   * or PostgreSQL has no connection slot left (SQLSTATE class 53, insufficient resources, e.g.
+   * 53300).
    */
   static boolean isOverloaded(Throwable failure) {
     for (Throwable e = failure; e != null; e = e.getCause() == e ? null : e.getCause()) {
-      if (e instanceof ConnectionPoolTooBusyException) {
+      if (e instanceof ConnectionPoolTooBusyException
+          || (e instanceof NoStackTraceThrowable && "Timeout".equals(e.getMessage()))) {
         return true;
       }
       if (e instanceof PgException pg

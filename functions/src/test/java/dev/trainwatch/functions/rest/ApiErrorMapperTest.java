@@ -3,6 +3,7 @@ package dev.trainwatch.functions.rest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.http.ConnectionPoolTooBusyException;
+import io.vertx.core.impl.NoStackTraceThrowable;
 import io.vertx.pgclient.PgException;
 import jakarta.ws.rs.core.Response;
 import java.util.concurrent.CompletionException;
@@ -24,6 +25,15 @@ class ApiErrorMapperTest {
     assertThat(answer.getStatus()).isEqualTo(503);
     assertThat(answer.getHeaderString("Retry-After")).isEqualTo("1");
     assertThat(answer.getEntity().toString()).contains("overloaded");
+  }
+
+  @Test
+  void noPooledConnectionWithinTheTimeoutIsRetryLater() {
+    Response answer =
+        mapper.unexpected(new CompletionException(new NoStackTraceThrowable("Timeout")));
+
+    assertThat(answer.getStatus()).isEqualTo(503);
+    assertThat(answer.getHeaderString("Retry-After")).isEqualTo("1");
   }
 
   @Test

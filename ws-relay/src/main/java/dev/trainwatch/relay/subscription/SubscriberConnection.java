@@ -8,6 +8,7 @@ import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,12 +41,22 @@ final class SubscriberConnection {
   /** The kinds of push that carry a message: of a channel, of a shard channel. */
   private static final Set<String> MESSAGES = Set.of("message", "smessage");
 
+  /** The kinds of push that confirm a subscription. */
+  private static final Set<String> CONFIRMATIONS = Set.of("subscribe", "ssubscribe");
+
   private final RedisNode node;
   private final RedisConnection connection;
   private final Events events;
 
   /** Shard channels unsubscribed here: the node's sunsubscribe of them is the answer. */
   private final Set<String> leaving = ConcurrentHashMap.newKeySet();
+
+  /**
+   * Subscriptions sent and not yet confirmed. The node confirms with a push ({@code subscribe} or
+   * {@code ssubscribe}, channel, count) ahead of the channel's first message; the client library
+   * does not take a shard channel's confirmation as the command's reply, so the push completes it.
+   */
+  private final Map<String, CompletableFuture<Void>> confirming = new ConcurrentHashMap<>();
 
   /** When the connection last delivered a push (System.nanoTime). */
   private volatile long lastPushNanos;
@@ -89,12 +100,24 @@ final class SubscriberConnection {
   }
 
   /**
-   * Subscribes the channel. The stage completes in the connection's reply handler, which runs on
-   * the thread of {@link #onPush} and before the pushes that follow the reply.
+   * Subscribes the channel. The stage completes on the thread of {@link #onPush}, when the node
+   * confirms and before the channel's first message; it fails when the node refuses.
    */
   CompletableFuture<Void> subscribe(String channel) {
     leaving.remove(channel);
-    return send(sharded(channel) ? Command.SSUBSCRIBE : Command.SUBSCRIBE, channel);
+    CompletableFuture<Void> confirmed =
+        confirming.computeIfAbsent(channel, pending -> new CompletableFuture<>());
+    send(sharded(channel) ? Command.SSUBSCRIBE : Command.SUBSCRIBE, channel)
+        .whenComplete(
+            (reply, failure) -> {
+              if (failure != null) {
+                confirming.remove(channel, confirmed);
+                confirmed.completeExceptionally(failure);
+              } else {
+                confirmed(channel); // the library took the confirmation as the reply
+              }
+            });
+    return confirmed;
   }
 
   /** Unsubscribes the channel, without waiting for the answer. */
@@ -128,6 +151,13 @@ final class SubscriberConnection {
     connection.closeAndForget();
   }
 
+  private void confirmed(String channel) {
+    CompletableFuture<Void> pending = confirming.remove(channel);
+    if (pending != null) {
+      pending.complete(null);
+    }
+  }
+
   private CompletableFuture<Void> send(Command command, String channel) {
     CompletableFuture<Void> done = new CompletableFuture<>();
     connection
@@ -156,6 +186,8 @@ final class SubscriberConnection {
     String channel = push.get(1).toString();
     if (MESSAGES.contains(kind)) {
       events.message(channel, push.get(2).toString());
+    } else if (CONFIRMATIONS.contains(kind)) {
+      confirmed(channel);
     } else if ("sunsubscribe".equals(kind) && !leaving.remove(channel)) {
       events.shardUnsubscribed(this, channel);
     }

@@ -23,10 +23,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * drops repeats and replays gaps.
  *
  * <p>Sends are asynchronous and complete in order ({@link WireFrames}). The slow-consumer rule
- * judges a backlog, not a message: the bytes queued behind the frame being written. When they are
- * over {@code maxPendingBytes} as another frame comes, the socket is closed with 4001, so a browser
- * that stops reading cannot grow the heap (it holds at most the budget, the frame being written and
- * one more), while one large event to a browser that reads never closes it.
+ * judges a backlog, not a message: the bytes queued and not yet written, less the largest queued
+ * frame. When they are over {@code maxPendingBytes} as another frame comes, the socket is closed
+ * with 4001, so a browser that stops reading cannot grow the heap (it holds at most the budget, the
+ * largest frame and one more), while one large event to a browser that reads never closes it, also
+ * when it is queued behind frames not yet reported written (a replay queues several at once).
  */
 final class SocketFollower implements Follower {
 
@@ -204,8 +205,7 @@ final class SocketFollower implements Follower {
       return false;
     }
     int size = text.length();
-    long behindHead = queued.isEmpty() ? 0 : queuedSize - queued.peekFirst();
-    if (behindHead > maxPendingBytes) {
+    if (queuedSize > maxPendingBytes && queuedSize - largestQueued() > maxPendingBytes) {
       cutter.close(session, TOO_SLOW);
       return false;
     }
@@ -221,6 +221,15 @@ final class SocketFollower implements Follower {
               }
             });
     return true;
+  }
+
+  /** The largest frame still queued (0 for none): read only when the backlog is over budget. */
+  private int largestQueued() {
+    int largest = 0;
+    for (int queuedFrame : queued) {
+      largest = Math.max(largest, queuedFrame);
+    }
+    return largest;
   }
 
   /** The oldest queued frame is written (or dropped). */

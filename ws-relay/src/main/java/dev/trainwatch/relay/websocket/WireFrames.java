@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.undertow.websockets.UndertowSession;
@@ -26,9 +27,9 @@ import jakarta.websocket.Session;
  *       of events), at the cost of the rest of that turn, microseconds.
  * </ul>
  *
- * Frames keep their order: every write goes through the channel, as the session's own frames (the
- * close frame) do. It does not compress (no permessage-deflate, which would be one encoding per
- * socket again) and does not fragment.
+ * Frames keep their order: every write is queued on the channel's event loop in the order of the
+ * calls. It does not compress (no permessage-deflate, which would be one encoding per socket again)
+ * and does not fragment.
  */
 final class WireFrames {
 
@@ -50,9 +51,18 @@ final class WireFrames {
     channel(session).pipeline().addFirst(new FlushConsolidationHandler(MAX_HELD_FLUSHES, true));
   }
 
-  /** Writes {@code text} as one text frame; the future completes when it is written or failed. */
+  /**
+   * Writes {@code text} as one text frame; the future completes when it is written or failed. Every
+   * write is queued on the channel's event loop, also from that loop's own thread: frames go out in
+   * the order of the calls, whichever thread makes them (a write made on the loop would otherwise
+   * overtake one queued from another thread a moment before).
+   */
   static ChannelFuture write(Session session, String text) {
-    return channel(session).writeAndFlush(new TextWebSocketFrame(encoded(text)));
+    Channel channel = channel(session);
+    TextWebSocketFrame frame = new TextWebSocketFrame(encoded(text));
+    ChannelPromise written = channel.newPromise();
+    channel.eventLoop().execute(() -> channel.writeAndFlush(frame, written));
+    return written;
   }
 
   /** The UTF-8 bytes of {@code text}, owned by the caller: shared with the previous call's. */

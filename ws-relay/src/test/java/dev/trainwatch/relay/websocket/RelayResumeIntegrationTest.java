@@ -47,6 +47,51 @@ class RelayResumeIntegrationTest {
   }
 
   @Test
+  void theFirstSocketOfAStreamingJobGetsEveryEventOnceInOrder() throws Exception {
+    long job = TestSocket.randomId();
+    Thread trainer =
+        new Thread(
+            () -> {
+              for (int seq = 1; seq <= 300; seq++) {
+                publish(job, seq);
+                sleepQuietly(3);
+              }
+            });
+    trainer.start();
+    Awaitility.await().until(() -> newestStored(job) >= 50);
+    // The relay subscribes the job's channel for this socket while events keep coming.
+    TestSocket socket = TestSocket.open(TestSocket.uri(endpoint, "job_id=" + job + "&since=0"));
+    List<Long> seqs = new ArrayList<>();
+    while (seqs.isEmpty() || seqs.get(seqs.size() - 1) < 300) {
+      String message = socket.next();
+      if (message.startsWith("{\"type\":\"training_metrics\"")) {
+        seqs.add(Long.parseLong(message.replaceAll(".*\"seq\":(\\d+).*", "$1")));
+      }
+    }
+    trainer.join();
+    assertThat(seqs)
+        .containsExactlyElementsOf(
+            java.util.stream.LongStream.rangeClosed(1, 300).boxed().toList());
+    socket.close();
+  }
+
+  private long newestStored(long job) {
+    List<Long> newest = new ArrayList<>();
+    redis
+        .execute("XREVRANGE", TestChannels.NAMES.history(job), "+", "-", "COUNT", "1")
+        .forEach(entry -> newest.add(Long.parseLong(entry.get(0).toString().substring(2))));
+    return newest.isEmpty() ? 0 : newest.get(0);
+  }
+
+  private static void sleepQuietly(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Test
   void aGapOlderThanTheHistoryIsAnsweredNotRecovered() throws Exception {
     long job = TestSocket.randomId();
     for (int seq = 10; seq <= 12; seq++) {
