@@ -34,7 +34,7 @@ run_system_tests() {
     export POSTGRES_TRANSACTION_POOLER=true
     start functions; start relay; wait_healthy functions; wait_healthy relay
     # The second serves requests only: one sweep, the first's, owns the local jobs it started and their gauges.
-    (RUN="$TRAINWATCH_RUN/second" FUNCTIONS_PORT="$SECOND_FUNCTIONS_PORT" TRAINWATCH_SWEEP_SCHEDULED=false
+    (RUN="$TRAINWATCH_RUN/second" FUNCTIONS_PORT="$SECOND_FUNCTIONS_PORT"; export TRAINWATCH_SWEEP_SCHEDULED=false
       mkdir -p "$RUN"; start functions; wait_healthy functions)
     local status=0
     if [ -d "$ROOT/tests/system" ]; then
